@@ -1,0 +1,43 @@
+/**
+ * What crosses between Node and the headless page: method names, their JSON arguments, and
+ * results. Bulk data never goes through JSON: volumes are fetched from the local server as blobs
+ * and big results are posted back to it.
+ */
+import type { SerializedPerifatError } from '../errors';
+import type { AdapterSummary } from '../measure/report-types';
+
+export type CallResult<T> =
+  { ok: true; value: T } | { ok: false; error: SerializedPerifatError | { name: string; message: string } };
+
+export interface AdapterReport {
+  adapter: AdapterSummary;
+  limits: Record<string, number>;
+  features: string[];
+  hostCores: number;
+}
+
+export interface FatStatsCall {
+  dims: [number, number, number];
+  /** Blob ids on the local server: int16 HU and u8 labels, voxel order i fastest. */
+  huBlob: string;
+  labelsBlob: string;
+  maxLabel: number;
+  window: { lo: number; hi: number };
+  maxBindingBytes?: number;
+  /** Repeat the dispatch this many times and report each wall time (benchmarks). */
+  repeats?: number;
+}
+
+export interface FatStatsReply {
+  voxels: number[];
+  histogram: number[];
+  slabs: number;
+  /** Wall time of each repeat, ms (upload excluded; dispatch + read-back included). */
+  timesMs: number[];
+  uploadMs: number;
+}
+
+/** The page-side object the runner calls: `window.perifat.call(method, args)`. */
+export interface PageApi {
+  call(method: string, args: unknown): Promise<CallResult<unknown>>;
+}

@@ -1,0 +1,63 @@
+/**
+ * The WebGPU compute backend: a device plus the volumes resident on it. A CT is uploaded once
+ * and every kernel of a measurement reads the same buffers.
+ */
+import { PerifatError } from '../errors';
+import { fatStatsGpu, type FatStatsOptions } from '../kernels/fat-stats';
+import type { LabelHistograms } from '../stats/label-stats';
+import type { Vec3 } from '../volume/geometry';
+import type { GpuContext } from './device';
+import { type GpuVolume, planVolumeSlabs, uploadHu, uploadLabels } from './gpu-volume';
+import type { Slab } from './slabs';
+
+export interface GpuBackendOptions {
+  /** Plan z-slabs for this binding size instead of the adapter's (tests force the slab path with it). */
+  maxBindingBytes?: number;
+}
+
+export class GpuBackend {
+  readonly ctx: GpuContext;
+  private readonly maxBindingBytes: number | undefined;
+  private readonly resident = new WeakMap<Int16Array, { dims: Vec3; slabs: Slab[]; volume: GpuVolume }>();
+  private readonly owned: GpuVolume[] = [];
+
+  constructor(ctx: GpuContext, opts: GpuBackendOptions = {}) {
+    this.ctx = ctx;
+    this.maxBindingBytes = opts.maxBindingBytes;
+  }
+
+  /** The CT on the GPU, uploaded on first use. */
+  huVolume(dims: Vec3, hu: Int16Array): GpuVolume {
+    const hit = this.resident.get(hu);
+    if (hit && hit.dims.every((d, i) => d === dims[i])) return hit.volume;
+    const slabs = planVolumeSlabs(this.ctx, dims, this.maxBindingBytes);
+    const volume = uploadHu(this.ctx, dims, hu, slabs);
+    this.resident.set(hu, { dims, slabs, volume });
+    this.owned.push(volume);
+    return volume;
+  }
+
+  /** Fat statistics per label of a host labelmap on the CT's grid. */
+  async fatStats(dims: Vec3, hu: Int16Array, labels: Uint8Array, opts: FatStatsOptions): Promise<LabelHistograms> {
+    if (labels.length !== hu.length) {
+      throw new PerifatError('E_MASK_GRID', `labelmap has ${labels.length} voxels, CT has ${hu.length}`);
+    }
+    const huVol = this.huVolume(dims, hu);
+    const labVol = uploadLabels(this.ctx, dims, labels, huVol.slabs);
+    try {
+      return await fatStatsGpu(this.ctx, huVol, labVol, opts);
+    } finally {
+      labVol.destroy();
+    }
+  }
+
+  /** Number of slabs the CT occupies (1 unless it exceeds a binding). */
+  slabCount(dims: Vec3): number {
+    return planVolumeSlabs(this.ctx, dims, this.maxBindingBytes).length;
+  }
+
+  dispose(): void {
+    for (const v of this.owned.splice(0)) v.destroy();
+    this.ctx.dispose();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Host side of shaders/fat_stats.wgsl: plans label passes that fit workgroup memory, dispatches
+ * one grid-stride pass per (label chunk, z-slab) in a single submit, reads back histograms.
+ */
+import code from '../../shaders/fat_stats.wgsl?raw';
+import { PerifatError } from '../errors';
+import type { GpuContext } from '../host/device';
+import { BufferScope, readBuffer } from '../host/buffers';
+import { chooseGrid } from '../host/dispatch';
+import { withErrorScopes } from '../host/error-scope';
+import type { GpuVolume } from '../host/gpu-volume';
+import { getPipeline } from '../host/pipeline-cache';
+import { type FatWindow, checkWindow, windowBins } from '../stats/fat-window';
+import type { LabelHistograms } from '../stats/label-stats';
+import { type KernelDecl, packUniform } from './types';
+
+export const FAT_STATS: KernelDecl = {
+  name: 'fat_stats',
+  code,
+  entryPoint: 'main',
+  bindings: {
+    params: { group: 0, binding: 0, kind: 'uniform' },
+    hu: { group: 0, binding: 1, kind: 'read' },
+    labels: { group: 0, binding: 2, kind: 'read' },
+    histogram: { group: 0, binding: 3, kind: 'read_write' },
+    labelVoxels: { group: 0, binding: 4, kind: 'read_write' },
+  },
+  params: {
+    size: 32,
+    fields: {
+      voxelCount: { offset: 0, type: 'u32' },
+      labelFirst: { offset: 4, type: 'u32' },
+      labelCount: { offset: 8, type: 'u32' },
+      bins: { offset: 12, type: 'u32' },
+      fatLo: { offset: 16, type: 'i32' },
+      fatHi: { offset: 20, type: 'i32' },
+      _pad0: { offset: 24, type: 'u32' },
+      _pad1: { offset: 28, type: 'u32' },
+    },
+  },
+  overrides: ['WG', 'HIST_WORDS', 'LABEL_SLOTS'],
+};
+
+/** Labels per pass that fit the adapter's workgroup memory (histogram rows plus one counter each). */
+export function labelSlotsPerPass(workgroupBytes: number, bins: number, maxLabel: number): number {
+  const slots = Math.floor(workgroupBytes / (4 * (bins + 1)));
+  return Math.min(slots, maxLabel);
+}
+
+export interface FatStatsOptions {
+  /** Labels 1…maxLabel are counted (≤ 255). */
+  maxLabel: number;
+  window: FatWindow;
+}
+
+export async function fatStatsGpu(
+  ctx: GpuContext,
+  hu: GpuVolume,
+  labels: GpuVolume,
+  opts: FatStatsOptions,
+): Promise<LabelHistograms> {
+  checkWindow(opts.window);
+  const { maxLabel, window } = opts;
+  if (!Number.isInteger(maxLabel) || maxLabel < 1 || maxLabel > 255) {
+    throw new PerifatError('E_OPTIONS', `maxLabel must be 1…255, got ${maxLabel}`);
+  }
+  if (hu.slabs.length !== labels.slabs.length || hu.slabs.some((s, i) => s.z0 !== labels.slabs[i]?.z0)) {
+    throw new PerifatError('E_MASK_GRID', 'HU and label volumes are not cut into the same slabs');
+  }
+  const bins = windowBins(window);
+  const slots = labelSlotsPerPass(ctx.device.limits.maxComputeWorkgroupStorageSize, bins, maxLabel);
+  if (slots < 1) {
+    throw new PerifatError('E_GPU_LIMITS', `a fat window of ${bins} HU does not fit this adapter's workgroup memory`);
+  }
+  const wgSize = Math.min(256, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+  const pipeline = await getPipeline(ctx, FAT_STATS, { WG: wgSize, HIST_WORDS: slots * bins, LABEL_SLOTS: slots });
+
+  const scope = new BufferScope(ctx);
+  try {
+    const histBytes = (maxLabel + 1) * bins * 4;
+    const countBytes = (maxLabel + 1) * 4;
+    const histogram = scope.storage('fat_stats.histogram', histBytes);
+    const labelVoxels = scope.storage('fat_stats.labelVoxels', countBytes);
+    await withErrorScopes(ctx, 'fat_stats dispatch', () => {
+      const enc = ctx.device.createCommandEncoder({ label: 'perifat:fat_stats' });
+      for (let first = 1; first <= maxLabel; first += slots) {
+        const count = Math.min(slots, maxLabel - first + 1);
+        hu.slabs.forEach((slab, i) => {
+          const labelSlab = labels.slabs[i];
+          if (!labelSlab) return;
+          const grid = chooseGrid(Math.ceil(slab.voxels / 4), {
+            software: ctx.isSoftware,
+            hostCores: ctx.hostCores,
+            workgroupSize: wgSize,
+            maxPerDim: ctx.device.limits.maxComputeWorkgroupsPerDimension,
+          });
+          const params = scope.uniform(
+            `fat_stats.params[${first}:${slab.z0}]`,
+            packUniform(FAT_STATS.params!, {
+              voxelCount: slab.voxels,
+              labelFirst: first,
+              labelCount: count,
+              bins,
+              fatLo: window.lo,
+              fatHi: window.hi,
+              _pad0: 0,
+              _pad1: 0,
+            }),
+          );
+          const bind = ctx.device.createBindGroup({
+            label: `perifat:fat_stats[${first}:${slab.z0}]`,
+            layout: pipeline.getBindGroupLayout(0),
+            entries: [
+              { binding: 0, resource: { buffer: params } },
+              { binding: 1, resource: { buffer: slab.buffer } },
+              { binding: 2, resource: { buffer: labelSlab.buffer } },
+              { binding: 3, resource: { buffer: histogram } },
+              { binding: 4, resource: { buffer: labelVoxels } },
+            ],
+          });
+          const pass = enc.beginComputePass({ label: `perifat:fat_stats[${first}:${slab.z0}]` });
+          pass.setPipeline(pipeline);
+          pass.setBindGroup(0, bind);
+          pass.dispatchWorkgroups(grid.workgroups);
+          pass.end();
+        });
+      }
+      ctx.device.queue.submit([enc.finish()]);
+    });
+    // Sequential: error scopes are a per-device stack, so two concurrent read-backs would mix them.
+    const h = await readBuffer(ctx, histogram, histBytes);
+    const c = await readBuffer(ctx, labelVoxels, countBytes);
+    return { window, maxLabel, voxels: Float64Array.from(new Uint32Array(c)), histogram: new Uint32Array(h) };
+  } finally {
+    scope.destroyAll();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The report, `perifat-report/1` (shared METHOD.md §8). Keys other tools read; more may be added,
+ * none renamed without a schema bump. A mean over zero voxels is null, never 0 or NaN.
+ */
+export const REPORT_SCHEMA = 'perifat-report/1';
+
+export interface AdapterSummary {
+  vendor: string;
+  architecture: string;
+  description: string;
+  /** True for software adapters (SwiftShader) and fallback adapters. */
+  isFallback?: boolean;
+}
+
+export interface BackendInfo {
+  api: 'webgpu' | 'cpu';
+  runtime: 'chromium' | 'node' | 'browser';
+  adapter: AdapterSummary | null;
+}
+
+export interface EatReport {
+  volumeMl: number;
+  meanHu: number | null;
+  sdHu: number | null;
+  medianHu: number | null;
+  p25Hu: number | null;
+  p75Hu: number | null;
+  minHu: number | null;
+  maxHu: number | null;
+  fatVoxels: number;
+  meanHu120: number | null;
+}
+
+export interface Flag {
+  id: string;
+  threshold: number;
+  value: number;
+  source: string;
+}
+
+export interface RingReport {
+  innerMm: number;
+  outerMm: number;
+  meanHu: number | null;
+  fatVoxels: number;
+}
+
+export interface VesselReport {
+  name: string;
+  segmentMm: [number, number];
+  faiHu: number | null;
+  faiHu120: number | null;
+  sdHu: number | null;
+  medianHu: number | null;
+  p25Hu: number | null;
+  p75Hu: number | null;
+  fatVoxels: number;
+  voiVoxels: number;
+  fatFraction: number | null;
+  fatVolumeMl: number;
+  vpci: number | null;
+  nearHu: number | null;
+  remoteHu: number | null;
+  rings: RingReport[];
+  flags: Flag[];
+}
+
+export interface LesionReport {
+  vessel: string;
+  startMm: number;
+  endMm: number;
+  faiHu: number | null;
+  faiHu120: number | null;
+  fatVoxels: number;
+  voiVoxels: number;
+  flags: Flag[];
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  input: { ct: string; dims: [number, number, number]; spacingMm: [number, number, number]; kvp: number | null };
+  backend: BackendInfo;
+  eat: EatReport | null;
+  vessels: VesselReport[];
+  lesions: LesionReport[];
+  warnings: string[];
+  timingsMs: Record<string, number>;
+}

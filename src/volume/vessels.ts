@@ -1,0 +1,37 @@
+/**
+ * Coronary centerlines and lesions, in LPS mm (whatever space the file used is converted on load).
+ */
+import type { Vec3 } from './geometry';
+
+export interface Vessel {
+  /** e.g. "RCA", "LAD", "LCx", or any name. */
+  readonly name: string;
+  /** Ordered from the ostium distally, LPS mm. At least 2 points. */
+  readonly points: readonly Vec3[];
+  /** Lumen radius (mm) at each point; same length as `points`. */
+  readonly radii: readonly number[];
+}
+
+export interface Lesion {
+  readonly vessel: string;
+  readonly startMm: number;
+  readonly endMm: number;
+}
+
+export interface VesselSet {
+  readonly vessels: readonly Vessel[];
+  readonly lesions: readonly Lesion[];
+  /** Where it came from (path or name). */
+  readonly source: string;
+}
+
+/** Cumulative arc length (mm) at each point of a polyline, 0 at the first point. */
+export function arcLengths(points: readonly Vec3[]): Float64Array {
+  const s = new Float64Array(points.length);
+  for (let i = 1; i < points.length; i++) {
+    const a = points[i - 1] as Vec3;
+    const b = points[i] as Vec3;
+    s[i] = (s[i - 1] as number) + Math.hypot(b[0] - a[0], b[1] - a[1], b[2] - a[2]);
+  }
+  return s;
+}

@@ -1,0 +1,83 @@
+/** GPU-free planning code: dispatch folding, grid choice, slabs, uniform packing. */
+import { describe, expect, it } from 'vitest';
+import { chooseGrid, foldWorkgroups } from '../../src/host/dispatch';
+import { packedBytes, planSlabs } from '../../src/host/slabs';
+import { labelSlotsPerPass } from '../../src/kernels/fat-stats';
+import { packUniform } from '../../src/kernels/types';
+import { PerifatError } from '../../src/errors';
+
+describe('foldWorkgroups', () => {
+  it.each([0, 1, 65535, 65536, 200_000, 65535 * 65535, 65535 * 65535 + 1, 5e9])(
+    'covers %d with every dim ≤ 65535',
+    (n) => {
+      const [x, y, z] = foldWorkgroups(n);
+      for (const d of [x, y, z]) {
+        expect(d).toBeGreaterThanOrEqual(1);
+        expect(d).toBeLessThanOrEqual(65535);
+      }
+      expect(x * y * z).toBeGreaterThanOrEqual(n);
+      // No more than one partial row/plane of waste.
+      expect(x * y * z - n).toBeLessThan(Math.max(x * y, x, 1) + x * y);
+    },
+  );
+  it('rejects counts beyond 65535³', () => {
+    expect(() => foldWorkgroups(65535 ** 3 + 1)).toThrow(RangeError);
+  });
+});
+
+describe('chooseGrid', () => {
+  it('gives software adapters a few workgroups per core and real GPUs many', () => {
+    expect(chooseGrid(1e8, { software: true, hostCores: 2 }).workgroups).toBe(8);
+    expect(chooseGrid(1e8, { software: false, hostCores: 2 }).workgroups).toBe(4096);
+    expect(chooseGrid(10, { software: false, hostCores: 2 }).workgroups).toBe(1);
+  });
+});
+
+describe('planSlabs', () => {
+  it('keeps a volume that fits in one slab', () => {
+    expect(planSlabs([512, 512, 300], 2, 2 ** 30)).toEqual([{ z0: 0, z1: 300 }]);
+  });
+  it('cuts a volume over the binding limit into whole slices that each fit', () => {
+    const dims: [number, number, number] = [512, 512, 600];
+    const limit = 128 * 2 ** 20;
+    const slabs = planSlabs(dims, 2, limit);
+    expect(slabs[0]?.z0).toBe(0);
+    expect(slabs.at(-1)?.z1).toBe(600);
+    for (let i = 0; i < slabs.length; i++) {
+      const s = slabs[i]!;
+      if (i > 0) expect(s.z0).toBe(slabs[i - 1]!.z1);
+      expect(packedBytes((s.z1 - s.z0) * 512 * 512, 2)).toBeLessThanOrEqual(limit);
+    }
+    expect(slabs.length).toBe(Math.ceil(600 / 256));
+  });
+  it('pads odd voxel counts to whole quads', () => {
+    expect(packedBytes(5, 2)).toBe(16);
+    expect(packedBytes(8, 1)).toBe(8);
+  });
+  it('refuses a slice larger than a binding with a typed error', () => {
+    expect(() => planSlabs([4096, 4096, 2], 2, 1024)).toThrow(PerifatError);
+  });
+});
+
+describe('labelSlotsPerPass', () => {
+  it('fits histogram rows plus a counter per label into workgroup memory', () => {
+    expect(labelSlotsPerPass(32768, 161, 255)).toBe(50);
+    expect(labelSlotsPerPass(32768, 161, 3)).toBe(3);
+    expect(labelSlotsPerPass(16384, 2001, 255)).toBe(2);
+  });
+});
+
+describe('packUniform', () => {
+  const layout = {
+    size: 12,
+    fields: { a: { offset: 0, type: 'u32' }, b: { offset: 4, type: 'i32' }, c: { offset: 8, type: 'f32' } },
+  } as const;
+  it('writes each field at its offset', () => {
+    const v = new DataView(packUniform(layout, { a: 7, b: -3, c: 0.5 }));
+    expect([v.getUint32(0, true), v.getInt32(4, true), v.getFloat32(8, true)]).toEqual([7, -3, 0.5]);
+  });
+  it('refuses missing and unknown fields', () => {
+    expect(() => packUniform(layout, { a: 1, b: 2 })).toThrow();
+    expect(() => packUniform(layout, { a: 1, b: 2, c: 3, d: 4 })).toThrow();
+  });
+});

@@ -4,12 +4,14 @@
  */
 import { PerifatError } from '../errors';
 import * as jobs from './jobs';
+import { errorSurfacing } from './jobs-diagnostics';
 import type { CallResult, PageApi } from './protocol';
 
 type Job = (args: never) => Promise<unknown>;
 const table: Record<string, Job> = {
   adapter: jobs.adapterReport,
   fatStats: jobs.fatStats,
+  errorSurfacing,
 };
 
 const api: PageApi = {

@@ -32,7 +32,7 @@ export interface FatStatsReply {
   voxels: number[];
   histogram: number[];
   slabs: number;
-  /** Wall time of each repeat, ms (upload excluded; dispatch + read-back included). */
+  /** Wall time of each repeat, ms: dispatch + read-back, HU and labels already on the GPU. */
   timesMs: number[];
   uploadMs: number;
 }
@@ -40,4 +40,20 @@ export interface FatStatsReply {
 /** The page-side object the runner calls: `window.perifat.call(method, args)`. */
 export interface PageApi {
   call(method: string, args: unknown): Promise<CallResult<unknown>>;
+}
+
+export interface GridJson {
+  dims: [number, number, number];
+  spacing: [number, number, number];
+  origin: [number, number, number];
+  direction: [number, number, number, number, number, number, number, number, number];
+}
+
+export interface MeasureCall {
+  ct: GridJson & { kvp: number | null; source: string; huBlob: string };
+  /** On the CT grid, one byte per voxel. */
+  pericardium: { source: string; labelsBlob: string } | null;
+  vessels: import('../volume/vessels').VesselSet | null;
+  options: Partial<import('../measure/options').MeasureOptions>;
+  maxBindingBytes?: number;
 }

@@ -155,3 +155,10 @@ describe('fat_stats.wgsl vs CPU reference', () => {
     expectMatchesCpu(gpu, hu, labels, 1);
   });
 });
+
+describe('GPU errors are surfaced as typed errors', () => {
+  it('validation → E_GPU_VALIDATION, bad WGSL → E_GPU_SHADER, lost device → E_GPU_DEVICE_LOST', async () => {
+    const codes = await runner.call<Record<string, string>>('errorSurfacing');
+    expect(codes).toEqual({ validation: 'E_GPU_VALIDATION', shader: 'E_GPU_SHADER', lost: 'E_GPU_DEVICE_LOST' });
+  });
+});

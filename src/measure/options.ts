@@ -1,0 +1,72 @@
+/**
+ * Every default of the measurement (shared METHOD.md), overridable through one options object.
+ */
+import { DEFAULT_FAT_WINDOW, type FatWindow } from '../stats/fat-window';
+
+export interface FlagRule {
+  readonly id: string;
+  /** Flag when the value (120 kVp-equivalent when known) is ≥ threshold. */
+  readonly threshold: number;
+  readonly source: string;
+  readonly appliesTo: 'vessel' | 'lesion';
+}
+
+/** METHOD.md §6. */
+export const DEFAULT_FLAGS: readonly FlagRule[] = [
+  { id: 'high-fai-cardiac-mortality', threshold: -70.1, source: 'Oikonomou 2018 (CRISP-CT)', appliesTo: 'vessel' },
+  { id: 'plaque-progression-risk', threshold: -75, source: 'Goeller 2019', appliesTo: 'vessel' },
+  { id: 'minoca-takotsubo-like', threshold: -70.83, source: 'Gaibazzi 2019', appliesTo: 'vessel' },
+  { id: 'culprit-lesion-like', threshold: -68.2, source: 'Goeller 2018', appliesTo: 'lesion' },
+];
+
+/** METHOD.md §5: HU(kVp) = HU(120) · f(kVp), phantom factors of Etter et al. 2023. */
+export const DEFAULT_KVP_FACTORS: Readonly<Record<number, number>> = { 80: 1.267, 100: 1.08, 120: 1.0, 140: 0.947 };
+
+/** METHOD.md §4 (Oikonomou 2018 / Antonopoulos 2017), keyed by upper-case vessel name. */
+export const DEFAULT_SEGMENTS_MM: Readonly<Record<string, readonly [number, number]>> = {
+  RCA: [10, 50],
+  LAD: [0, 40],
+  LCX: [0, 40],
+};
+
+export type AxialLimits =
+  | { readonly unit: 'slice'; readonly from: number; readonly to: number }
+  | { readonly unit: 'mm'; readonly from: number; readonly to: number };
+
+export interface MeasureOptions {
+  readonly window: FatWindow;
+  /** Per-vessel segment overrides by name (case-insensitive); vessels without one use the defaults. */
+  readonly segmentsMm: Readonly<Record<string, readonly [number, number]>>;
+  readonly wallGapMm: number;
+  readonly calciumGuardMm: number | null;
+  readonly calciumHu: number;
+  /** Overrides the CT's KVP tag. */
+  readonly kvp: number | null;
+  readonly kvpFactors: Readonly<Record<number, number>>;
+  /** EAT axial limits: slice indices (inclusive) or LPS z in mm (inclusive), or null for all. */
+  readonly axialLimits: AxialLimits | null;
+  readonly flags: readonly FlagRule[];
+}
+
+export const DEFAULT_OPTIONS: MeasureOptions = {
+  window: DEFAULT_FAT_WINDOW,
+  segmentsMm: {},
+  wallGapMm: 0,
+  calciumGuardMm: null,
+  calciumHu: 130,
+  kvp: null,
+  kvpFactors: DEFAULT_KVP_FACTORS,
+  axialLimits: null,
+  flags: DEFAULT_FLAGS,
+};
+
+export function withDefaults(o: Partial<MeasureOptions> = {}): MeasureOptions {
+  return { ...DEFAULT_OPTIONS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+}
+
+/** Segment of a vessel: user override, else the default for its name, else the whole vessel. */
+export function segmentFor(name: string, o: MeasureOptions): readonly [number, number] {
+  const key = name.toUpperCase();
+  for (const [k, v] of Object.entries(o.segmentsMm)) if (k.toUpperCase() === key) return v;
+  return DEFAULT_SEGMENTS_MM[key] ?? [0, Number.POSITIVE_INFINITY];
+}

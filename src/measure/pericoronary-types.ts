@@ -1,0 +1,63 @@
+/**
+ * The contract between the measurement (src/measure) and the backends that label pericoronary
+ * shells and count fat in them (GPU: src/kernels + src/host, CPU: src/cpu). Both backends return
+ * the same histograms for the same inputs; every reported number is then derived from them by
+ * shared host code, so backends cannot disagree in how statistics are computed.
+ */
+import type { FatWindow } from '../stats/fat-window';
+import type { LabelHistograms } from '../stats/label-stats';
+import type { Vec3 } from '../volume/geometry';
+
+/** Rings of the radial profile: k mm < w ≤ k+1 mm, k = 0…RING_COUNT−1 (METHOD.md §4). */
+export const RING_COUNT = 20;
+export const RING_WIDTH_MM = 1;
+/** Ring labels use 1 + vessel·20 + k in a u8 labelmap, so one layer holds 12 vessels. */
+export const MAX_VESSELS = Math.floor(255 / RING_COUNT);
+
+export interface PreparedVessel {
+  readonly name: string;
+  /** Position in the request; ownership ties go to the lower index. */
+  readonly index: number;
+  /** Centerline in LPS mm, ordered from the ostium. */
+  readonly points: readonly Vec3[];
+  /** Lumen radius (mm) at each point. */
+  readonly radii: readonly number[];
+  /** Arc length (mm) from the ostium at each point. */
+  readonly arcMm: Float64Array;
+  /** Segment [s0, s1] in mm of arc length, inclusive. */
+  readonly segmentMm: readonly [number, number];
+}
+
+export interface PreparedLesion {
+  /** Index of its vessel in the prepared vessel list. */
+  readonly vesselIndex: number;
+  readonly startMm: number;
+  readonly endMm: number;
+}
+
+export interface ShellOptions {
+  readonly window: FatWindow;
+  /** Exclude 0 < w ≤ wallGapMm from every per-vessel region (0 = off). */
+  readonly wallGapMm: number;
+  /** Exclude voxels within this distance (mm) of voxels ≥ calciumHu outside every lumen; null = off. */
+  readonly calciumGuardMm: number | null;
+  readonly calciumHu: number;
+}
+
+/**
+ * Fat histograms of every per-vessel region. Label numbering:
+ * - voi:     1 + vesselIndex                    (0 < w ≤ 2r, s in the vessel's segment)
+ * - rings:   1 + vesselIndex·RING_COUNT + k     (k < w ≤ k+1, s in the segment)
+ * - lesions: 1 + lesionIndex                    (0 < w ≤ 2r, s in the lesion's interval, on its vessel)
+ * All regions take only voxels owned by that vessel, outside every lumen, minus wall gap and
+ * calcium guard. Near (0 < w ≤ 5) and remote (10 < w ≤ 20) fat are unions of rings.
+ */
+export interface PericoronaryHistograms {
+  readonly voi: LabelHistograms;
+  readonly rings: LabelHistograms;
+  /** Null when there are no lesions. */
+  readonly lesions: LabelHistograms | null;
+  /** The sub-box of the CT (voxel index ranges, [lo, hi) per axis) the shells were computed in. */
+  readonly crop: { readonly lo: Vec3; readonly hi: Vec3 };
+  readonly timingsMs: Readonly<Record<string, number>>;
+}

@@ -1,0 +1,58 @@
+/** Masks / labelmaps (NIfTI or DICOM SEG), optionally brought onto the CT grid. */
+import { type Geometry, sameGrid, voxelToWorld, worldToVoxel } from '../volume/geometry';
+import { resampleLabelsNearest } from '../volume/resample';
+import type { LabelVolume } from '../volume/volume';
+import { fail } from './errors';
+import { loadDicomSeg } from './dicom-seg';
+import { isNiftiPath } from './nifti-read';
+import { loadNiftiLabels } from './nifti-volume';
+
+export interface LoadLabelsOptions {
+  /** Grid to bring the labels onto (usually the CT's). */
+  readonly onto?: Geometry;
+  /** With `onto`: resample nearest-neighbour when the grids differ (default true); false → E_MASK_GRID instead. */
+  readonly resample?: boolean;
+  readonly maxVoxels?: number;
+}
+
+export async function loadLabels(path: string, opts: LoadLabelsOptions = {}): Promise<LabelVolume> {
+  const lab = isNiftiPath(path) ? loadNiftiLabels(path, opts) : await loadDicomSeg(path, opts);
+  if (opts.onto === undefined || sameGrid(lab, opts.onto)) return lab;
+  const t = opts.onto;
+  if (opts.resample === false) {
+    fail(
+      'E_MASK_GRID',
+      path,
+      `mask grid ${describe(lab)} differs from the CT grid ${describe(t)} (resampling not allowed)`,
+    );
+  }
+  if (!overlaps(lab, t))
+    fail('E_MASK_GRID', path, `mask grid ${describe(lab)} does not overlap the CT grid ${describe(t)} anywhere`);
+  return resampleLabelsNearest(lab, t);
+}
+
+function describe(g: Geometry): string {
+  const f = (v: readonly number[]): string => v.map((x) => Number(x.toFixed(3))).join('×');
+  return `${g.dims.join('×')} @ ${f(g.spacing)} mm from (${g.origin.map((x) => x.toFixed(1)).join(', ')})`;
+}
+
+/** Whether the boxes of the two grids intersect (corners of `src` in `dst` voxel space). */
+export function overlaps(src: Geometry, dst: Geometry): boolean {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let c = 0; c < 8; c++) {
+    const ijk: [number, number, number] = [
+      c & 1 ? src.dims[0] - 0.5 : -0.5,
+      c & 2 ? src.dims[1] - 0.5 : -0.5,
+      c & 4 ? src.dims[2] - 0.5 : -0.5,
+    ];
+    const q = worldToVoxel(dst, voxelToWorld(src, ijk));
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.min(lo[a] as number, q[a] as number);
+      hi[a] = Math.max(hi[a] as number, q[a] as number);
+    }
+  }
+  for (let a = 0; a < 3; a++)
+    if ((hi[a] as number) < -0.5 || (lo[a] as number) > (dst.dims[a] as number) - 0.5) return false;
+  return true;
+}

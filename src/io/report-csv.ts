@@ -1,0 +1,53 @@
+/**
+ * One row per case, stable columns so batches concatenate: EAT, then RCA, LAD and LCx always
+ * (empty when absent), then any other vessels by name.
+ */
+import type { Report, VesselReport } from '../measure/report-types';
+
+const STANDARD_VESSELS = ['RCA', 'LAD', 'LCx'];
+const VESSEL_FIELDS: [string, (v: VesselReport) => unknown][] = [
+  ['fai_hu', (v) => v.faiHu],
+  ['fai_hu120', (v) => v.faiHu120],
+  ['sd_hu', (v) => v.sdHu],
+  ['median_hu', (v) => v.medianHu],
+  ['fat_voxels', (v) => v.fatVoxels],
+  ['voi_voxels', (v) => v.voiVoxels],
+  ['fat_fraction', (v) => v.fatFraction],
+  ['fat_volume_ml', (v) => v.fatVolumeMl],
+  ['vpci', (v) => v.vpci],
+  ['near_hu', (v) => v.nearHu],
+  ['remote_hu', (v) => v.remoteHu],
+  ['flags', (v) => v.flags.map((f) => f.id).join(' ')],
+];
+
+export function reportCsv(report: Report): string {
+  const cols: [string, unknown][] = [
+    ['ct', report.input.ct],
+    ['kvp', report.input.kvp],
+    ['backend', `${report.backend.api}/${report.backend.runtime}`],
+    ['eat_volume_ml', report.eat?.volumeMl],
+    ['eat_mean_hu', report.eat?.meanHu],
+    ['eat_mean_hu120', report.eat?.meanHu120],
+    ['eat_sd_hu', report.eat?.sdHu],
+    ['eat_median_hu', report.eat?.medianHu],
+    ['eat_p25_hu', report.eat?.p25Hu],
+    ['eat_p75_hu', report.eat?.p75Hu],
+    ['eat_min_hu', report.eat?.minHu],
+    ['eat_max_hu', report.eat?.maxHu],
+    ['eat_fat_voxels', report.eat?.fatVoxels],
+  ];
+  const names = [...STANDARD_VESSELS];
+  for (const v of report.vessels) if (!names.some((n) => n.toUpperCase() === v.name.toUpperCase())) names.push(v.name);
+  for (const name of names) {
+    const v = report.vessels.find((x) => x.name.toUpperCase() === name.toUpperCase());
+    for (const [field, get] of VESSEL_FIELDS) cols.push([`${name.toLowerCase()}_${field}`, v ? get(v) : undefined]);
+  }
+  cols.push(['lesions', report.lesions.length], ['warnings', report.warnings.join(' | ')]);
+  return `${cols.map(([k]) => csvCell(k)).join(',')}\n${cols.map(([, v]) => csvCell(v)).join(',')}\n`;
+}
+
+function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

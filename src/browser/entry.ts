@@ -4,14 +4,20 @@
  */
 import { PerifatError } from '../errors';
 import * as jobs from './jobs';
+import * as distanceJobs from './jobs-distance';
 import { errorSurfacing } from './jobs-diagnostics';
+import { measureJob } from './jobs-measure';
 import type { CallResult, PageApi } from './protocol';
 
 type Job = (args: never) => Promise<unknown>;
 const table: Record<string, Job> = {
   adapter: jobs.adapterReport,
   fatStats: jobs.fatStats,
+  edt: distanceJobs.edt,
+  featureTransform: distanceJobs.featureTransform,
+  pericoronary: distanceJobs.pericoronary,
   errorSurfacing,
+  measure: measureJob,
 };
 
 const api: PageApi = {

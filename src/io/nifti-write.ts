@@ -3,32 +3,18 @@
  * geometry (converted to RAS), little endian, written to a temp file beside the target and
  * renamed, so a reader never sees a half-written file.
  */
-import { randomBytes } from 'node:crypto';
-import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { PerifatError } from '../errors';
 import type { Geometry } from '../volume/geometry';
 import type { CtVolume, LabelVolume } from '../volume/volume';
+import { writeFileAtomic } from '../util/atomic-write';
 
 const HDR = 348;
 const VOX_OFFSET = 352;
 
 export function writeNifti(vol: CtVolume | LabelVolume, path: string): void {
   const bytes = encodeNifti(vol);
-  const out = /\.gz$/i.test(path) ? gzipSync(bytes, { level: 6 }) : bytes;
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, out);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean
-    }
-    throw new PerifatError('E_OUTPUT', `cannot write NIfTI: ${(e as Error).message}`, { file: path, cause: e });
-  }
+  writeFileAtomic(path, /\.gz$/i.test(path) ? gzipSync(bytes, { level: 6 }) : bytes);
 }
 
 /** The .nii bytes of a volume. */

@@ -1,5 +1,17 @@
 /** Every kernel perifat dispatches, so tests can check each one's declarations against its WGSL. */
+import { EDT_DISTANCE } from './edt';
 import { FAT_STATS } from './fat-stats';
+import { FEATURE_INIT, FEATURE_PASS, FEATURE_SEED } from './feature-transform';
+import { SHELL_CALCIUM, SHELL_LABELS, SHELL_REFINE } from './shell-labels';
 import type { KernelDecl } from './types';
 
-export const KERNELS: readonly KernelDecl[] = [FAT_STATS];
+export const KERNELS: readonly KernelDecl[] = [
+  FAT_STATS,
+  FEATURE_INIT,
+  FEATURE_SEED,
+  FEATURE_PASS,
+  EDT_DISTANCE,
+  SHELL_REFINE,
+  SHELL_CALCIUM,
+  SHELL_LABELS,
+];

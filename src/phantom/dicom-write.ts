@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import dcmjs from 'dcmjs';
 import type { CtVolume } from '../volume/volume';
 import { voxelToWorld } from '../volume/geometry';
-import { writeDirAtomic } from './atomic';
+import { writeDirAtomic } from '../util/atomic-write';
 
 /**
  * The part of dcmjs's writer used here. dcmjs ships no types and src/io/dcmjs.d.ts declares only

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeNifti } from '../io/nifti-write';
 import type { VesselSet } from '../volume/vessels';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../util/atomic-write';
 import { writeDicomSeries } from './dicom-write';
 import type { Phantom } from './types';
 
@@ -36,8 +36,8 @@ export async function writePhantom(phantom: Phantom, outDir: string, opts: Write
   // NIfTI carries no kVp: expected.json's input.kvp says which to pass when loading ct.nii.gz.
   writeNifti(phantom.ct, files.ct);
   writeNifti(phantom.pericardium, files.pericardium);
-  await writeFileAtomic(files.vessels, JSON.stringify(vesselsJson(phantom.vessels), null, 1) + '\n');
-  await writeFileAtomic(files.expected, JSON.stringify(truth, null, 2) + '\n');
+  writeFileAtomic(files.vessels, JSON.stringify(vesselsJson(phantom.vessels), null, 1) + '\n');
+  writeFileAtomic(files.expected, JSON.stringify(truth, null, 2) + '\n');
   if (files.dicom) await writeDicomSeries(phantom.ct, files.dicom);
   return files;
 }

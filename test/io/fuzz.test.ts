@@ -12,18 +12,7 @@ import { orthonormalityError } from '../../src/volume/geometry';
 import type { CtVolume } from '../../src/volume/volume';
 import { data, tempDir } from './helpers';
 import { vtp } from './vtk-writers';
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng as prng } from '../helpers/random';
 
 function mutate(src: Uint8Array, rnd: () => number, headerBias: number): Uint8Array {
   const pick = (n: number): number => Math.floor(rnd() * n);

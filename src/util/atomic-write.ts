@@ -1,24 +1,31 @@
 /**
- * Atomic outputs: write under a temporary name in the same folder, then rename, so a reader
- * never sees a half-written file (rename within one filesystem is atomic).
+ * Outputs are whole or absent: write to a temporary name in the target folder, then rename
+ * (atomic on one file system). A failed write leaves no partial file behind.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { PerifatError } from '../errors';
 
 function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
   const tmp = tempName(path);
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The folder itself is unusable: there is no temporary to remove.
+    }
+    throw new PerifatError('E_OUTPUT', `could not write ${path}: ${(e as Error).message}`, { file: path, cause: e });
   }
 }
 

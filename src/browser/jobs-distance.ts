@@ -1,0 +1,106 @@
+/**
+ * Page jobs of the distance transforms and the pericoronary shells, for the GPU tests and the
+ * benchmark. Inputs come as blobs from the local server; per-voxel outputs are posted back to it.
+ */
+import { GpuBackend } from '../host/gpu-backend';
+import { pericoronaryHistogramsGpu } from '../host/pericoronary-gpu';
+import { edtGpu } from '../kernels/edt';
+import { featureTransformGpu } from '../kernels/feature-transform';
+import type { LabelHistograms } from '../stats/label-stats';
+import type { CtVolume } from '../volume/volume';
+import { gpu } from './jobs';
+import type {
+  DistanceReply,
+  EdtCall,
+  FeatureTransformCall,
+  HistogramsJson,
+  PericoronaryCall,
+  PericoronaryReply,
+} from './protocol-distance';
+
+let nextUpload = 0;
+
+async function fetchBlob(id: string): Promise<ArrayBuffer> {
+  const res = await fetch(`blob/${encodeURIComponent(id)}`);
+  if (!res.ok) throw new Error(`blob ${id}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/** Post bytes to the local server; Node takes them with server.takeUpload(id). */
+async function post(bytes: ArrayBufferView): Promise<string> {
+  const id = `u${nextUpload++}`;
+  const body = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
+  const res = await fetch(`upload/${encodeURIComponent(id)}`, { method: 'POST', body });
+  if (!res.ok) throw new Error(`upload ${id}: HTTP ${res.status}`);
+  return id;
+}
+
+async function timed<T>(repeats: number | undefined, run: () => Promise<T>): Promise<{ value: T; timesMs: number[] }> {
+  const timesMs: number[] = [];
+  let value: T | undefined;
+  for (let r = 0; r < Math.max(1, repeats ?? 1); r++) {
+    const t = performance.now();
+    value = await run();
+    timesMs.push(performance.now() - t);
+  }
+  return { value: value as T, timesMs };
+}
+
+export async function edt(args: EdtCall): Promise<DistanceReply> {
+  const ctx = await gpu();
+  const mask = new Uint8Array(await fetchBlob(args.maskBlob));
+  const { value, timesMs } = await timed(args.repeats, () =>
+    edtGpu(ctx, args.dims, args.spacing, mask, { signed: args.signed === true }),
+  );
+  return { uploadId: await post(value), timesMs };
+}
+
+export async function featureTransform(args: FeatureTransformCall): Promise<DistanceReply> {
+  const ctx = await gpu();
+  const sites = args.maskBlob
+    ? { mask: new Uint8Array(await fetchBlob(args.maskBlob)) }
+    : { seeds: new Uint32Array(await fetchBlob(args.seedsBlob ?? '')) };
+  const { value, timesMs } = await timed(args.repeats, () => featureTransformGpu(ctx, args.dims, args.spacing, sites));
+  return { uploadId: await post(value), timesMs };
+}
+
+function json(h: LabelHistograms): HistogramsJson {
+  return { maxLabel: h.maxLabel, voxels: Array.from(h.voxels), histogram: Array.from(h.histogram) };
+}
+
+export async function pericoronary(args: PericoronaryCall): Promise<PericoronaryReply> {
+  const ctx = await gpu();
+  const hu = new Int16Array(await fetchBlob(args.huBlob));
+  const ct: CtVolume = { ...args.ct, hu, kvp: null, source: 'page' };
+  const vessels = args.vessels.map((v) => ({ ...v, arcMm: Float64Array.from(v.arcMm) }));
+  const backend = new GpuBackend({ ...ctx, dispose: () => undefined });
+  try {
+    const { value: r, timesMs } = await timed(args.repeats, () =>
+      pericoronaryHistogramsGpu(backend, ct, vessels, args.lesions, args.opts, {
+        returnLayers: args.returnLayers === true,
+      }),
+    );
+    let layers: PericoronaryReply['layers'];
+    if (r.layers) {
+      const lesionIds: string[] = [];
+      for (const l of r.layers.lesions) lesionIds.push(await post(l));
+      layers = {
+        dims: r.layers.dims,
+        voi: await post(r.layers.voi),
+        rings: await post(r.layers.rings),
+        lesions: lesionIds,
+      };
+    }
+    return {
+      voi: json(r.voi),
+      rings: json(r.rings),
+      lesions: r.lesions ? json(r.lesions) : null,
+      crop: { lo: r.crop.lo, hi: r.crop.hi },
+      timingsMs: { ...r.timingsMs },
+      timesMs,
+      ...(layers ? { layers } : {}),
+    };
+  } finally {
+    backend.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Page jobs of the distance transforms and pericoronary shells (src/browser/jobs-distance.ts):
+ * arguments and replies. Volumes go to the page as blobs; per-voxel results come back through the
+ * local server's upload endpoint (ids below), never through JSON, so ±∞ sentinels survive.
+ */
+import type { ShellOptions } from '../measure/pericoronary-types';
+
+export type Dims = [number, number, number];
+
+export interface EdtCall {
+  dims: Dims;
+  spacing: Dims;
+  /** u8 mask blob, one byte per voxel, i fastest. */
+  maskBlob: string;
+  signed?: boolean;
+  /** Repeat and time each run (benchmarks); the result of the last run is returned. */
+  repeats?: number;
+}
+
+export interface FeatureTransformCall {
+  dims: Dims;
+  spacing: Dims;
+  /** Sites from a u8 mask blob, or seed records (u32 × 3 per seed: voxel, 0, 0) blob. */
+  maskBlob?: string;
+  seedsBlob?: string;
+  repeats?: number;
+}
+
+export interface DistanceReply {
+  /** Upload id of the result: f32 squared distances (edt) or u32 site indices (featureTransform). */
+  uploadId: string;
+  timesMs: number[];
+}
+
+export interface CtGeometryArgs {
+  dims: Dims;
+  spacing: Dims;
+  origin: Dims;
+  direction: [number, number, number, number, number, number, number, number, number];
+}
+
+export interface VesselArgs {
+  name: string;
+  index: number;
+  points: Dims[];
+  radii: number[];
+  arcMm: number[];
+  segmentMm: [number, number];
+}
+
+export interface PericoronaryCall {
+  ct: CtGeometryArgs;
+  /** int16 HU blob of the whole CT. */
+  huBlob: string;
+  vessels: VesselArgs[];
+  lesions: { vesselIndex: number; startMm: number; endMm: number }[];
+  opts: ShellOptions;
+  returnLayers?: boolean;
+  repeats?: number;
+}
+
+export interface HistogramsJson {
+  maxLabel: number;
+  voxels: number[];
+  histogram: number[];
+}
+
+export interface PericoronaryReply {
+  voi: HistogramsJson;
+  rings: HistogramsJson;
+  lesions: HistogramsJson | null;
+  crop: { lo: Dims; hi: Dims };
+  timingsMs: Record<string, number>;
+  timesMs: number[];
+  /** Upload ids of the layers (u8 per crop voxel) when asked for. */
+  layers?: { dims: Dims; voi: string; rings: string; lesions: string[] };
+}

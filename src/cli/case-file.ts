@@ -1,0 +1,131 @@
+/**
+ * A case file (`perifat-case/1`) names a CT and how to build its inputs, with paths relative to
+ * the file. It lets a real scan without pericardium or coronary labels be measured honestly: a
+ * pericardial region grown from a heart mask, a centerline tracked through a lumen mask. Every
+ * such derivation is written into the report's warnings.
+ *
+ * { "schema": "perifat-case/1", "ct": "ct.nii.gz", "kvp": 120,
+ *   "pericardium": { "mask": "heart.nii.gz", "growMm": 5 },
+ *   "vessels": "centerlines.json" | [ { "name": "AORTA", "fromMask": "aorta.nii.gz", "seedMask": "annulus.nii.gz" } ],
+ *   "segmentsMm": { "AORTA": [0, 40] } }
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { growMask } from '../cpu/dilate';
+import { PerifatError } from '../errors';
+import { loadCt, loadLabels, loadVessels } from '../io/index';
+import type { MeasureInput } from '../measure/measure';
+import type { MeasureOptions } from '../measure/options';
+import { centerlineFromMask } from '../volume/centerline-from-mask';
+import { type Geometry, type Vec3, voxelToWorld } from '../volume/geometry';
+import type { LabelVolume } from '../volume/volume';
+import type { Vessel, VesselSet } from '../volume/vessels';
+
+interface CaseDoc {
+  schema: 'perifat-case/1';
+  name?: string;
+  ct: string;
+  kvp?: number | null;
+  pericardium?: { mask: string; growMm?: number } | { ellipsoidMm: { center: Vec3; radii: Vec3 } };
+  vessels?: string | { name: string; fromMask: string; seedMask?: string }[];
+  segmentsMm?: Record<string, [number, number]>;
+}
+
+export interface LoadedCase {
+  input: MeasureInput;
+  options: Partial<MeasureOptions>;
+  /** What was derived rather than given, for the report. */
+  notes: string[];
+}
+
+export async function loadCase(path: string): Promise<LoadedCase> {
+  let doc: CaseDoc;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as CaseDoc;
+  } catch (e) {
+    throw new PerifatError('E_INPUT_FORMAT', `not a readable case file: ${(e as Error).message}`, { file: path });
+  }
+  if (doc.schema !== 'perifat-case/1' || typeof doc.ct !== 'string') {
+    throw new PerifatError('E_INPUT_FORMAT', 'expected schema "perifat-case/1" with a "ct" path', { file: path });
+  }
+  const rel = (p: string) => resolve(dirname(path), p);
+  const notes: string[] = [];
+  const ct = await loadCt(rel(doc.ct));
+
+  let pericardium: LabelVolume | null = null;
+  if (doc.pericardium && 'ellipsoidMm' in doc.pericardium) {
+    const { center, radii } = doc.pericardium.ellipsoidMm;
+    pericardium = { ...ct, labels: ellipsoidMask(ct, center, radii), source: `${basename(path)}:ellipsoid` };
+    notes.push(
+      `input: pericardial region = ellipsoid placed by hand around the heart, centre (${center.join(', ')}) mm, ` +
+        `semi-axes (${radii.join(', ')}) mm LPS (an approximation: the scan has no pericardium label)`,
+    );
+  } else if (doc.pericardium) {
+    const mask = await loadLabels(rel(doc.pericardium.mask), { onto: ct });
+    const grow = doc.pericardium.growMm ?? 0;
+    pericardium = grow > 0 ? { ...mask, labels: growMask(mask.labels, mask, grow) } : mask;
+    if (grow > 0) {
+      notes.push(
+        `input: pericardial region = ${basename(doc.pericardium.mask)} grown by ${grow} mm (an approximation: the scan has no pericardium label)`,
+      );
+    }
+  }
+
+  let vessels: VesselSet | null = null;
+  if (typeof doc.vessels === 'string') {
+    vessels = await loadVessels(rel(doc.vessels), { ct });
+  } else if (Array.isArray(doc.vessels)) {
+    const list: Vessel[] = [];
+    for (const v of doc.vessels) {
+      const mask = await loadLabels(rel(v.fromMask), { onto: ct });
+      const seed = v.seedMask ? centroid(await loadLabels(rel(v.seedMask), { onto: ct })) : undefined;
+      list.push(centerlineFromMask(mask, { name: v.name, ...(seed ? { seed } : {}) }));
+      notes.push(
+        `input: ${v.name} centerline tracked slice by slice through ${basename(v.fromMask)}` +
+          (v.seedMask ? ` from the centroid of ${basename(v.seedMask)}` : '') +
+          ' (derived, not a coronary label)',
+      );
+    }
+    vessels = { vessels: list, lesions: [], source: path };
+  }
+
+  const options: { -readonly [K in keyof MeasureOptions]?: MeasureOptions[K] } = {};
+  if (doc.kvp !== undefined && doc.kvp !== null) options.kvp = doc.kvp;
+  if (doc.segmentsMm) options.segmentsMm = doc.segmentsMm;
+  return { input: { ct, pericardium, vessels }, options, notes };
+}
+
+/** 1 inside the axis-aligned (LPS) ellipsoid, evaluated at voxel centres. */
+function ellipsoidMask(grid: Geometry, center: Vec3, radii: Vec3): Uint8Array {
+  const [nx, ny, nz] = grid.dims;
+  const out = new Uint8Array(nx * ny * nz);
+  let n = 0;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, n++) {
+        const p = voxelToWorld(grid, [i, j, k]);
+        const q =
+          ((p[0] - center[0]) / radii[0]) ** 2 +
+          ((p[1] - center[1]) / radii[1]) ** 2 +
+          ((p[2] - center[2]) / radii[2]) ** 2;
+        if (q <= 1) out[n] = 1;
+      }
+  return out;
+}
+
+function centroid(mask: LabelVolume): Vec3 {
+  const [nx, ny] = mask.dims;
+  let si = 0;
+  let sj = 0;
+  let sk = 0;
+  let n = 0;
+  for (let p = 0; p < mask.labels.length; p++) {
+    if (mask.labels[p] === 0) continue;
+    si += p % nx;
+    sj += Math.floor(p / nx) % ny;
+    sk += Math.floor(p / (nx * ny));
+    n++;
+  }
+  if (n === 0) throw new PerifatError('E_INPUT_VALUE', 'seed mask is empty', { file: mask.source });
+  return voxelToWorld(mask, [si / n, sj / n, sk / n]);
+}

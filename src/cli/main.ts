@@ -1,0 +1,55 @@
+/**
+ * The `perifat` command. Errors print as one clear line (details with --verbose) and map to exit
+ * codes scripts can rely on: 0 ok, 1 unexpected, 2 usage, 3 bad input, 4 GPU/runtime, 5 output.
+ */
+import { PerifatError } from '../errors';
+import { phantomCommand } from '../phantom/cli';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { MEASURE_USAGE, measureCommand } from './measure-command';
+
+const USAGE = `perifat — epicardial and pericoronary fat attenuation from cardiac CT (WebGPU)
+
+commands:
+  perifat measure --ct CT [--pericardium MASK] [--vessels CENTERLINES] …   measure EAT and FAI
+  perifat phantom --out DIR [--dims 192x192x128] …                        write a synthetic phantom with its truth
+  perifat help
+
+${MEASURE_USAGE}`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const verbose = rest.includes('--verbose');
+  try {
+    switch (command) {
+      case 'measure':
+        return await measureCommand(rest);
+      case 'phantom':
+        return await phantomCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return EXIT.ok;
+      default:
+        console.error(`perifat: unknown command "${command}"\n\n${USAGE}`);
+        return EXIT.usage;
+    }
+  } catch (e) {
+    if (e instanceof PerifatError) {
+      console.error(`perifat: ${e.code}: ${e.message}`);
+      if (verbose && e.details) console.error(e.details);
+      if (verbose && e.stack) console.error(e.stack);
+      return exitCodeFor(e.code);
+    }
+    // parseArgs reports unknown or malformed flags as TypeErrors with an ERR_PARSE_ARGS code.
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`perifat: ${(e as Error).message}`);
+      return EXIT.usage;
+    }
+    console.error(`perifat: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    if (verbose && e instanceof Error && e.stack) console.error(e.stack);
+    return EXIT.unexpected;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * `perifat measure`: load the CT, masks and centerlines, measure on WebGPU (headless Chromium) or
+ * the CPU reference, write the report JSON / CSV / masks, print the summary.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CpuMeasureBackend } from '../cpu/backend';
+import { fatMask } from '../cpu/masks';
+import { PerifatError } from '../errors';
+import { loadCt, loadLabels, loadVessels, writeNifti } from '../io/index';
+import { reportCsv } from '../io/report-csv';
+import { reportSummary } from '../io/report-text';
+import { measure, type MeasureInput } from '../measure/measure';
+import { withDefaults, type MeasureOptions } from '../measure/options';
+import { eatLabels, integerCt } from '../measure/prepare';
+import type { Report } from '../measure/report-types';
+import { ChromiumRunner } from '../runner/chromium';
+import { measureInChromium } from '../runner/measure-chromium';
+import { writeFileAtomic } from '../util/atomic-write';
+import type { Lesion, VesselSet } from '../volume/vessels';
+import { measureOptionsFrom, parseLesionSpecs } from './args';
+import { loadCase } from './case-file';
+import { EXIT } from './exit-codes';
+import { Progress } from './progress';
+
+export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm|file.nii[.gz]> [options]
+       perifat measure --case cases/NAME.json [options]
+  --case FILE            a perifat-case/1 file: CT and how its inputs are built (paths relative to it)
+  --pericardium FILE     pericardium mask (NIfTI or DICOM SEG), resampled onto the CT grid
+  --vessels FILE         centerlines: perifat-vessels/1 JSON, VTK .vtk or .vtp
+  --lesions SPEC|FILE    lesions as VESSEL:START-END (mm), comma-separated, or a JSON file with "lesions"
+  --kvp N                tube voltage (overrides the DICOM KVP tag)
+  --out FILE             report JSON (perifat-report/1)
+  --csv FILE             one-row CSV
+  --masks-out DIR        write eat.nii.gz (EAT fat voxels)
+  --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium, else cpu)
+  --browser PATH         Chrome/Chromium executable
+  --fat-window LO:HI     fat window in HU (default -190:-30)
+  --segment NAME=S0:S1   segment in mm of arc length (repeatable; defaults RCA 10:50, LAD 0:40, LCx 0:40)
+  --wall-gap MM          exclude 0 < w ≤ MM from pericoronary regions (default 0)
+  --calcium-guard MM     exclude voxels within MM of calcium (≥ 130 HU) outside the lumen (default off)
+  --axial-slices A:B     EAT only between these slices (inclusive)
+  --axial-mm A:B         EAT only between these LPS z positions in mm (inclusive)
+  --quiet                no progress or summary
+  --verbose              details on errors, page console`;
+
+export async function measureCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      ct: { type: 'string' },
+      case: { type: 'string' },
+      pericardium: { type: 'string' },
+      vessels: { type: 'string' },
+      lesions: { type: 'string', multiple: true },
+      kvp: { type: 'string' },
+      out: { type: 'string' },
+      csv: { type: 'string' },
+      'masks-out': { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      browser: { type: 'string' },
+      'fat-window': { type: 'string' },
+      segment: { type: 'string', multiple: true },
+      'wall-gap': { type: 'string' },
+      'calcium-guard': { type: 'string' },
+      'axial-slices': { type: 'string' },
+      'axial-mm': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(MEASURE_USAGE);
+    return EXIT.ok;
+  }
+  if (!values.ct === !values.case) {
+    throw new PerifatError('E_OPTIONS', `give --ct or --case (one of them)\n${MEASURE_USAGE}`);
+  }
+  const backendChoice = values.backend;
+  if (backendChoice !== 'webgpu' && backendChoice !== 'cpu' && backendChoice !== 'auto') {
+    throw new PerifatError('E_OPTIONS', `--backend must be webgpu, cpu or auto, got "${backendChoice}"`);
+  }
+  const progress = new Progress(!values.quiet);
+  let input: MeasureInput;
+  let options = measureOptionsFrom(values);
+  let notes: string[] = [];
+  if (values.case) {
+    progress.step(`loading case ${values.case}`);
+    const loaded = await loadCase(values.case);
+    // Flags given on the command line override the case file's settings.
+    options = { ...loaded.options, ...options };
+    notes = loaded.notes;
+    input = loaded.input;
+    if (values.lesions?.length) input = { ...input, vessels: withLesions(input.vessels, values.lesions) };
+  } else {
+    const ctPath = values.ct as string;
+    progress.step(`loading CT ${ctPath}`);
+    const ct = await loadCt(ctPath);
+    const pericardium = values.pericardium ? await loadLabels(values.pericardium, { onto: ct }) : null;
+    let vessels: VesselSet | null = values.vessels ? await loadVessels(values.vessels, { ct }) : null;
+    if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
+    input = { ct, pericardium, vessels };
+  }
+  const { ct, pericardium } = input;
+  progress.step(`CT ${ct.dims.join('×')} voxels, ${ct.spacing.map((s) => s.toFixed(3)).join('×')} mm`);
+
+  const report = await runMeasurement(input, options, backendChoice, values.browser, values.verbose, progress);
+  report.warnings.push(...notes);
+
+  if (values.out) writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (values.csv) writeFileAtomic(values.csv, reportCsv(report));
+  if (values['masks-out'] && pericardium) {
+    const o = withDefaults(options);
+    const intCt = integerCt(ct, []);
+    const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
+    writeNifti({ ...ct, labels: eat, source: 'eat' }, join(values['masks-out'], 'eat.nii.gz'));
+  }
+  progress.done();
+  if (!values.quiet) console.log(reportSummary(report));
+  return EXIT.ok;
+}
+
+function withLesions(vessels: VesselSet | null, specs: string[]): VesselSet {
+  if (!vessels) throw new PerifatError('E_OPTIONS', '--lesions needs --vessels');
+  const lesions: Lesion[] = [];
+  for (const spec of specs) {
+    if (spec.toLowerCase().endsWith('.json')) lesions.push(...lesionsFromJson(spec));
+    else lesions.push(...parseLesionSpecs([spec]));
+  }
+  return { ...vessels, lesions: [...vessels.lesions, ...lesions] };
+}
+
+function lesionsFromJson(path: string): Lesion[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new PerifatError('E_INPUT_FORMAT', `not readable JSON: ${(e as Error).message}`, { file: path });
+  }
+  const list = (doc as { lesions?: unknown }).lesions;
+  if (!Array.isArray(list)) throw new PerifatError('E_INPUT_FORMAT', 'expected a "lesions" array', { file: path });
+  return list.map((l: unknown, i) => {
+    const x = l as { vessel?: unknown; start_mm?: unknown; end_mm?: unknown };
+    if (typeof x.vessel !== 'string' || typeof x.start_mm !== 'number' || typeof x.end_mm !== 'number') {
+      throw new PerifatError('E_INPUT_FORMAT', `lesion ${i}: needs vessel, start_mm, end_mm`, { file: path });
+    }
+    return { vessel: x.vessel, startMm: x.start_mm, endMm: x.end_mm };
+  });
+}
+
+async function runMeasurement(
+  input: MeasureInput,
+  options: Partial<MeasureOptions>,
+  choice: 'webgpu' | 'cpu' | 'auto',
+  browserPath: string | undefined,
+  verbose: boolean,
+  progress: Progress,
+): Promise<Report> {
+  if (choice === 'cpu') {
+    progress.step('measuring on the CPU reference');
+    return measure(input, new CpuMeasureBackend('node'), options);
+  }
+  let runner: ChromiumRunner | null = null;
+  try {
+    progress.step('starting headless Chromium (WebGPU)');
+    runner = await ChromiumRunner.start({ ...(browserPath ? { browserPath } : {}), verbose });
+    progress.step('measuring on WebGPU');
+    return await measureInChromium(runner, input, options);
+  } catch (e) {
+    // auto: a GPU that is missing or fails falls back to the CPU reference, and the report says so.
+    if (choice === 'auto' && e instanceof PerifatError && (e.code.startsWith('E_GPU') || e.code === 'E_RUNTIME')) {
+      progress.step(`WebGPU unavailable (${e.message}); measuring on the CPU reference`);
+      const report = await measure(input, new CpuMeasureBackend('node'), options);
+      report.warnings.unshift(`WebGPU failed (${e.code}: ${e.message}); measured on the CPU reference`);
+      return report;
+    }
+    throw e;
+  } finally {
+    await runner?.close();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * What a measurement needs from a compute backend. The WebGPU backend (in a browser, headless
+ * Chromium or Node/Dawn) and the CPU reference implement it and return identical histograms.
+ */
+import type { FatWindow } from '../stats/fat-window';
+import type { LabelHistograms } from '../stats/label-stats';
+import type { CtVolume } from '../volume/volume';
+import type { PericoronaryHistograms, PreparedLesion, PreparedVessel, ShellOptions } from './pericoronary-types';
+import type { BackendInfo } from './report-types';
+
+export interface MeasureBackend {
+  readonly info: BackendInfo;
+  /** Fat histograms of labels 1…maxLabel of a labelmap on the CT grid. */
+  fatHistograms(ct: IntCt, labels: Uint8Array, maxLabel: number, window: FatWindow): Promise<LabelHistograms>;
+  pericoronary(
+    ct: IntCt,
+    vessels: PreparedVessel[],
+    lesions: PreparedLesion[],
+    opts: ShellOptions,
+  ): Promise<PericoronaryHistograms>;
+}
+
+/** A CT whose HU are int16 (what the kernels take). */
+export type IntCt = CtVolume & { readonly hu: Int16Array };

@@ -1,0 +1,81 @@
+/**
+ * The main job: from a CT, an optional pericardium mask and optional centerlines to the report
+ * of shared METHOD.md §8, on whichever backend is given. Runs the same in a browser, in headless
+ * Chromium and in Node.
+ */
+import { basename } from '../util/path-name';
+import type { CtVolume, LabelVolume } from '../volume/volume';
+import type { VesselSet } from '../volume/vessels';
+import { eatReport, lesionReports, vesselReports } from './assemble';
+import type { MeasureBackend } from './backend';
+import { kvpFactor } from './kvp';
+import { type MeasureOptions, withDefaults } from './options';
+import { eatLabels, integerCt, prepareVessels } from './prepare';
+import { REPORT_SCHEMA, type Report } from './report-types';
+
+export interface MeasureInput {
+  readonly ct: CtVolume;
+  /** On the CT grid (loaders resample masks nearest-neighbour onto it). */
+  readonly pericardium: LabelVolume | null;
+  readonly vessels: VesselSet | null;
+}
+
+export async function measure(
+  input: MeasureInput,
+  backend: MeasureBackend,
+  options: Partial<MeasureOptions> = {},
+): Promise<Report> {
+  const o = withDefaults(options);
+  const warnings: string[] = [];
+  const timingsMs: Record<string, number> = {};
+  const t0 = now();
+  const ct = integerCt(input.ct, warnings);
+
+  const kvp = o.kvp ?? ct.kvp;
+  const factor = kvpFactor(kvp, o.kvpFactors);
+  if (kvp === null)
+    warnings.push('tube voltage unknown (no KVP tag, no --kvp): 120 kVp values are null; flags use raw HU');
+  else if (factor === null)
+    warnings.push(`no conversion factor for ${kvp} kVp: 120 kVp values are null; flags use raw HU`);
+
+  let eat = null;
+  if (input.pericardium) {
+    const t = now();
+    const labels = eatLabels(ct, input.pericardium, o);
+    eat = eatReport(await backend.fatHistograms(ct, labels, 1, o.window), ct, factor);
+    timingsMs['eat'] = now() - t;
+  }
+
+  let vessels: Report['vessels'] = [];
+  let lesions: Report['lesions'] = [];
+  if (input.vessels && input.vessels.vessels.length > 0) {
+    const t = now();
+    const prepared = prepareVessels(input.vessels, o, warnings);
+    const h = await backend.pericoronary(ct, prepared.vessels, prepared.lesions, {
+      window: o.window,
+      wallGapMm: o.wallGapMm,
+      calciumGuardMm: o.calciumGuardMm,
+      calciumHu: o.calciumHu,
+    });
+    vessels = vesselReports(h, prepared.vessels, ct, factor, o);
+    lesions = lesionReports(h, prepared.lesions, prepared.vessels, factor, o);
+    for (const [k, v] of Object.entries(h.timingsMs)) timingsMs[`fai.${k}`] = v;
+    timingsMs['fai'] = now() - t;
+  }
+  timingsMs['total'] = now() - t0;
+
+  return {
+    schema: REPORT_SCHEMA,
+    input: { ct: basename(ct.source), dims: [...ct.dims], spacingMm: [...ct.spacing], kvp },
+    backend: backend.info,
+    eat,
+    vessels,
+    lesions,
+    warnings,
+    timingsMs,
+  };
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

@@ -1,0 +1,107 @@
+/**
+ * Turns loaded inputs into what backends take: int16 HU, an EAT labelmap with axial limits,
+ * vessels with arc lengths and segments, lesions by vessel index. Problems with the inputs are
+ * typed errors; questionable but usable inputs become report warnings.
+ */
+import { PerifatError } from '../errors';
+import { sameGrid, voxelToWorld } from '../volume/geometry';
+import { isIntegralInt16, toInt16, type CtVolume, type LabelVolume } from '../volume/volume';
+import { arcLengths, type VesselSet } from '../volume/vessels';
+import type { IntCt } from './backend';
+import { type MeasureOptions, segmentFor } from './options';
+import { MAX_VESSELS, type PreparedLesion, type PreparedVessel } from './pericoronary-types';
+
+/** int16 HU for the kernels. Non-integral float HU are rounded to 1 HU, with a warning. */
+export function integerCt(ct: CtVolume, warnings: string[]): IntCt {
+  if (ct.hu instanceof Int16Array) return ct as IntCt;
+  if (isIntegralInt16(ct.hu)) return { ...ct, hu: toInt16(ct.hu) };
+  warnings.push('CT values are not integer HU: rounded to the nearest HU (histograms use 1 HU bins)');
+  const hu = new Int16Array(ct.hu.length);
+  for (let i = 0; i < hu.length; i++) hu[i] = Math.max(-32768, Math.min(32767, Math.round(ct.hu[i] as number)));
+  return { ...ct, hu };
+}
+
+/** Pericardium labelmap → EAT region (label 1) within the axial limits. */
+export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions): Uint8Array {
+  if (!sameGrid(ct, pericardium)) {
+    throw new PerifatError('E_MASK_GRID', 'pericardium mask is not on the CT grid (resample it on load)', {
+      file: pericardium.source,
+    });
+  }
+  const [nx, ny, nz] = ct.dims;
+  const slice = nx * ny;
+  const out = new Uint8Array(pericardium.labels.length);
+  for (let k = 0; k < nz; k++) {
+    if (!insideAxialLimits(ct, k, o)) continue;
+    for (let n = k * slice, end = n + slice; n < end; n++) out[n] = pericardium.labels[n] !== 0 ? 1 : 0;
+  }
+  return out;
+}
+
+function insideAxialLimits(ct: IntCt, k: number, o: MeasureOptions): boolean {
+  const lim = o.axialLimits;
+  if (!lim) return true;
+  const lo = Math.min(lim.from, lim.to);
+  const hi = Math.max(lim.from, lim.to);
+  if (lim.unit === 'slice') return k >= lo && k <= hi;
+  // mm: LPS z (superior positive) of the slice centre; with an oblique grid, of its first voxel.
+  const z = voxelToWorld(ct, [0, 0, k])[2];
+  return z >= lo && z <= hi;
+}
+
+export function prepareVessels(
+  set: VesselSet,
+  o: MeasureOptions,
+  warnings: string[],
+): { vessels: PreparedVessel[]; lesions: PreparedLesion[] } {
+  if (set.vessels.length > MAX_VESSELS) {
+    throw new PerifatError(
+      'E_CENTERLINE',
+      `at most ${MAX_VESSELS} vessels per measurement, got ${set.vessels.length}`,
+      {
+        file: set.source,
+      },
+    );
+  }
+  const seen = new Set<string>();
+  const vessels = set.vessels.map((v, index): PreparedVessel => {
+    if (seen.has(v.name))
+      throw new PerifatError('E_CENTERLINE', `vessel ${v.name} appears twice`, { file: set.source });
+    seen.add(v.name);
+    if (v.points.length < 2 || v.radii.length !== v.points.length) {
+      throw new PerifatError('E_CENTERLINE', `vessel ${v.name} needs ≥ 2 points and one radius per point`, {
+        file: set.source,
+      });
+    }
+    const arcMm = arcLengths(v.points);
+    const length = arcMm[arcMm.length - 1] as number;
+    const asked = segmentFor(v.name, o);
+    // A vessel without a default segment is measured over its whole length.
+    const segmentMm: [number, number] = [asked[0], Number.isFinite(asked[1]) ? asked[1] : length];
+    if (Number.isFinite(segmentMm[1]) && length < segmentMm[1]) {
+      warnings.push(
+        `${v.name}: centerline is ${length.toFixed(1)} mm long, shorter than its segment ` +
+          `${segmentMm[0]}–${segmentMm[1]} mm; measured to its end`,
+      );
+    }
+    return { name: v.name, index, points: v.points, radii: v.radii, arcMm, segmentMm };
+  });
+  const lesions = set.lesions.map((l): PreparedLesion => {
+    const vessel =
+      vessels.find((v) => v.name === l.vessel) ?? vessels.find((v) => v.name.toUpperCase() === l.vessel.toUpperCase());
+    if (!vessel) {
+      throw new PerifatError('E_CENTERLINE', `lesion on unknown vessel ${l.vessel}`, { file: set.source });
+    }
+    if (!(l.endMm > l.startMm)) {
+      throw new PerifatError(
+        'E_CENTERLINE',
+        `lesion on ${l.vessel}: end ${l.endMm} mm must exceed start ${l.startMm} mm`,
+        {
+          file: set.source,
+        },
+      );
+    }
+    return { vesselIndex: vessel.index, startMm: l.startMm, endMm: l.endMm };
+  });
+  return { vessels, lesions };
+}

@@ -1,0 +1,102 @@
+/**
+ * The whole measurement on a phantom: WebGPU in headless Chromium, the CPU reference and the
+ * phantom's analytic truth must agree (counts exact, HU within 0.01).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuMeasureBackend } from '../../src/cpu/backend';
+import { measure } from '../../src/measure/measure';
+import type { Report } from '../../src/measure/report-types';
+import { computeTruth, makePhantom } from '../../src/phantom';
+import type { ChromiumRunner } from '../../src/runner/chromium';
+import { measureInChromium } from '../../src/runner/measure-chromium';
+import { startGpuRunner } from '../helpers/gpu-runner';
+import { reportDiff } from '../helpers/report-diff';
+
+let runner: ChromiumRunner;
+/** f32 classification vs the f64 truth: boundary voxels (within ~1e-5 mm of a ring) may differ. */
+const TRUTH_COUNT_TOL = 2;
+beforeAll(async () => {
+  runner = (await startGpuRunner()).runner;
+});
+afterAll(async () => {
+  await runner?.close();
+});
+
+describe('measure on a phantom: GPU = CPU = truth', () => {
+  const phantom = makePhantom({ dims: [112, 112, 80], spacing: [0.45, 0.45, 0.7], noiseSd: 12, seed: 3 });
+  const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
+  let gpu: Report;
+  let cpu: Report;
+
+  beforeAll(async () => {
+    gpu = await measureInChromium(runner, input);
+    cpu = await measure(input, new CpuMeasureBackend());
+  });
+
+  it('records its backend', () => {
+    expect(gpu.backend.api).toBe('webgpu');
+    expect(gpu.backend.runtime).toBe('chromium');
+    expect(gpu.backend.adapter?.architecture).toBeTruthy();
+    expect(cpu.backend.api).toBe('cpu');
+  });
+
+  it('GPU equals the CPU reference', () => {
+    expect(reportDiff(gpu, cpu, 1e-9)).toEqual([]);
+  });
+
+  it('equals the phantom truth (HU within 0.01, counts within 2 voxels of the f64 oracle)', () => {
+    expect(phantom.truth).not.toBeNull();
+    expect(reportDiff(gpu, phantom.truth as Report, 0.01, TRUTH_COUNT_TOL)).toEqual([]);
+  });
+
+  it('reports every vessel, 20 rings each, and the lesion', () => {
+    expect(gpu.vessels.map((v) => v.name)).toEqual(['RCA', 'LAD', 'LCx']);
+    for (const v of gpu.vessels) {
+      expect(v.rings).toHaveLength(20);
+      expect(v.voiVoxels).toBeGreaterThan(0);
+      expect(v.faiHu).not.toBeNull();
+    }
+    expect(gpu.lesions).toHaveLength(1);
+    expect(gpu.eat?.fatVoxels).toBeGreaterThan(0);
+  });
+});
+
+describe('measure options and edge cases, GPU vs truth', () => {
+  it('wall gap, calcium guard and 100 kVp conversion', async () => {
+    const phantom = makePhantom({
+      dims: [96, 96, 64],
+      spacing: [0.5, 0.5, 0.8],
+      calcium: true,
+      kvp: 100,
+    });
+    const options = { wallGapMm: 0.5, calciumGuardMm: 1 };
+    const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
+    const gpu = await measureInChromium(runner, input, options);
+    const truth = computeTruth(phantom.ct, phantom.pericardium, phantom.vessels, options);
+    expect(reportDiff(gpu, truth, 0.01, TRUTH_COUNT_TOL)).toEqual([]);
+    expect(gpu.input.kvp).toBe(100);
+    const lad = gpu.vessels.find((v) => v.name === 'LAD');
+    expect(lad?.faiHu120).toBeCloseTo((lad?.faiHu as number) / 1.08, 9);
+  });
+
+  it('a vessel shorter than its segment and one leaving the volume', async () => {
+    const phantom = makePhantom({
+      dims: [96, 96, 64],
+      spacing: [0.5, 0.5, 0.8],
+      shortLcx: true,
+      rcaLeavesVolume: true,
+    });
+    const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
+    const gpu = await measureInChromium(runner, input);
+    expect(reportDiff(gpu, phantom.truth as Report, 0.01, TRUTH_COUNT_TOL)).toEqual([]);
+    expect(gpu.warnings.some((w) => w.startsWith('LCx'))).toBe(true);
+  });
+
+  it('no pericardium mask → eat null; no vessels → empty lists', async () => {
+    const phantom = makePhantom({ dims: [64, 64, 40] });
+    const gpu = await measureInChromium(runner, { ct: phantom.ct, pericardium: null, vessels: null });
+    expect(gpu.eat).toBeNull();
+    expect(gpu.vessels).toEqual([]);
+    expect(gpu.lesions).toEqual([]);
+  });
+});

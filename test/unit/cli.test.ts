@@ -1,0 +1,158 @@
+/**
+ * The `perifat` command in-process on the CPU backend: outputs, exit codes, and files that are
+ * whole or absent when the input is bad.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main';
+import type { Report } from '../../src/measure/report-types';
+import { makePhantom, writePhantom } from '../../src/phantom';
+import { reportDiff } from '../helpers/report-diff';
+
+let dir: string;
+let files: Awaited<ReturnType<typeof writePhantom>>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'perifat-cli-'));
+  files = await writePhantom(
+    makePhantom({ dims: [80, 80, 56], spacing: [0.5, 0.5, 0.8], kvp: 100 }),
+    join(dir, 'case'),
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** RFC 4180 cells of one CSV line (quotes, doubled quotes). */
+function csvCells(line: string): string[] {
+  const cells: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      cur += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (c === ',' && !quoted) {
+      cells.push(cur);
+      cur = '';
+    } else {
+      cur += c;
+    }
+  }
+  cells.push(cur);
+  return cells;
+}
+
+async function run(args: string[]): Promise<{ code: number; err: string; out: string }> {
+  const err: string[] = [];
+  const out: string[] = [];
+  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const s = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    return { code: await main(args), err: err.join('\n'), out: out.join('\n') };
+  } finally {
+    e.mockRestore();
+    o.mockRestore();
+    s.mockRestore();
+  }
+}
+
+describe('perifat measure (cpu backend)', () => {
+  it('writes a report equal to the phantom truth, a CSV row and the EAT mask', async () => {
+    const out = join(dir, 'r.json');
+    const csv = join(dir, 'r.csv');
+    const masks = join(dir, 'masks');
+    const r = await run([
+      'measure',
+      '--ct',
+      files.ct,
+      '--pericardium',
+      files.pericardium,
+      '--vessels',
+      files.vessels,
+      '--backend',
+      'cpu',
+      '--kvp',
+      '100',
+      '--out',
+      out,
+      '--csv',
+      csv,
+      '--masks-out',
+      masks,
+    ]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    const truth = JSON.parse(readFileSync(files.expected, 'utf8')) as Report;
+    expect(report.schema).toBe('perifat-report/1');
+    expect(report.backend.api).toBe('cpu');
+    expect(report.input.kvp).toBe(100);
+    expect(reportDiff(report, truth, 0.01, 2)).toEqual([]);
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const [header, row] = lines.map(csvCells);
+    expect(header?.length).toBe(row?.length);
+    expect(row?.[header?.indexOf('lad_fai_hu') ?? -1]).toBe(
+      String(Math.round((truth.vessels[1]?.faiHu as number) * 1e6) / 1e6),
+    );
+    expect(existsSync(join(masks, 'eat.nii.gz'))).toBe(true);
+    expect(r.out).toContain('EAT');
+    expect(r.out).toContain('LAD');
+  });
+
+  it('reports no patient folder names: input.ct is the file name only', async () => {
+    const out = join(dir, 'r2.json');
+    expect((await run(['measure', '--ct', files.ct, '--backend', 'cpu', '--out', out, '--quiet'])).code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.input.ct).toBe('ct.nii.gz');
+    expect(report.eat).toBeNull();
+    expect(report.vessels).toEqual([]);
+  });
+
+  it('exits 3 with one clear line for a missing CT, and writes nothing', async () => {
+    const out = join(dir, 'never.json');
+    const r = await run(['measure', '--ct', join(dir, 'nope.nii.gz'), '--backend', 'cpu', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/^perifat: E_INPUT_NOT_FOUND: .*nope\.nii\.gz/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 3 for a centerline outside the volume, naming the vessel', async () => {
+    const bad = join(dir, 'far.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        schema: 'perifat-vessels/1',
+        space: 'LPS',
+        vessels: [
+          {
+            name: 'LAD',
+            points: [
+              [900, 900, 900],
+              [901, 900, 900],
+            ],
+            radii: [1.5, 1.5],
+          },
+        ],
+      }),
+    );
+    const out = join(dir, 'never2.json');
+    const r = await run(['measure', '--ct', files.ct, '--vessels', bad, '--backend', 'cpu', '--out', out]);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('E_CENTERLINE');
+    expect(r.err).toContain('LAD');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await run(['measure'])).code).toBe(2);
+    expect((await run(['measure', '--ct', files.ct, '--backend', 'cuda'])).code).toBe(2);
+    expect((await run(['measure', '--ct', files.ct, '--no-such-flag'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+});

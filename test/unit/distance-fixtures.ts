@@ -1,0 +1,161 @@
+/**
+ * Shared fixtures of the distance/shell suites (unit and GPU): CT geometries, prepared vessels, and
+ * an f64 brute-force oracle of the whole pericoronary labelling (METHOD.md §4 read literally: exact
+ * nearest point over every segment, exact distances to calcium), with the voxels whose decision
+ * lies within `tol` mm of a threshold reported as ambiguous (f32 may go either way there).
+ */
+import {
+  RING_COUNT,
+  type PreparedLesion,
+  type PreparedVessel,
+  type ShellOptions,
+} from '../../src/measure/pericoronary-types';
+import { nearestOnPolylineBrute } from '../../src/cpu/shell-labels';
+import { layerLesions } from '../../src/kernels/shell-plan';
+import { DEFAULT_FAT_WINDOW } from '../../src/stats/fat-window';
+import { IDENTITY3, type Mat3, type Vec3, voxelToWorld } from '../../src/volume/geometry';
+import type { CtVolume } from '../../src/volume/volume';
+import { arcLengths } from '../../src/volume/vessels';
+import { rng } from '../helpers/random';
+
+export type Int16Ct = CtVolume & { hu: Int16Array };
+
+export function makeCt(
+  dims: Vec3,
+  spacing: Vec3,
+  hu: Int16Array,
+  origin: Vec3 = [0, 0, 0],
+  direction: Mat3 = IDENTITY3,
+): Int16Ct {
+  return { dims, spacing, origin, direction, hu, kvp: 120, source: 'test' };
+}
+
+export function fatNoise(n: number, seed: number): Int16Array {
+  const r = rng(seed);
+  const hu = new Int16Array(n);
+  for (let i = 0; i < n; i++) hu[i] = r() < 0.7 ? -190 + Math.floor(r() * 161) : Math.floor(r() * 400) - 100;
+  return hu;
+}
+
+export function vessel(
+  name: string,
+  index: number,
+  points: Vec3[],
+  radii: number[] | number,
+  segmentMm: [number, number] = [0, 1e9],
+): PreparedVessel {
+  return {
+    name,
+    index,
+    points,
+    radii: typeof radii === 'number' ? points.map(() => radii) : radii,
+    arcMm: arcLengths(points),
+    segmentMm,
+  };
+}
+
+/** Polyline samples of a curve, every `step` mm of parameter. */
+export function curve(fn: (u: number) => Vec3, u0: number, u1: number, count: number): Vec3[] {
+  return Array.from({ length: count }, (_, i) => fn(u0 + ((u1 - u0) * i) / (count - 1)));
+}
+
+export const OPTS: ShellOptions = { window: DEFAULT_FAT_WINDOW, wallGapMm: 0, calciumGuardMm: null, calciumHu: 130 };
+
+export interface OracleLayers {
+  voi: Uint8Array;
+  rings: Uint8Array;
+  lesions: Uint8Array[];
+  /** 1 where some decision of the voxel is within tol of its threshold. */
+  ambiguous: Uint8Array;
+  /** Per vessel: brute d of every crop voxel (for distance checks). */
+  d: Float64Array[];
+}
+
+export function oracleLayers(
+  ct: Int16Ct,
+  crop: { lo: Vec3; hi: Vec3 },
+  vessels: readonly PreparedVessel[],
+  lesions: readonly PreparedLesion[],
+  opts: ShellOptions,
+  tol = 1e-4,
+): OracleLayers {
+  const dims = crop.hi.map((h, c) => h - crop.lo[c]) as Vec3;
+  const n = dims[0] * dims[1] * dims[2];
+  const voi = new Uint8Array(n);
+  const rings = new Uint8Array(n);
+  const layers = layerLesions(vessels, lesions);
+  const lesionOut = layers.map(() => new Uint8Array(n));
+  const ambiguous = new Uint8Array(n);
+  const dOut = vessels.map(() => new Float64Array(n));
+  const near = (a: number, b: number): boolean => Math.abs(a - b) <= tol;
+  // Calcium: voxels ≥ calciumHu outside every lumen, anywhere in the CT.
+  const world = (i: number, j: number, k: number): Vec3 => voxelToWorld(ct, [i, j, k]);
+  const geomOf = (p: Vec3) => vessels.map((v) => nearestOnPolylineBrute(v.points, v.radii, v.arcMm, p));
+  const calcium: Vec3[] = [];
+  if (opts.calciumGuardMm) {
+    const [nx, ny, nz] = ct.dims;
+    for (let k = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          if ((ct.hu[i + nx * (j + ny * k)] as number) < opts.calciumHu) continue;
+          const p = world(i, j, k);
+          if (geomOf(p).every((g) => g.w > 0)) calcium.push(p);
+        }
+  }
+  let c = 0;
+  for (let k = crop.lo[2]; k < crop.hi[2]; k++)
+    for (let j = crop.lo[1]; j < crop.hi[1]; j++)
+      for (let i = crop.lo[0]; i < crop.hi[0]; i++, c++) {
+        const p = world(i, j, k);
+        const g = geomOf(p);
+        g.forEach((x, vi) => ((dOut[vi] as Float64Array)[c] = x.d));
+        if (g.some((x) => near(x.w, 0))) ambiguous[c] = 1;
+        if (g.some((x) => x.w <= 0)) continue;
+        let o = -1;
+        g.forEach((x, vi) => {
+          if (o < 0 || x.w < (g[o] as { w: number }).w) o = vi;
+        });
+        if (o < 0) continue;
+        const b = g[o] as { w: number; s: number; r: number };
+        if (g.some((x, vi) => vi !== o && near(x.w, b.w))) ambiguous[c] = 1;
+        if (opts.calciumGuardMm) {
+          let dc = Infinity;
+          for (const q of calcium) dc = Math.min(dc, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
+          if (near(dc, opts.calciumGuardMm)) ambiguous[c] = 1;
+          if (dc <= opts.calciumGuardMm) continue;
+        }
+        if (near(b.w, opts.wallGapMm)) ambiguous[c] = 1;
+        if (b.w <= opts.wallGapMm) continue;
+        const v = vessels[o] as PreparedVessel;
+        const inSeg = b.s >= v.segmentMm[0] && b.s <= v.segmentMm[1];
+        if (near(b.s, v.segmentMm[0]) || near(b.s, v.segmentMm[1])) ambiguous[c] = 1;
+        const inVoi = b.w <= 2 * b.r;
+        if (near(b.w, 2 * b.r)) ambiguous[c] = 1;
+        if (inSeg && inVoi) voi[c] = 1 + o;
+        const kk = Math.ceil(b.w) - 1;
+        if (near(b.w, Math.round(b.w))) ambiguous[c] = 1;
+        if (inSeg && kk >= 0 && kk < RING_COUNT) rings[c] = 1 + o * RING_COUNT + kk;
+        if (inVoi) {
+          layers.forEach((layer, li) => {
+            for (const l of layer) {
+              if (l.vessel !== o) continue;
+              if (near(b.s, l.start) || near(b.s, l.end)) ambiguous[c] = 1;
+              if (b.s >= l.start && b.s <= l.end) (lesionOut[li] as Uint8Array)[c] = l.label;
+            }
+          });
+        }
+      }
+  return { voi, rings, lesions: lesionOut, ambiguous, d: dOut };
+}
+
+/** Voxels where two layers differ, ignoring ambiguous voxels. */
+export function mismatches(a: Uint8Array, b: Uint8Array, ambiguous?: Uint8Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(ambiguous && ambiguous[i])) m++;
+  return m;
+}
+
+export function randomMask(n: number, density: number, seed: number): Uint8Array {
+  const r = rng(seed);
+  return Uint8Array.from({ length: n }, () => (r() < density ? 1 : 0));
+}

@@ -7,11 +7,17 @@
  *   npx tsx bench/distance.ts [--dims 256x256x256,512x512x300] [--repeats 3] [--cpu-repeats 1]
  *
  * GPU times are end to end per call (mask/seeds upload, dispatches, read-back of the per-voxel
- * result); the first call, which compiles the pipelines, is reported apart.
+ * result); the first call, which compiles the pipelines, is reported apart. Results are compared
+ * by a digest of their 32-bit words, so nothing volume-sized crosses between page and Node.
  */
 import { parseArgs } from 'node:util';
 import type { AdapterReport } from '../src/browser/protocol';
-import type { DistanceReply, EdtCall, FeatureTransformCall } from '../src/browser/protocol-distance';
+import {
+  type DistanceReply,
+  type EdtCall,
+  type FeatureTransformCall,
+  wordDigest,
+} from '../src/browser/protocol-distance';
 import { edtCpu } from '../src/cpu/edt';
 import { featureInitFromSeeds, featureTransformCpu } from '../src/cpu/feature-transform';
 import { ChromiumRunner } from '../src/runner/chromium';
@@ -66,16 +72,6 @@ function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function sameBits(a: Uint8Array, b: ArrayBufferView): boolean {
-  const bb = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  return (
-    Buffer.compare(
-      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
-      Buffer.from(bb.buffer, bb.byteOffset, bb.byteLength),
-    ) === 0
-  );
-}
-
 const runner = await ChromiumRunner.start({
   verbose: process.env['PERIFAT_VERBOSE'] === '1',
   ...(values.browser ? { browserPath: values.browser } : {}),
@@ -91,9 +87,8 @@ try {
     for (const m of mask) maskVoxels += m;
 
     // EDT.
-    const edtCall: EdtCall = { dims, spacing, maskBlob: runner.putBlob(mask), repeats: repeats + 1 };
+    const edtCall: EdtCall = { dims, spacing, maskBlob: runner.putBlob(mask), repeats: repeats + 1, digestOnly: true };
     const g = await runner.call<DistanceReply>('edt', edtCall);
-    const gEdt = runner.server.takeUpload(g.uploadId) as Uint8Array;
     const cpuEdtTimes: number[] = [];
     let cEdt: Float32Array | null = null;
     for (let r = 0; r < cpuRepeats; r++) {
@@ -108,9 +103,9 @@ try {
       spacing,
       seedsBlob: runner.putBlob(new Uint8Array(seeds.buffer)),
       repeats: repeats + 1,
+      digestOnly: true,
     };
     const gf = await runner.call<DistanceReply>('featureTransform', ftCall);
-    const gFt = runner.server.takeUpload(gf.uploadId) as Uint8Array;
     const cpuFtTimes: number[] = [];
     let cFt: Uint32Array | null = null;
     for (let r = 0; r < cpuRepeats; r++) {
@@ -141,8 +136,8 @@ try {
           maskVoxels,
           seeds: seeds.length / 3,
           results: [
-            row('edt', g.timesMs, cpuEdtTimes, cEdt !== null && sameBits(gEdt, cEdt)),
-            row('featureTransform', gf.timesMs, cpuFtTimes, cFt !== null && sameBits(gFt, cFt)),
+            row('edt', g.timesMs, cpuEdtTimes, cEdt !== null && wordDigest(cEdt) === g.digest),
+            row('featureTransform', gf.timesMs, cpuFtTimes, cFt !== null && wordDigest(cFt) === gf.digest),
           ],
         },
         null,

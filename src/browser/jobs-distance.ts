@@ -17,6 +17,7 @@ import type {
   PericoronaryCall,
   PericoronaryReply,
 } from './protocol-distance';
+import { wordDigest } from './protocol-distance';
 
 let nextUpload = 0;
 
@@ -52,7 +53,7 @@ export async function edt(args: EdtCall): Promise<DistanceReply> {
   const { value, timesMs } = await timed(args.repeats, () =>
     edtGpu(ctx, args.dims, args.spacing, mask, { signed: args.signed === true }),
   );
-  return { uploadId: await post(value), timesMs };
+  return args.digestOnly ? { digest: wordDigest(value), timesMs } : { uploadId: await post(value), timesMs };
 }
 
 export async function featureTransform(args: FeatureTransformCall): Promise<DistanceReply> {
@@ -61,7 +62,7 @@ export async function featureTransform(args: FeatureTransformCall): Promise<Dist
     ? { mask: new Uint8Array(await fetchBlob(args.maskBlob)) }
     : { seeds: new Uint32Array(await fetchBlob(args.seedsBlob ?? '')) };
   const { value, timesMs } = await timed(args.repeats, () => featureTransformGpu(ctx, args.dims, args.spacing, sites));
-  return { uploadId: await post(value), timesMs };
+  return args.digestOnly ? { digest: wordDigest(value), timesMs } : { uploadId: await post(value), timesMs };
 }
 
 function json(h: LabelHistograms): HistogramsJson {

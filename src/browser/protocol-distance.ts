@@ -15,6 +15,8 @@ export interface EdtCall {
   signed?: boolean;
   /** Repeat and time each run (benchmarks); the result of the last run is returned. */
   repeats?: number;
+  /** Return only a digest of the result (wordDigest), not the result itself (big benchmarks). */
+  digestOnly?: boolean;
 }
 
 export interface FeatureTransformCall {
@@ -24,12 +26,27 @@ export interface FeatureTransformCall {
   maskBlob?: string;
   seedsBlob?: string;
   repeats?: number;
+  digestOnly?: boolean;
 }
 
 export interface DistanceReply {
   /** Upload id of the result: f32 squared distances (edt) or u32 site indices (featureTransform). */
-  uploadId: string;
+  uploadId?: string;
+  /** wordDigest of the result, when only that was asked for. */
+  digest?: string;
   timesMs: number[];
+}
+
+/** FNV-1a over the 32-bit words of a result, so big results can be compared without moving them. */
+export function wordDigest(a: Float32Array | Uint32Array): string {
+  const w = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  let h = 0x811c9dc5;
+  let sum = 0;
+  for (let i = 0; i < w.length; i++) {
+    h = Math.imul(h ^ (w[i] as number), 0x01000193) >>> 0;
+    sum = (sum + (w[i] as number)) >>> 0;
+  }
+  return `${h.toString(16)}:${sum.toString(16)}:${w.length}`;
 }
 
 export interface CtGeometryArgs {

@@ -55,7 +55,7 @@ function take(id: string): Uint8Array {
 async function edtGpu(dims: Vec3, spacing: Vec3, mask: Uint8Array, signed = false): Promise<Float32Array> {
   const call: EdtCall = { dims, spacing, maskBlob: runner.putBlob(mask), signed };
   const r = await runner.call<DistanceReply>('edt', call);
-  const bytes = take(r.uploadId);
+  const bytes = take(r.uploadId ?? '');
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }
 
@@ -69,7 +69,7 @@ async function ftGpu(
       ? { dims, spacing, maskBlob: runner.putBlob(sites.mask) }
       : { dims, spacing, seedsBlob: runner.putBlob(new Uint8Array(sites.seeds.buffer)) };
   const r = await runner.call<DistanceReply>('featureTransform', call);
-  const bytes = take(r.uploadId);
+  const bytes = take(r.uploadId ?? '');
   return new Uint32Array(bytes.slice().buffer);
 }
 

@@ -100,3 +100,15 @@ describe('measure options and edge cases, GPU vs truth', () => {
     expect(gpu.lesions).toEqual([]);
   });
 });
+
+describe('measure through z-slabs', () => {
+  it('gives the same report when the CT is cut into slabs by a small binding limit', async () => {
+    const phantom = makePhantom({ dims: [64, 64, 40], spacing: [0.6, 0.6, 0.9], noiseSd: 8, seed: 9 });
+    const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
+    const whole = await measureInChromium(runner, input);
+    // 64×64 int16 = 8 KiB per slice: 40 KiB bindings force 5-slice slabs for the CT.
+    const slabbed = await measureInChromium(runner, input, {}, 40 * 1024);
+    expect(reportDiff(slabbed, whole, 1e-9)).toEqual([]);
+    expect(slabbed.eat?.fatVoxels).toBeGreaterThan(0);
+  });
+});

@@ -56,4 +56,19 @@ export interface MeasureCall {
   vessels: import('../volume/vessels').VesselSet | null;
   options: Partial<import('../measure/options').MeasureOptions>;
   maxBindingBytes?: number;
+  /** Post the VOI / ring / lesion label layers back to the server for mask outputs. */
+  wantLayers?: boolean;
+}
+
+export interface MeasureReply {
+  report: import('../measure/report-types').Report;
+  /** Upload ids of the label layers (crop grid), when asked for. */
+  layers: {
+    crop: { lo: [number, number, number]; hi: [number, number, number] };
+    dims: [number, number, number];
+    vessels: string[];
+    voi: string;
+    rings: string;
+    lesions: string[];
+  } | null;
 }

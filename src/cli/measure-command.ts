@@ -9,14 +9,15 @@ import { CpuMeasureBackend } from '../cpu/backend';
 import { fatMask } from '../cpu/masks';
 import { PerifatError } from '../errors';
 import { loadCt, loadLabels, loadVessels, writeNifti } from '../io/index';
+import { writeShellMasks } from '../io/mask-outputs';
 import { reportCsv } from '../io/report-csv';
 import { reportSummary } from '../io/report-text';
-import { measure, type MeasureInput } from '../measure/measure';
+import { measureDetailed, type MeasureInput, type MeasureLayers } from '../measure/measure';
 import { withDefaults, type MeasureOptions } from '../measure/options';
 import { eatLabels, integerCt } from '../measure/prepare';
 import type { Report } from '../measure/report-types';
 import { ChromiumRunner } from '../runner/chromium';
-import { measureInChromium } from '../runner/measure-chromium';
+import { measureInChromiumDetailed } from '../runner/measure-chromium';
 import { writeFileAtomic } from '../util/atomic-write';
 import type { Lesion, VesselSet } from '../volume/vessels';
 import { measureOptionsFrom, parseLesionSpecs } from './args';
@@ -33,7 +34,7 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
   --kvp N                tube voltage (overrides the DICOM KVP tag)
   --out FILE             report JSON (perifat-report/1)
   --csv FILE             one-row CSV
-  --masks-out DIR        write eat.nii.gz (EAT fat voxels)
+  --masks-out DIR        write eat.nii.gz (EAT fat voxels), voi/rings/lesions.nii.gz labelmaps, labels.json
   --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium, else cpu)
   --browser PATH         Chrome/Chromium executable
   --fat-window LO:HI     fat window in HU (default -190:-30)
@@ -107,16 +108,31 @@ export async function measureCommand(argv: string[]): Promise<number> {
   const { ct, pericardium } = input;
   progress.step(`CT ${ct.dims.join('×')} voxels, ${ct.spacing.map((s) => s.toFixed(3)).join('×')} mm`);
 
-  const report = await runMeasurement(input, options, backendChoice, values.browser, values.verbose, progress);
+  const wantLayers = values['masks-out'] !== undefined;
+  const { report, layers } = await runMeasurement(
+    input,
+    options,
+    backendChoice,
+    { browserPath: values.browser, verbose: values.verbose, wantLayers },
+    progress,
+  );
   report.warnings.push(...notes);
 
   if (values.out) writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
   if (values.csv) writeFileAtomic(values.csv, reportCsv(report));
-  if (values['masks-out'] && pericardium) {
-    const o = withDefaults(options);
-    const intCt = integerCt(ct, []);
-    const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
-    writeNifti({ ...ct, labels: eat, source: 'eat' }, join(values['masks-out'], 'eat.nii.gz'));
+  if (values['masks-out']) {
+    const dir = values['masks-out'];
+    if (pericardium) {
+      const o = withDefaults(options);
+      const intCt = integerCt(ct, []);
+      const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
+      writeNifti({ ...ct, labels: eat, source: 'eat' }, join(dir, 'eat.nii.gz'));
+    }
+    if (layers) {
+      const lesionNames = report.lesions.map((l) => `${l.vessel} lesion ${l.startMm}–${l.endMm} mm`);
+      writeShellMasks(dir, ct, layers, lesionNames);
+    }
+    progress.step(`masks written to ${dir}`);
   }
   progress.done();
   if (!values.quiet) console.log(reportSummary(report));
@@ -151,31 +167,40 @@ function lesionsFromJson(path: string): Lesion[] {
   });
 }
 
+interface RunOptions {
+  browserPath: string | undefined;
+  verbose: boolean;
+  wantLayers: boolean;
+}
+
 async function runMeasurement(
   input: MeasureInput,
   options: Partial<MeasureOptions>,
   choice: 'webgpu' | 'cpu' | 'auto',
-  browserPath: string | undefined,
-  verbose: boolean,
+  run: RunOptions,
   progress: Progress,
-): Promise<Report> {
+): Promise<{ report: Report; layers: MeasureLayers | null }> {
+  const onCpu = () => measureDetailed(input, new CpuMeasureBackend('node'), options, { wantLayers: run.wantLayers });
   if (choice === 'cpu') {
     progress.step('measuring on the CPU reference');
-    return measure(input, new CpuMeasureBackend('node'), options);
+    return onCpu();
   }
   let runner: ChromiumRunner | null = null;
   try {
     progress.step('starting headless Chromium (WebGPU)');
-    runner = await ChromiumRunner.start({ ...(browserPath ? { browserPath } : {}), verbose });
+    runner = await ChromiumRunner.start({
+      ...(run.browserPath ? { browserPath: run.browserPath } : {}),
+      verbose: run.verbose,
+    });
     progress.step('measuring on WebGPU');
-    return await measureInChromium(runner, input, options);
+    return await measureInChromiumDetailed(runner, input, options, { wantLayers: run.wantLayers });
   } catch (e) {
     // auto: a GPU that is missing or fails falls back to the CPU reference, and the report says so.
     if (choice === 'auto' && e instanceof PerifatError && (e.code.startsWith('E_GPU') || e.code === 'E_RUNTIME')) {
       progress.step(`WebGPU unavailable (${e.message}); measuring on the CPU reference`);
-      const report = await measure(input, new CpuMeasureBackend('node'), options);
-      report.warnings.unshift(`WebGPU failed (${e.code}: ${e.message}); measured on the CPU reference`);
-      return report;
+      const result = await onCpu();
+      result.report.warnings.unshift(`WebGPU failed (${e.code}: ${e.message}); measured on the CPU reference`);
+      return result;
     }
     throw e;
   } finally {

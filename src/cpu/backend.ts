@@ -1,7 +1,8 @@
 /** The CPU backend: the reference kernels behind the measurement interface (fallback and oracle). */
 import type { IntCt, MeasureBackend } from '../measure/backend';
 import type {
-  PericoronaryHistograms,
+  PericoronaryExtra,
+  PericoronaryResult,
   PreparedLesion,
   PreparedVessel,
   ShellOptions,
@@ -28,7 +29,8 @@ export class CpuMeasureBackend implements MeasureBackend {
     vessels: PreparedVessel[],
     lesions: PreparedLesion[],
     opts: ShellOptions,
-  ): Promise<PericoronaryHistograms> {
-    return pericoronaryHistogramsCpu(ct, vessels, lesions, opts);
+    extra: PericoronaryExtra = {},
+  ): Promise<PericoronaryResult> {
+    return pericoronaryHistogramsCpu(ct, vessels, lesions, opts, extra);
   }
 }

@@ -7,10 +7,12 @@ import { PerifatError } from '../errors';
 import { cropHu, planShells, type ShellPlan } from '../kernels/shell-plan';
 import {
   RING_COUNT,
-  type PericoronaryHistograms,
   type PreparedLesion,
   type PreparedVessel,
   type ShellOptions,
+  type PericoronaryExtra,
+  type PericoronaryResult,
+  type ShellLayers,
 } from '../measure/pericoronary-types';
 import type { LabelHistograms } from '../stats/label-stats';
 import type { CtVolume } from '../volume/volume';
@@ -22,21 +24,7 @@ import { calciumMaskCpu, newShellState, refineVesselCpu, shellLabelsCpu } from '
 /** A CT whose HU are int16, as the kernels take it. */
 export type Int16Ct = CtVolume & { readonly hu: Int16Array };
 
-/** The label layers of the crop (voxel order i fastest, crop dims), for writing VOI/ring masks. */
-export interface ShellLayers {
-  readonly dims: [number, number, number];
-  readonly voi: Uint8Array;
-  readonly rings: Uint8Array;
-  /** One layer per group of non-overlapping lesions (lesion labels are 1 + lesion index in all). */
-  readonly lesions: Uint8Array[];
-}
-
-export interface PericoronaryExtra {
-  /** Also return the label layers of the crop. */
-  readonly returnLayers?: boolean;
-}
-
-export type PericoronaryResult = PericoronaryHistograms & { readonly layers?: ShellLayers };
+export type { PericoronaryExtra, PericoronaryResult, ShellLayers } from '../measure/pericoronary-types';
 
 export function requireInt16(ct: CtVolume): asserts ct is Int16Ct {
   if (!(ct.hu instanceof Int16Array)) {

@@ -1,7 +1,8 @@
 /** The WebGPU backend behind the measurement interface. */
 import type { IntCt, MeasureBackend } from '../measure/backend';
 import type {
-  PericoronaryHistograms,
+  PericoronaryExtra,
+  PericoronaryResult,
   PreparedLesion,
   PreparedVessel,
   ShellOptions,
@@ -31,7 +32,8 @@ export class GpuMeasureBackend implements MeasureBackend {
     vessels: PreparedVessel[],
     lesions: PreparedLesion[],
     opts: ShellOptions,
-  ): Promise<PericoronaryHistograms> {
-    return pericoronaryHistogramsGpu(this.gpu, ct, vessels, lesions, opts);
+    extra: PericoronaryExtra = {},
+  ): Promise<PericoronaryResult> {
+    return pericoronaryHistogramsGpu(this.gpu, ct, vessels, lesions, opts, extra);
   }
 }

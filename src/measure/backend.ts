@@ -5,7 +5,13 @@
 import type { FatWindow } from '../stats/fat-window';
 import type { LabelHistograms } from '../stats/label-stats';
 import type { CtVolume } from '../volume/volume';
-import type { PericoronaryHistograms, PreparedLesion, PreparedVessel, ShellOptions } from './pericoronary-types';
+import type {
+  PericoronaryExtra,
+  PericoronaryResult,
+  PreparedLesion,
+  PreparedVessel,
+  ShellOptions,
+} from './pericoronary-types';
 import type { BackendInfo } from './report-types';
 
 export interface MeasureBackend {
@@ -17,7 +23,8 @@ export interface MeasureBackend {
     vessels: PreparedVessel[],
     lesions: PreparedLesion[],
     opts: ShellOptions,
-  ): Promise<PericoronaryHistograms>;
+    extra?: PericoronaryExtra,
+  ): Promise<PericoronaryResult>;
 }
 
 /** A CT whose HU are int16 (what the kernels take). */

@@ -11,6 +11,7 @@ import type { MeasureBackend } from './backend';
 import { kvpFactor } from './kvp';
 import { type MeasureOptions, withDefaults } from './options';
 import { eatLabels, integerCt, prepareVessels } from './prepare';
+import type { PericoronaryHistograms, ShellLayers } from './pericoronary-types';
 import { REPORT_SCHEMA, type Report } from './report-types';
 
 export interface MeasureInput {
@@ -20,11 +21,28 @@ export interface MeasureInput {
   readonly vessels: VesselSet | null;
 }
 
+/** The label layers of the pericoronary regions, for writing masks (crop of the CT grid). */
+export interface MeasureLayers {
+  readonly crop: PericoronaryHistograms['crop'];
+  readonly layers: ShellLayers;
+  readonly vessels: readonly string[];
+}
+
 export async function measure(
   input: MeasureInput,
   backend: MeasureBackend,
   options: Partial<MeasureOptions> = {},
 ): Promise<Report> {
+  return (await measureDetailed(input, backend, options)).report;
+}
+
+/** measure(), and with `wantLayers` also the VOI / ring / lesion label layers the numbers came from. */
+export async function measureDetailed(
+  input: MeasureInput,
+  backend: MeasureBackend,
+  options: Partial<MeasureOptions> = {},
+  extra: { wantLayers?: boolean } = {},
+): Promise<{ report: Report; layers: MeasureLayers | null }> {
   const o = withDefaults(options);
   const warnings: string[] = [];
   const timingsMs: Record<string, number> = {};
@@ -46,17 +64,20 @@ export async function measure(
     timingsMs['eat'] = now() - t;
   }
 
+  let layers: MeasureLayers | null = null;
   let vessels: Report['vessels'] = [];
   let lesions: Report['lesions'] = [];
   if (input.vessels && input.vessels.vessels.length > 0) {
     const t = now();
     const prepared = prepareVessels(input.vessels, o, warnings);
-    const h = await backend.pericoronary(ct, prepared.vessels, prepared.lesions, {
-      window: o.window,
-      wallGapMm: o.wallGapMm,
-      calciumGuardMm: o.calciumGuardMm,
-      calciumHu: o.calciumHu,
-    });
+    const h = await backend.pericoronary(
+      ct,
+      prepared.vessels,
+      prepared.lesions,
+      { window: o.window, wallGapMm: o.wallGapMm, calciumGuardMm: o.calciumGuardMm, calciumHu: o.calciumHu },
+      { returnLayers: extra.wantLayers === true },
+    );
+    if (h.layers) layers = { crop: h.crop, layers: h.layers, vessels: prepared.vessels.map((v) => v.name) };
     vessels = vesselReports(h, prepared.vessels, ct, factor, o);
     lesions = lesionReports(h, prepared.lesions, prepared.vessels, factor, o);
     for (const [k, v] of Object.entries(h.timingsMs)) timingsMs[`fai.${k}`] = v;
@@ -64,7 +85,7 @@ export async function measure(
   }
   timingsMs['total'] = now() - t0;
 
-  return {
+  const report: Report = {
     schema: REPORT_SCHEMA,
     input: { ct: basename(ct.source), dims: [...ct.dims], spacingMm: [...ct.spacing], kvp },
     backend: backend.info,
@@ -74,6 +95,7 @@ export async function measure(
     warnings,
     timingsMs,
   };
+  return { report, layers };
 }
 
 function now(): number {

@@ -61,3 +61,19 @@ export interface PericoronaryHistograms {
   readonly crop: { readonly lo: Vec3; readonly hi: Vec3 };
   readonly timingsMs: Readonly<Record<string, number>>;
 }
+
+/** The label layers of the crop (voxel order i fastest, crop dims), for writing VOI/ring masks. */
+export interface ShellLayers {
+  readonly dims: [number, number, number];
+  readonly voi: Uint8Array;
+  readonly rings: Uint8Array;
+  /** One layer per group of non-overlapping lesions (lesion labels are 1 + lesion index in all). */
+  readonly lesions: Uint8Array[];
+}
+
+export interface PericoronaryExtra {
+  /** Also return the label layers of the crop. */
+  readonly returnLayers?: boolean;
+}
+
+export type PericoronaryResult = PericoronaryHistograms & { readonly layers?: ShellLayers };

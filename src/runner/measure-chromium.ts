@@ -1,6 +1,7 @@
 /** Node side of a measurement in headless Chromium: ship the inputs as blobs, get the report back. */
-import type { MeasureCall } from '../browser/protocol';
-import type { MeasureInput } from '../measure/measure';
+import type { MeasureCall, MeasureReply } from '../browser/protocol';
+import { PerifatError } from '../errors';
+import type { MeasureInput, MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { integerCt } from '../measure/prepare';
 import type { Report } from '../measure/report-types';
@@ -12,6 +13,16 @@ export async function measureInChromium(
   options: Partial<MeasureOptions> = {},
   maxBindingBytes?: number,
 ): Promise<Report> {
+  return (await measureInChromiumDetailed(runner, input, options, { maxBindingBytes })).report;
+}
+
+/** The report and, with `wantLayers`, the VOI / ring / lesion label layers read back from the page. */
+export async function measureInChromiumDetailed(
+  runner: ChromiumRunner,
+  input: MeasureInput,
+  options: Partial<MeasureOptions> = {},
+  extra: { maxBindingBytes?: number | undefined; wantLayers?: boolean } = {},
+): Promise<{ report: Report; layers: MeasureLayers | null }> {
   const warnings: string[] = [];
   const ct = integerCt(input.ct, warnings);
   const huBlob = runner.putBlob(new Uint8Array(ct.hu.buffer, ct.hu.byteOffset, ct.hu.byteLength));
@@ -29,12 +40,27 @@ export async function measureInChromium(
     pericardium: input.pericardium && labelsBlob ? { source: input.pericardium.source, labelsBlob } : null,
     vessels: input.vessels,
     options,
-    ...(maxBindingBytes !== undefined ? { maxBindingBytes } : {}),
+    ...(extra.maxBindingBytes !== undefined ? { maxBindingBytes: extra.maxBindingBytes } : {}),
+    ...(extra.wantLayers ? { wantLayers: true } : {}),
   };
   try {
-    const report = await runner.call<Report>('measure', call);
-    report.warnings.unshift(...warnings);
-    return report;
+    const reply = await runner.call<MeasureReply>('measure', call);
+    reply.report.warnings.unshift(...warnings);
+    if (!reply.layers) return { report: reply.report, layers: null };
+    const l = reply.layers;
+    const take = (id: string): Uint8Array => {
+      const bytes = runner.server.takeUpload(id);
+      if (!bytes) throw new PerifatError('E_RUNTIME', `label layer ${id} did not arrive from the page`);
+      return bytes;
+    };
+    return {
+      report: reply.report,
+      layers: {
+        crop: l.crop,
+        vessels: l.vessels,
+        layers: { dims: l.dims, voi: take(l.voi), rings: take(l.rings), lesions: l.lesions.map(take) },
+      },
+    };
   } finally {
     runner.server.dropBlob(huBlob);
     if (labelsBlob) runner.server.dropBlob(labelsBlob);

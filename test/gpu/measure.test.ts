@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuMeasureBackend } from '../../src/cpu/backend';
-import { measure } from '../../src/measure/measure';
+import { measure, measureDetailed } from '../../src/measure/measure';
 import type { Report } from '../../src/measure/report-types';
 import { computeTruth, makePhantom } from '../../src/phantom';
 import type { ChromiumRunner } from '../../src/runner/chromium';
-import { measureInChromium } from '../../src/runner/measure-chromium';
+import { measureInChromium, measureInChromiumDetailed } from '../../src/runner/measure-chromium';
 import { startGpuRunner } from '../helpers/gpu-runner';
 import { reportDiff } from '../helpers/report-diff';
 
@@ -98,6 +98,22 @@ describe('measure options and edge cases, GPU vs truth', () => {
     expect(gpu.eat).toBeNull();
     expect(gpu.vessels).toEqual([]);
     expect(gpu.lesions).toEqual([]);
+  });
+});
+
+describe('label layers read back from the GPU', () => {
+  it('equal the CPU layers voxel for voxel and hold the voxels the report counted', async () => {
+    const phantom = makePhantom({ dims: [72, 72, 48], spacing: [0.55, 0.55, 0.8], seed: 4 });
+    const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
+    const gpu = await measureInChromiumDetailed(runner, input, {}, { wantLayers: true });
+    const cpu = await measureDetailed(input, new CpuMeasureBackend(), {}, { wantLayers: true });
+    expect(gpu.layers).not.toBeNull();
+    expect(gpu.layers?.crop).toEqual(cpu.layers?.crop);
+    expect(Array.from(gpu.layers?.layers.voi ?? [])).toEqual(Array.from(cpu.layers?.layers.voi ?? []));
+    expect(Array.from(gpu.layers?.layers.rings ?? [])).toEqual(Array.from(cpu.layers?.layers.rings ?? []));
+    gpu.report.vessels.forEach((v, i) =>
+      expect(gpu.layers?.layers.voi.filter((l) => l === 1 + i).length).toBe(v.voiVoxels),
+    );
   });
 });
 

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { loadLabels } from '../../src/io';
+import { sameGrid } from '../../src/volume/geometry';
 import type { Report } from '../../src/measure/report-types';
 import { makePhantom, writePhantom } from '../../src/phantom';
 import { reportDiff } from '../helpers/report-diff';
@@ -101,6 +103,19 @@ describe('perifat measure (cpu backend)', () => {
       String(Math.round((truth.vessels[1]?.faiHu as number) * 1e6) / 1e6),
     );
     expect(existsSync(join(masks, 'eat.nii.gz'))).toBe(true);
+    // The VOI labelmap holds exactly the voxels the report counted, on the CT grid.
+    const voi = await loadLabels(join(masks, 'voi.nii.gz'));
+    const ct = await loadLabels(files.pericardium);
+    expect(sameGrid(voi, ct)).toBe(true);
+    report.vessels.forEach((v, i) => expect(voi.labels.filter((l) => l === 1 + i).length).toBe(v.voiVoxels));
+    const lesions = await loadLabels(join(masks, 'lesions.nii.gz'));
+    expect(lesions.labels.filter((l) => l === 1).length).toBe(report.lesions[0]?.voiVoxels);
+    expect(existsSync(join(masks, 'rings.nii.gz'))).toBe(true);
+    const legend = JSON.parse(readFileSync(join(masks, 'labels.json'), 'utf8')) as Record<
+      string,
+      Record<string, string>
+    >;
+    expect(legend['voi.nii.gz']?.['2']).toContain('LAD');
     expect(r.out).toContain('EAT');
     expect(r.out).toContain('LAD');
   });

@@ -20,6 +20,7 @@ import { edtCpu } from './edt';
 import { fatStatsCpu } from './fat-stats';
 import { featureInitFromSeeds, featureTransformCpu } from './feature-transform';
 import { calciumMaskCpu, newShellState, refineVesselCpu, shellLabelsCpu } from './shell-labels';
+import { lapTimer } from '../util/lap-timer';
 
 /** A CT whose HU are int16, as the kernels take it. */
 export type Int16Ct = CtVolume & { readonly hu: Int16Array };
@@ -85,13 +86,7 @@ export function pericoronaryHistogramsCpu(
   extra: PericoronaryExtra = {},
 ): PericoronaryResult {
   requireInt16(ct);
-  const timings: Record<string, number> = {};
-  let t = performance.now();
-  const lap = (name: string): void => {
-    const now = performance.now();
-    timings[name] = now - t;
-    t = now;
-  };
+  const { timings, lap } = lapTimer();
   const plan = planShells(ct, vessels, lesions, opts);
   const V = Math.max(1, vessels.length);
   const L = lesions.length;
@@ -99,7 +94,7 @@ export function pericoronaryHistogramsCpu(
   const hu = cropHu(ct.dims, ct.hu, plan.crop);
   lap('crop');
   const { state, guardDist } = shellGeometryCpu(plan, hu, timings);
-  t = performance.now();
+  lap('geometry');
   const layers = labelLayersCpu(plan, state, guardDist);
   lap('labels');
   const voi = fatStatsCpu(hu, layers.voi, V, opts.window);

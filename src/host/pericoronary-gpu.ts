@@ -42,6 +42,7 @@ import { withErrorScopes } from './error-scope';
 import type { GpuBackend } from './gpu-backend';
 import { type GpuVolume, allocateLabels, planVolumeSlabs, uploadHu } from './gpu-volume';
 import { packedBytes } from './slabs';
+import { lapTimer } from '../util/lap-timer';
 
 export async function pericoronaryHistogramsGpu(
   backend: GpuBackend,
@@ -53,13 +54,7 @@ export async function pericoronaryHistogramsGpu(
 ): Promise<PericoronaryResult> {
   requireInt16(ct);
   const ctx = backend.ctx;
-  const timings: Record<string, number> = {};
-  let t = performance.now();
-  const lap = (name: string): void => {
-    const now = performance.now();
-    timings[name] = now - t;
-    t = now;
-  };
+  const { timings, lap } = lapTimer();
   const plan = planShells(ct, vessels, lesions, opts);
   const V = Math.max(1, vessels.length);
   const L = lesions.length;

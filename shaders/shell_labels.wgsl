@@ -12,9 +12,13 @@
 override WG: u32 = 64;
 const NO_OWNER: u32 = 255u;
 const LUMEN_BIT: u32 = 256u;
+const UNDECIDED_BIT: u32 = 512u;
+// Half-width (mm) of the band around every decision threshold inside which f32 is not trusted.
+const BAND_MM: f32 = 1e-3;
 
 struct Params {
   voxelCount: u32,
+  // All lesions of every layer (the undecided test must not depend on the layer).
   lesionCount: u32,
   writeMain: u32,
   guardOn: u32,
@@ -22,6 +26,11 @@ struct Params {
   guard2: f32,
   wallGap: f32,
   ringWidth: f32,
+  // The lesion layer this dispatch writes.
+  layer: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 struct Lesion {
@@ -29,6 +38,10 @@ struct Lesion {
   label: u32,
   start: f32,
   end: f32,
+  layer: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -42,9 +55,61 @@ struct Lesion {
 @group(0) @binding(6) var<storage, read_write> outVoi: array<u32>;
 @group(0) @binding(7) var<storage, read_write> outRings: array<u32>;
 @group(0) @binding(8) var<storage, read_write> outLesion: array<u32>;
+// Voxels whose f32 geometry lies within BAND_MM of a threshold: [0] = count, then crop indices.
+// They get no label here; the host classifies them in float64 and adds them to the histograms,
+// so every backend and adapter reports the float64 definition.
+@group(0) @binding(9) var<storage, read_write> undecided: array<atomic<u32>>;
 
 fn sq(x: f32) -> f32 {
   return x * x;
+}
+
+fn near(x: f32, threshold: f32) -> bool {
+  return abs(x - threshold) <= BAND_MM;
+}
+
+// Whether some decision for crop voxel v (owner, lumen, wall gap, VOI, ring, segment or lesion
+// ends, calcium guard) is within BAND_MM of its threshold, for a voxel that may be in a region.
+fn isUndecided(v: u32) -> bool {
+  let code = owner[v];
+  let o = code & 0xffu;
+  if (o == NO_OWNER) {
+    return false;
+  }
+  let st = state[v];
+  let w = st.x;
+  let s = st.z;
+  let r = st.w;
+  let reach = max(2.0 * r, f32(params.rings) * params.ringWidth);
+  if (w > reach + BAND_MM) {
+    return false;
+  }
+  if ((code & UNDECIDED_BIT) != 0u) {
+    return true;
+  }
+  if ((code & LUMEN_BIT) != 0u) {
+    return false;
+  }
+  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v])), sqrt(params.guard2))) {
+    return true;
+  }
+  if (params.wallGap > 0.0 && near(w, params.wallGap)) {
+    return true;
+  }
+  if (near(w, 2.0 * r) || near(w, round(w / params.ringWidth) * params.ringWidth)) {
+    return true;
+  }
+  let seg = segments[o];
+  if ((seg.x > 0.0 && near(s, seg.x)) || near(s, seg.y)) {
+    return true;
+  }
+  for (var i = 0u; i < params.lesionCount; i++) {
+    let l = lesions[i];
+    if (l.vessel == o && (near(s, l.start) || near(s, l.end))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Labels (voi, ring, lesion) of crop voxel v.
@@ -89,7 +154,7 @@ fn labelsOf(v: u32) -> vec3<u32> {
   if (inVoi) {
     for (var i = 0u; i < params.lesionCount; i++) {
       let l = lesions[i];
-      if (l.vessel == o && s >= l.start && s <= l.end) {
+      if (l.layer == params.layer && l.vessel == o && s >= l.start && s <= l.end) {
         res.z = l.label;
         break;
       }
@@ -110,6 +175,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       let v = 4u * q + k;
       if (v >= params.voxelCount) {
         break;
+      }
+      if (isUndecided(v)) {
+        if (params.writeMain != 0u) {
+          let slot = atomicAdd(&undecided[0], 1u) + 1u;
+          if (slot < arrayLength(&undecided)) {
+            atomicStore(&undecided[slot], v);
+          }
+        }
+        continue;
       }
       let l = labelsOf(v);
       voi = voi | (l.x << (8u * k));

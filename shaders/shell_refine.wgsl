@@ -20,6 +20,9 @@ override WG: u32 = 64;
 const NONE: u32 = 0xffffffffu;
 const NO_OWNER: u32 = 255u;
 const LUMEN_BIT: u32 = 256u;
+const UNDECIDED_BIT: u32 = 512u;
+// Half-width (mm) of the band around every decision threshold inside which f32 is not trusted.
+const BAND_MM: f32 = 1e-3;
 const FAR_W: f32 = 3.0e38;
 const SEED_WORDS: u32 = 3u;
 const SEGMENT_WORDS: u32 = 12u;
@@ -236,6 +239,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         code = code | LUMEN_BIT;
       }
       let w = sqrt(best) - r;
+      // Undecided in f32: on the lumen wall, or nearly as close to another vessel's wall. The
+      // host settles such voxels in float64 (see shell_labels.wgsl).
+      if (abs(w) <= BAND_MM || (prevW < FAR_W && abs(w - prevW) <= BAND_MM)) {
+        code = code | UNDECIDED_BIT;
+      }
       if (w < prevW) {
         state[c] = vec4<f32>(w, best, s, r);
         code = (code & ~0xffu) | params.vessel;

@@ -21,6 +21,7 @@ import { fatStatsCpu } from './fat-stats';
 import { featureInitFromSeeds, featureTransformCpu } from './feature-transform';
 import { calciumMaskCpu, newShellState, refineVesselCpu, shellLabelsCpu } from './shell-labels';
 import { lapTimer } from '../util/lap-timer';
+import { addSettled, settleUndecided } from './undecided-f64';
 
 /** A CT whose HU are int16, as the kernels take it. */
 export type Int16Ct = CtVolume & { readonly hu: Int16Array };
@@ -101,13 +102,20 @@ export function pericoronaryHistogramsCpu(
   const rings = fatStatsCpu(hu, layers.rings, V * RING_COUNT, opts.window);
   const lesionH = sumHistograms(layers.lesions.map((l) => fatStatsCpu(hu, l, Math.max(1, L), opts.window)));
   lap('stats');
-  return {
+  const h = {
     voi: { window: voi.window, maxLabel: voi.maxLabel, voxels: voi.voxels, histogram: voi.histogram },
     rings: { window: rings.window, maxLabel: rings.maxLabel, voxels: rings.voxels, histogram: rings.histogram },
     lesions: L > 0 ? (lesionH ?? emptyHistograms(opts.window, L)) : null,
+  };
+  const settled = settleUndecided(ct, plan.crop.lo, plan.cropDims, layers.undecided, vessels, lesions, opts);
+  addSettled(settled, hu, h, plan.lesionLayers, layers);
+  lap('settle');
+  const { undecided: _undecided, ...shellLayers } = layers;
+  return {
+    ...h,
     crop: { lo: plan.crop.lo, hi: plan.crop.hi },
     timingsMs: timings,
-    ...(extra.returnLayers ? { layers } : {}),
+    ...(extra.returnLayers ? { layers: shellLayers } : {}),
   };
 }
 
@@ -144,12 +152,12 @@ export function labelLayersCpu(
   plan: ShellPlan,
   state: ReturnType<typeof newShellState>,
   guardDist: Float32Array | null,
-): ShellLayers {
-  const first = shellLabelsCpu(plan, state, guardDist, plan.lesionLayers[0] ?? []);
+): ShellLayers & { undecided: Uint32Array } {
+  const first = shellLabelsCpu(plan, state, guardDist, 0);
   const lesionLayers: Uint8Array[] = first.lesion ? [first.lesion] : [];
-  for (const layer of plan.lesionLayers.slice(1)) {
+  for (let layer = 1; layer < plan.lesionLayers.length; layer++) {
     const more = shellLabelsCpu(plan, state, guardDist, layer);
     if (more.lesion) lesionLayers.push(more.lesion);
   }
-  return { dims: plan.cropDims, voi: first.voi, rings: first.rings, lesions: lesionLayers };
+  return { dims: plan.cropDims, voi: first.voi, rings: first.rings, lesions: lesionLayers, undecided: first.undecided };
 }

@@ -7,7 +7,9 @@
 import { RING_COUNT, RING_WIDTH_MM } from '../measure/pericoronary-types';
 import {
   FAR_W,
+  BAND_MM,
   LUMEN_BIT,
+  UNDECIDED_BIT,
   NO_OWNER,
   NO_SITE,
   SEED_WORDS,
@@ -208,6 +210,7 @@ export function refineVesselCpu(
         if (!far) {
           if (best <= f(r * r)) code |= LUMEN_BIT;
           const w = f(f(Math.sqrt(best)) - r);
+          if (Math.abs(w) <= BAND_MM || (prevW < FAR_W && Math.abs(f(w - prevW)) <= BAND_MM)) code |= UNDECIDED_BIT;
           if (w < prevW) {
             st.w[c] = w;
             st.d2[c] = best;
@@ -241,9 +244,12 @@ export function shellLabelsCpu(
   plan: ShellPlan,
   st: ShellState,
   guardDist: Float32Array | null,
-  lesions: readonly LesionEntry[],
-): { voi: Uint8Array; rings: Uint8Array; lesion: Uint8Array | null } {
+  layer: number,
+): { voi: Uint8Array; rings: Uint8Array; lesion: Uint8Array | null; undecided: Uint32Array } {
+  const lesions = plan.lesionLayers[layer] ?? [];
+  const allLesions = plan.lesionLayers.flat();
   const n = plan.cropVoxels;
+  const undecided: number[] = [];
   const voi = new Uint8Array(n);
   const rings = new Uint8Array(n);
   const lesion = lesions.length > 0 ? new Uint8Array(n) : null;
@@ -253,6 +259,10 @@ export function shellLabelsCpu(
   const gap = plan.wallGap;
   const guard2 = plan.guard2;
   for (let v = 0; v < n; v++) {
+    if (isUndecided(plan, st, guardDist, allLesions, v)) {
+      undecided.push(v);
+      continue;
+    }
     const code = st.owner[v] as number;
     const o = code & 0xff;
     if (o === NO_OWNER || (code & LUMEN_BIT) !== 0) continue;
@@ -283,7 +293,39 @@ export function shellLabelsCpu(
       }
     }
   }
-  return { voi, rings, lesion };
+  return { voi, rings, lesion, undecided: Uint32Array.from(undecided) };
+}
+
+const near = (x: number, threshold: number): boolean => Math.abs(f(x - threshold)) <= BAND_MM;
+
+/** isUndecided() of shell_labels.wgsl. */
+function isUndecided(
+  plan: ShellPlan,
+  st: ShellState,
+  guardDist: Float32Array | null,
+  lesions: readonly LesionEntry[],
+  v: number,
+): boolean {
+  const code = st.owner[v] as number;
+  const o = code & 0xff;
+  if (o === NO_OWNER) return false;
+  const w = st.w[v] as number;
+  const s = st.s[v] as number;
+  const r = st.r[v] as number;
+  const width = f(RING_WIDTH_MM);
+  const reach = Math.max(f(2 * r), f(RING_COUNT * width));
+  if (w > f(reach + BAND_MM)) return false;
+  if ((code & UNDECIDED_BIT) !== 0) return true;
+  if ((code & LUMEN_BIT) !== 0) return false;
+  const guard2 = plan.guard2;
+  if (guardDist !== null && guard2 !== null && near(f(Math.sqrt(guardDist[v] as number)), f(Math.sqrt(guard2)))) {
+    return true;
+  }
+  if (plan.wallGap > 0 && near(w, plan.wallGap)) return true;
+  if (near(w, f(2 * r)) || near(w, f(Math.round(f(w / width)) * width))) return true;
+  const table = plan.vessels[o] as VesselTable;
+  if ((table.s0 > 0 && near(s, table.s0)) || near(s, table.s1)) return true;
+  return lesions.some((l) => l.vessel === o && (near(s, l.start) || near(s, l.end)));
 }
 
 /**

@@ -43,6 +43,7 @@ import type { GpuBackend } from './gpu-backend';
 import { type GpuVolume, allocateLabels, planVolumeSlabs, uploadHu } from './gpu-volume';
 import { packedBytes } from './slabs';
 import { lapTimer } from '../util/lap-timer';
+import { addSettled, settleUndecided } from '../cpu/undecided-f64';
 
 export async function pericoronaryHistogramsGpu(
   backend: GpuBackend,
@@ -105,7 +106,7 @@ export async function pericoronaryHistogramsGpu(
     ctx.device.queue.writeBuffer(segBuf, 0, segs.buffer, segs.byteOffset, segs.byteLength);
     const tables = plan.vessels.map((tb) => uploadVesselTable(ctx, scope, tb));
 
-    await withErrorScopes(ctx, 'pericoronary shells', async () => {
+    const guardDist = await withErrorScopes(ctx, 'pericoronary shells', async () => {
       const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary' });
       plan.vessels.forEach((tb, i) => {
         const bufs = tables[i] as { seeds: GPUBuffer; segments: GPUBuffer };
@@ -121,22 +122,36 @@ export async function pericoronaryHistogramsGpu(
         guardDist = scope.storage('pericoronary.guardDist', n * 4);
         encodeEdt(ctx, enc, scope, edtPipes, plan.cropDims, plan.spacing, mask, guardDist, false);
       }
-      const layers = Math.max(1, plan.lesionLayers.length);
-      for (let layer = 0; layer < layers; layer++) {
-        const lv = lesionVols[layer];
-        encodeLabels(ctx, enc, scope, shellPipes, plan, layer, {
-          state,
-          owner,
-          guardDist,
-          segments: segBuf,
-          voi: bufOf(voiVol),
-          rings: bufOf(ringsVol),
-          lesion: lv ? bufOf(lv) : null,
-        });
-      }
       ctx.device.queue.submit([enc.finish()]);
       await ctx.device.queue.onSubmittedWorkDone();
+      return guardDist;
     });
+    const labelsWith = async (capacity: number): Promise<Uint32Array> => {
+      const undecided = scope.storage('pericoronary.undecided', (1 + capacity) * 4);
+      await withErrorScopes(ctx, 'pericoronary labels', async () => {
+        const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary.labels' });
+        const layers = Math.max(1, plan.lesionLayers.length);
+        for (let layer = 0; layer < layers; layer++) {
+          const lv = lesionVols[layer];
+          encodeLabels(ctx, enc, scope, shellPipes, plan, layer, {
+            state,
+            owner,
+            guardDist,
+            segments: segBuf,
+            voi: bufOf(voiVol),
+            rings: bufOf(ringsVol),
+            lesion: lv ? bufOf(lv) : null,
+            undecided,
+          });
+        }
+        ctx.device.queue.submit([enc.finish()]);
+      });
+      const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;
+      if (count > capacity) return labelsWith(count);
+      // Appended in whatever order the GPU ran: sort so the host's additions are reproducible.
+      return new Uint32Array(await readBuffer(ctx, undecided, (1 + count) * 4)).subarray(1).sort();
+    };
+    const undecided = await labelsWith(Math.min(n, Math.max(1 << 16, Math.ceil(n / 16))));
     lap('shells');
 
     const window = opts.window;
@@ -155,10 +170,14 @@ export async function pericoronaryHistogramsGpu(
       layers = { dims: plan.cropDims, voi: await read(voiVol), rings: await read(ringsVol), lesions: lesionLayers };
       lap('readLayers');
     }
+    const lesionsH = L > 0 ? sumHistograms(lesionParts) : null;
+    const settled = settleUndecided(ct, plan.crop.lo, plan.cropDims, undecided, vessels, lesions, opts);
+    addSettled(settled, hu, { voi, rings, lesions: lesionsH }, plan.lesionLayers, layers);
+    lap('settle');
     return {
       voi,
       rings,
-      lesions: L > 0 ? sumHistograms(lesionParts) : null,
+      lesions: lesionsH,
       crop: { lo: plan.crop.lo, hi: plan.crop.hi },
       timingsMs: timings,
       ...(layers ? { layers } : {}),

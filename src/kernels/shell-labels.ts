@@ -93,9 +93,10 @@ export const SHELL_LABELS: KernelDecl = {
     outVoi: { group: 0, binding: 6, kind: 'read_write' },
     outRings: { group: 0, binding: 7, kind: 'read_write' },
     outLesion: { group: 0, binding: 8, kind: 'read_write' },
+    undecided: { group: 0, binding: 9, kind: 'read_write' },
   },
   params: {
-    size: 32,
+    size: 48,
     fields: {
       voxelCount: field('u32', 0),
       lesionCount: field('u32', 4),
@@ -105,6 +106,10 @@ export const SHELL_LABELS: KernelDecl = {
       guard2: field('f32', 20),
       wallGap: field('f32', 24),
       ringWidth: field('f32', 28),
+      layer: field('u32', 32),
+      _pad0: field('u32', 36),
+      _pad1: field('u32', 40),
+      _pad2: field('u32', 44),
     },
   },
   overrides: ['WG'],
@@ -217,15 +222,17 @@ export function vesselSegmentsBytes(plan: ShellPlan): Float32Array {
   return out;
 }
 
-/** Lesion table of one layer: vessel u32, label u32, start f32, end f32. */
-export function lesionTableBytes(layer: readonly LesionEntry[]): ArrayBuffer {
-  const buf = new ArrayBuffer(Math.max(1, layer.length) * 16);
+/** All lesions, 8 words each: vessel u32, label u32, start f32, end f32, layer u32, 3 × pad. */
+export function lesionTableBytes(layers: readonly (readonly LesionEntry[])[]): ArrayBuffer {
+  const all = layers.flatMap((layer, i) => layer.map((l) => ({ ...l, layer: i })));
+  const buf = new ArrayBuffer(Math.max(1, all.length) * 32);
   const view = new DataView(buf);
-  layer.forEach((l, i) => {
-    view.setUint32(16 * i, l.vessel, true);
-    view.setUint32(16 * i + 4, l.label, true);
-    view.setFloat32(16 * i + 8, l.start, true);
-    view.setFloat32(16 * i + 12, l.end, true);
+  all.forEach((l, i) => {
+    view.setUint32(32 * i, l.vessel, true);
+    view.setUint32(32 * i + 4, l.label, true);
+    view.setFloat32(32 * i + 8, l.start, true);
+    view.setFloat32(32 * i + 12, l.end, true);
+    view.setUint32(32 * i + 16, l.layer, true);
   });
   return buf;
 }
@@ -245,16 +252,21 @@ export function encodeLabels(
     voi: GPUBuffer;
     rings: GPUBuffer;
     lesion: GPUBuffer | null;
+    /** [count, crop indices…] of the voxels left to the host's float64 classification. */
+    undecided: GPUBuffer;
   },
 ): void {
-  const lesions = plan.lesionLayers[layer] ?? [];
-  const table = scope.storage(`shell_labels.lesions[${layer}]`, Math.max(1, lesions.length) * 16);
-  ctx.device.queue.writeBuffer(table, 0, lesionTableBytes(lesions));
+  const table = scope.storage(`shell_labels.lesions[${layer}]`, Math.max(1, plan.lesionCount) * 32);
+  ctx.device.queue.writeBuffer(table, 0, lesionTableBytes(plan.lesionLayers));
   const params = scope.uniform(
     `shell_labels.params[${layer}]`,
     packUniform(SHELL_LABELS.params!, {
       voxelCount: plan.cropVoxels,
-      lesionCount: lesions.length,
+      lesionCount: plan.lesionCount,
+      layer,
+      _pad0: 0,
+      _pad1: 0,
+      _pad2: 0,
       writeMain: layer === 0 ? 1 : 0,
       guardOn: bufs.guardDist && plan.guard2 !== null ? 1 : 0,
       rings: RING_COUNT,
@@ -279,6 +291,7 @@ export function encodeLabels(
       bufs.voi,
       bufs.rings,
       bufs.lesion ?? dummy('lesion'),
+      bufs.undecided,
     ],
     gridFor(ctx, Math.ceil(plan.cropVoxels / 4)),
   );

@@ -34,6 +34,10 @@ export const NO_SITE = 0xffffffff;
 export const NO_OWNER = 255;
 /** Flag bit (above the owner byte) of a voxel inside some lumen (w ≤ 0 for some vessel). */
 export const LUMEN_BIT = 256;
+/** Owner flag: the f32 geometry sits within BAND_MM of a lumen wall or an ownership tie. */
+export const UNDECIDED_BIT = 512;
+/** Half-width (mm) of the band around each decision threshold inside which f32 is not trusted. */
+export const BAND_MM = Math.fround(1e-3);
 /** "Far" w in the shell state: larger than any real w; finite so no infinities enter f32 arithmetic. */
 export const FAR_W = Math.fround(3.0e38);
 /** f32 words per segment record: ax ay az ex ey ez len² s_a len r_a Δr pad. */

@@ -13,8 +13,13 @@ import { startGpuRunner } from '../helpers/gpu-runner';
 import { reportDiff } from '../helpers/report-diff';
 
 let runner: ChromiumRunner;
-/** f32 classification vs the f64 truth: boundary voxels (within ~1e-5 mm of a ring) may differ. */
-const TRUTH_COUNT_TOL = 2;
+/**
+ * Voxels within 1e-3 mm of a threshold are settled in float64, so counts equal the f64 truth
+ * exactly. Where a centerline runs out of the volume, the feature transform can pick a seed on the
+ * wrong stretch for a few voxels (a nearest point up to ~0.3 mm of arc off): that case allows 2.
+ */
+const TRUTH_COUNT_TOL = 0;
+const EXIT_CASE_COUNT_TOL = 2;
 beforeAll(async () => {
   runner = (await startGpuRunner()).runner;
 });
@@ -44,7 +49,7 @@ describe('measure on a phantom: GPU = CPU = truth', () => {
     expect(reportDiff(gpu, cpu, 1e-9)).toEqual([]);
   });
 
-  it('equals the phantom truth (HU within 0.01, counts within 2 voxels of the f64 oracle)', () => {
+  it('equals the phantom truth (counts exactly, HU within 0.01)', () => {
     expect(phantom.truth).not.toBeNull();
     expect(reportDiff(gpu, phantom.truth as Report, 0.01, TRUTH_COUNT_TOL)).toEqual([]);
   });
@@ -88,7 +93,7 @@ describe('measure options and edge cases, GPU vs truth', () => {
     });
     const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
     const gpu = await measureInChromium(runner, input);
-    expect(reportDiff(gpu, phantom.truth as Report, 0.01, TRUTH_COUNT_TOL)).toEqual([]);
+    expect(reportDiff(gpu, phantom.truth as Report, 0.01, EXIT_CASE_COUNT_TOL)).toEqual([]);
     expect(gpu.warnings.some((w) => w.startsWith('LCx'))).toBe(true);
   });
 

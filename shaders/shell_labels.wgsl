@@ -49,8 +49,8 @@ struct Lesion {
 @group(0) @binding(2) var<storage, read> owner: array<u32>;
 // Squared distance to calcium (f32 bits), read only when guardOn.
 @group(0) @binding(3) var<storage, read> guardDist: array<u32>;
-// [s0, s1] per vessel.
-@group(0) @binding(4) var<storage, read> segments: array<vec2<f32>>;
+// Per vessel: [s0, s1], the band (mm of arc) around s thresholds, unused.
+@group(0) @binding(4) var<storage, read> segments: array<vec4<f32>>;
 @group(0) @binding(5) var<storage, read> lesions: array<Lesion>;
 @group(0) @binding(6) var<storage, read_write> outVoi: array<u32>;
 @group(0) @binding(7) var<storage, read_write> outRings: array<u32>;
@@ -100,12 +100,13 @@ fn isUndecided(v: u32) -> bool {
     return true;
   }
   let seg = segments[o];
-  if ((seg.x > 0.0 && near(s, seg.x)) || near(s, seg.y)) {
+  let sBand = seg.z;
+  if ((seg.x > 0.0 && abs(s - seg.x) <= sBand) || abs(s - seg.y) <= sBand) {
     return true;
   }
   for (var i = 0u; i < params.lesionCount; i++) {
     let l = lesions[i];
-    if (l.vessel == o && (near(s, l.start) || near(s, l.end))) {
+    if (l.vessel == o && (abs(s - l.start) <= sBand || abs(s - l.end) <= sBand)) {
       return true;
     }
   }

@@ -324,8 +324,9 @@ function isUndecided(
   if (plan.wallGap > 0 && near(w, plan.wallGap)) return true;
   if (near(w, f(2 * r)) || near(w, f(Math.round(f(w / width)) * width))) return true;
   const table = plan.vessels[o] as VesselTable;
-  if ((table.s0 > 0 && near(s, table.s0)) || near(s, table.s1)) return true;
-  return lesions.some((l) => l.vessel === o && (near(s, l.start) || near(s, l.end)));
+  const nearS = (t: number): boolean => Math.abs(f(s - t)) <= table.sBand;
+  if ((table.s0 > 0 && nearS(table.s0)) || nearS(table.s1)) return true;
+  return lesions.some((l) => l.vessel === o && (nearS(l.start) || nearS(l.end)));
 }
 
 /**

@@ -51,11 +51,6 @@ export class GpuBackend {
     }
   }
 
-  /** Number of slabs the CT occupies (1 unless it exceeds a binding). */
-  slabCount(dims: Vec3): number {
-    return planVolumeSlabs(this.ctx, dims, this.maxBindingBytes).length;
-  }
-
   dispose(): void {
     for (const v of this.owned.splice(0)) v.destroy();
     this.ctx.dispose();

@@ -212,12 +212,13 @@ export function encodeCalcium(
   );
 }
 
-/** Vessel segment bounds [s0, s1] as vec2<f32> per vessel. */
+/** Per vessel vec4<f32>: segment bounds [s0, s1], the band around s thresholds, 0. */
 export function vesselSegmentsBytes(plan: ShellPlan): Float32Array {
-  const out = new Float32Array(Math.max(1, plan.vessels.length) * 2);
+  const out = new Float32Array(Math.max(1, plan.vessels.length) * 4);
   plan.vessels.forEach((t, i) => {
-    out[2 * i] = t.s0;
-    out[2 * i + 1] = t.s1;
+    out[4 * i] = t.s0;
+    out[4 * i + 1] = t.s1;
+    out[4 * i + 2] = t.sBand;
   });
   return out;
 }

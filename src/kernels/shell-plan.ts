@@ -71,6 +71,13 @@ export interface VesselTable {
   readonly s0: number;
   readonly s1: number;
   /**
+   * Half-width (mm of arc, f32) of the band around s thresholds (segment and lesion ends) inside
+   * which s is not trusted: two adjacent segments meeting at angle θ can be nearly equidistant from
+   * a voxel d mm away while their projections differ by up to ≈ d·θ in arc length, and f32 may pick
+   * the other one than float64.
+   */
+  readonly sBand: number;
+  /**
    * Squared distance (mm², f32) from a voxel to its nearest seed voxel beyond which the vessel's
    * true w exceeds every region's outer bound: the voxel is then "far" and not refined.
    */
@@ -300,8 +307,31 @@ function vesselTable(
     seedCount: keys.length,
     s0: f(v.segmentMm[0]),
     s1: f(v.segmentMm[1]),
+    sBand: f((bounds.wMax + rMax) * maxTurn(v.points) * 1.1 + BAND_MM),
     farCut2: f(cut * cut),
   };
+}
+
+/** Largest angle (radians) between consecutive segments of a polyline. */
+function maxTurn(points: readonly Vec3[]): number {
+  let worst = 0;
+  for (let i = 1; i + 1 < points.length; i++) {
+    const a = points[i - 1] as Vec3;
+    const b = points[i] as Vec3;
+    const c = points[i + 1] as Vec3;
+    const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+    const w = [c[0] - b[0], c[1] - b[1], c[2] - b[2]];
+    const nu = Math.hypot(u[0] as number, u[1] as number, u[2] as number);
+    const nw = Math.hypot(w[0] as number, w[1] as number, w[2] as number);
+    if (nu === 0 || nw === 0) continue;
+    const cos =
+      ((u[0] as number) * (w[0] as number) +
+        (u[1] as number) * (w[1] as number) +
+        (u[2] as number) * (w[2] as number)) /
+      (nu * nw);
+    worst = Math.max(worst, Math.acos(Math.min(1, Math.max(-1, cos))));
+  }
+  return worst;
 }
 
 /**

@@ -83,8 +83,3 @@ export function sameGrid(a: Geometry, b: Geometry, tolMm = 1e-3, tolDir = 1e-4):
   for (let i = 0; i < 9; i++) if (Math.abs(a.direction[i] - b.direction[i]) > tolDir) return false;
   return true;
 }
-
-/** Linear voxel index of (i, j, k): i fastest. */
-export function linearIndex(dims: Vec3, i: number, j: number, k: number): number {
-  return i + dims[0] * (j + dims[1] * k);
-}

@@ -77,7 +77,21 @@ export function centerlineFromMask(mask: LabelVolume, o: MaskCenterlineOptions):
       file: mask.source,
     });
   }
-  return { name: o.name, points, radii };
+  return { name: o.name, points: smooth(points), radii: smooth(radii.map((r) => [r, 0, 0] as Vec3)).map((p) => p[0]) };
+}
+
+/**
+ * Moving average over ±2 points (ends keep their own), so the slice-to-slice jitter of the
+ * centroids does not turn into kinks that the nearest-point search and the report would inherit.
+ */
+function smooth(points: readonly Vec3[], half = 2): Vec3[] {
+  return points.map((p, i) => {
+    if (i === 0 || i === points.length - 1) return p;
+    const h = Math.min(half, i, points.length - 1 - i);
+    const acc: Vec3 = [0, 0, 0];
+    for (let j = i - h; j <= i + h; j++) for (let c = 0; c < 3; c++) acc[c] += (points[j] as Vec3)[c] as number;
+    return acc.map((x) => x / (2 * h + 1)) as Vec3;
+  });
 }
 
 /** 4-connected components of one slice, with centroid (voxel units) and area (pixels). */

@@ -91,7 +91,7 @@ export function vesselReports(
       nearHu: mergedSummary(h.rings, ringLabels(v.index, 0, 5)).meanHu,
       remoteHu: mergedSummary(h.rings, ringLabels(v.index, 10, 20)).meanHu,
       rings,
-      flags: evaluateFlags(o.flags, 'vessel', fai, fai120),
+      flags: evaluateFlags(o.flags, 'vessel', fai, fai120, v.name),
     };
   });
 }

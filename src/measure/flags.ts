@@ -8,10 +8,13 @@ export function evaluateFlags(
   appliesTo: FlagRule['appliesTo'],
   raw: number | null,
   hu120: number | null,
+  vessel?: string,
 ): Flag[] {
   const value = hu120 ?? raw;
   if (value === null) return [];
+  const named = (r: FlagRule) =>
+    !r.vessels || vessel === undefined || r.vessels.some((n) => n.toUpperCase() === vessel.toUpperCase());
   return rules
-    .filter((r) => r.appliesTo === appliesTo && value >= r.threshold)
+    .filter((r) => r.appliesTo === appliesTo && named(r) && value >= r.threshold)
     .map((r) => ({ id: r.id, threshold: r.threshold, value, source: r.source }));
 }

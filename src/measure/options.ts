@@ -9,13 +9,27 @@ export interface FlagRule {
   readonly threshold: number;
   readonly source: string;
   readonly appliesTo: 'vessel' | 'lesion';
+  /**
+   * Vessel names (case-insensitive) a vessel rule applies to; absent = every vessel. The published
+   * FAI cut-offs were derived on the proximal RCA, LAD and LCx, so the defaults stop there (a
+   * periaortic or other vessel gets its numbers, not a coronary risk flag).
+   */
+  readonly vessels?: readonly string[];
 }
+
+const CORONARY = ['RCA', 'LAD', 'LCX'] as const;
 
 /** METHOD.md §6. */
 export const DEFAULT_FLAGS: readonly FlagRule[] = [
-  { id: 'high-fai-cardiac-mortality', threshold: -70.1, source: 'Oikonomou 2018 (CRISP-CT)', appliesTo: 'vessel' },
-  { id: 'plaque-progression-risk', threshold: -75, source: 'Goeller 2019', appliesTo: 'vessel' },
-  { id: 'minoca-takotsubo-like', threshold: -70.83, source: 'Gaibazzi 2019', appliesTo: 'vessel' },
+  {
+    id: 'high-fai-cardiac-mortality',
+    threshold: -70.1,
+    source: 'Oikonomou 2018 (CRISP-CT)',
+    appliesTo: 'vessel',
+    vessels: CORONARY,
+  },
+  { id: 'plaque-progression-risk', threshold: -75, source: 'Goeller 2019', appliesTo: 'vessel', vessels: CORONARY },
+  { id: 'minoca-takotsubo-like', threshold: -70.83, source: 'Gaibazzi 2019', appliesTo: 'vessel', vessels: CORONARY },
   { id: 'culprit-lesion-like', threshold: -68.2, source: 'Goeller 2018', appliesTo: 'lesion' },
 ];
 

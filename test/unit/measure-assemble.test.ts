@@ -137,6 +137,10 @@ describe('kV conversion and flags', () => {
     expect(evaluateFlags(DEFAULT_FLAGS, 'lesion', -68.2, null).map((f) => f.id)).toEqual(['culprit-lesion-like']);
     expect(evaluateFlags(DEFAULT_FLAGS, 'vessel', null, null)).toEqual([]);
   });
+  it('gives coronary cut-offs to RCA, LAD and LCx only', () => {
+    expect(evaluateFlags(DEFAULT_FLAGS, 'vessel', -60, null, 'LCx')).toHaveLength(3);
+    expect(evaluateFlags(DEFAULT_FLAGS, 'vessel', -60, null, 'AORTA')).toEqual([]);
+  });
 });
 
 describe('options', () => {

@@ -253,6 +253,11 @@ function vesselTable(
   const arcAt = (i: number): number => arc[Math.min(i, n - 1)] as number;
   let segLo = 0;
   let segHi = 0;
+  let rMax = 0;
+  for (const r of v.radii) rMax = Math.max(rMax, r);
+  // Regions reach ~3r from the axis of a wide vessel (VOI to w = 2r): far from the centerline the
+  // distance along the arc is flat and a jittery polyline has local minima, so the window widens with r.
+  const arcWindow = Math.max(REFINE_ARC_MM, 2 * rMax);
   for (let g = 0; g < nSeg; g++) {
     const a = world[g] as Vec3;
     const b = world[Math.min(g + 1, n - 1)] as Vec3;
@@ -266,9 +271,9 @@ function vesselTable(
     for (let q = 0; q <= last; q++) {
       const t = q / m;
       const s = sa + t * (sb - sa);
-      while (segLo < g - 1 && arcAt(segLo + 1) < s - REFINE_ARC_MM) segLo++;
+      while (segLo < g - 1 && arcAt(segLo + 1) < s - arcWindow) segLo++;
       segHi = Math.max(segHi, Math.min(nSeg - 1, g + 1));
-      while (segHi < nSeg - 1 && arcAt(segHi + 1) <= s + REFINE_ARC_MM) segHi++;
+      while (segHi < nSeg - 1 && arcAt(segHi + 1) <= s + arcWindow) segHi++;
       let inside = true;
       let idx = 0;
       let mul = 1;
@@ -295,8 +300,6 @@ function vesselTable(
     seeds[i * SEED_WORDS + 1] = w[0];
     seeds[i * SEED_WORDS + 2] = w[1];
   });
-  let rMax = 0;
-  for (const r of v.radii) rMax = Math.max(rMax, r);
   // True d ≥ d(seed voxel) − slack, so beyond wMax + r_max + slack the vessel's w exceeds wMax.
   const cut = bounds.wMax + rMax + bounds.slack + 1e-3;
   return {

@@ -16,37 +16,7 @@ import {
 import type { LabelHistograms } from '../stats/label-stats';
 import { type Geometry, type Vec3, voxelToWorld } from '../volume/geometry';
 import type { LesionEntry } from '../kernels/shell-plan';
-
-interface Nearest {
-  d2: number;
-  w: number;
-  s: number;
-  r: number;
-}
-
-function nearestOnVessel(v: PreparedVessel, p: Vec3): Nearest {
-  let best: Nearest = { d2: Infinity, w: Infinity, s: 0, r: 0 };
-  for (let g = 0; g + 1 < v.points.length; g++) {
-    const a = v.points[g] as Vec3;
-    const b = v.points[g + 1] as Vec3;
-    const ex = b[0] - a[0];
-    const ey = b[1] - a[1];
-    const ez = b[2] - a[2];
-    const len2 = ex * ex + ey * ey + ez * ez;
-    const vx = p[0] - a[0];
-    const vy = p[1] - a[1];
-    const vz = p[2] - a[2];
-    const t = len2 > 0 ? Math.min(1, Math.max(0, (vx * ex + vy * ey + vz * ez) / len2)) : 0;
-    const d2 = (vx - t * ex) ** 2 + (vy - t * ey) ** 2 + (vz - t * ez) ** 2;
-    // Strict <: ties keep the smaller arc length.
-    if (d2 < best.d2) {
-      const s0 = v.arcMm[g] as number;
-      const r = (v.radii[g] as number) + t * ((v.radii[g + 1] as number) - (v.radii[g] as number));
-      best = { d2, w: Math.sqrt(d2) - r, s: s0 + t * ((v.arcMm[g + 1] as number) - s0), r };
-    }
-  }
-  return best;
-}
+import { nearestOnPolylineBrute } from './shell-labels';
 
 export interface SettledVoxel {
   /** Crop index. */
@@ -57,6 +27,13 @@ export interface SettledVoxel {
   readonly ring: number;
   /** Indices of the lesions whose region holds it. */
   readonly lesions: number[];
+}
+
+/** METHOD §4's nearest point on a vessel's polyline, in float64 (the CPU reference's oracle). */
+type Nearest = { w: number; s: number; r: number };
+
+function nearestOnVessel(v: PreparedVessel, p: Vec3): Nearest {
+  return nearestOnPolylineBrute(v.points, v.radii, v.arcMm, p);
 }
 
 function inLumen(vessels: readonly PreparedVessel[], p: Vec3): boolean {

@@ -7,41 +7,41 @@
 // The radial tests are done on squares, d² against (r + x)², so no square root decides a boundary;
 // w (from √d²) only picks the candidate ring. Overlapping lesions of one vessel go to different
 // layers, one dispatch per layer (writeMain = 0 for all but the first).
+//
+// A voxel whose f32 geometry is within the band of a threshold (widened by the uncertainty of its
+// nearest point's r, see shell_nearest.wgsl) gets no label here: it is appended to `undecided`
+// with the reason, and the host classifies it in float64 and adds it to the histograms, so every
+// backend and adapter reports the float64 definition.
 // Mirrors src/cpu/shell-labels.ts operation for operation.
 
-override WG: u32 = 64;
-const NO_OWNER: u32 = 255u;
-const LUMEN_BIT: u32 = 256u;
-const UNDECIDED_BIT: u32 = 512u;
-// Half-width (mm) of the band around every decision threshold inside which f32 is not trusted.
-const BAND_MM: f32 = 1e-3;
+override WG: u32;
+override NO_OWNER: u32;
+override LUMEN_BIT: u32;
+override UNDECIDED_BIT: u32;
+override S_UNSURE_BIT: u32;
+override BAND_MM: f32;
+override RINGS: u32;
+override RING_WIDTH: f32;
+
+// Reasons a voxel is left to the host (the `undecided` entries carry one).
+override R_GEOMETRY: u32; // lumen wall or ownership tie
+override R_GUARD: u32;
+override R_GAP: u32;
+override R_VOI: u32;
+override R_RING: u32;
+override R_ARC: u32; // segment or lesion end
 
 struct Params {
   voxelCount: u32,
   // All lesions of every layer (the undecided test must not depend on the layer).
   lesionCount: u32,
+  lesionOffset: u32,
   writeMain: u32,
   guardOn: u32,
-  rings: u32,
-  guard2: f32,
-  wallGap: f32,
-  ringWidth: f32,
   // The lesion layer this dispatch writes.
   layer: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
-}
-
-struct Lesion {
-  vessel: u32,
-  label: u32,
-  start: f32,
-  end: f32,
-  layer: u32,
-  _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
+  guard2: f32,
+  wallGap: f32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -49,68 +49,59 @@ struct Lesion {
 @group(0) @binding(2) var<storage, read> owner: array<u32>;
 // Squared distance to calcium (f32 bits), read only when guardOn.
 @group(0) @binding(3) var<storage, read> guardDist: array<u32>;
-// Per vessel: [s0, s1], the band (mm of arc) around s thresholds, unused.
-@group(0) @binding(4) var<storage, read> segments: array<vec4<f32>>;
-@group(0) @binding(5) var<storage, read> lesions: array<Lesion>;
-@group(0) @binding(6) var<storage, read_write> outVoi: array<u32>;
-@group(0) @binding(7) var<storage, read_write> outRings: array<u32>;
-@group(0) @binding(8) var<storage, read_write> outLesion: array<u32>;
-// Voxels whose f32 geometry lies within BAND_MM of a threshold: [0] = count, then crop indices.
-// They get no label here; the host classifies them in float64 and adds them to the histograms,
-// so every backend and adapter reports the float64 definition.
-@group(0) @binding(9) var<storage, read_write> undecided: array<atomic<u32>>;
+// The tables of shell_nearest.wgsl: per vessel (s0 bits, s1 bits, ...), lesions at lesionOffset.
+@group(0) @binding(4) var<storage, read> tables: array<u32>;
+@group(0) @binding(5) var<storage, read_write> outVoi: array<u32>;
+@group(0) @binding(6) var<storage, read_write> outRings: array<u32>;
+@group(0) @binding(7) var<storage, read_write> outLesion: array<u32>;
+// [0] = count, then per voxel two words: crop index, reason | owner << 8.
+@group(0) @binding(8) var<storage, read_write> undecided: array<atomic<u32>>;
 
 fn sq(x: f32) -> f32 {
   return x * x;
 }
 
-fn near(x: f32, threshold: f32) -> bool {
-  return abs(x - threshold) <= BAND_MM;
+fn near(x: f32, threshold: f32, band: f32) -> bool {
+  return abs(x - threshold) <= band;
 }
 
-// Whether some decision for crop voxel v (owner, lumen, wall gap, VOI, ring, segment or lesion
-// ends, calcium guard) is within BAND_MM of its threshold, for a voxel that may be in a region.
-fn isUndecided(v: u32) -> bool {
+// The reason some decision for crop voxel v is within its band (0: every decision is sure).
+fn undecidedReason(v: u32) -> u32 {
   let code = owner[v];
   let o = code & 0xffu;
   if (o == NO_OWNER) {
-    return false;
+    return 0u;
   }
   let st = state[v];
-  let w = st.x;
-  let s = st.z;
-  let r = st.w;
-  let reach = max(2.0 * r, f32(params.rings) * params.ringWidth);
-  if (w > reach + BAND_MM) {
-    return false;
+  let r = st.z;
+  let u = st.w;
+  let w = sqrt(st.x) - r;
+  let reach = max(2.0 * r, f32(RINGS) * RING_WIDTH);
+  if (w > reach + BAND_MM + 3.0 * u) {
+    return 0u;
   }
   if ((code & UNDECIDED_BIT) != 0u) {
-    return true;
+    return R_GEOMETRY;
   }
   if ((code & LUMEN_BIT) != 0u) {
-    return false;
+    return 0u;
   }
-  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v])), sqrt(params.guard2))) {
-    return true;
+  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v])), sqrt(params.guard2), BAND_MM)) {
+    return R_GUARD;
   }
-  if (params.wallGap > 0.0 && near(w, params.wallGap)) {
-    return true;
+  if (params.wallGap > 0.0 && near(w, params.wallGap, BAND_MM + u)) {
+    return R_GAP;
   }
-  if (near(w, 2.0 * r) || near(w, round(w / params.ringWidth) * params.ringWidth)) {
-    return true;
+  if (near(w, 2.0 * r, BAND_MM + 3.0 * u)) {
+    return R_VOI;
   }
-  let seg = segments[o];
-  let sBand = seg.z;
-  if ((seg.x > 0.0 && abs(s - seg.x) <= sBand) || abs(s - seg.y) <= sBand) {
-    return true;
+  if (near(w, round(w / RING_WIDTH) * RING_WIDTH, BAND_MM + u)) {
+    return R_RING;
   }
-  for (var i = 0u; i < params.lesionCount; i++) {
-    let l = lesions[i];
-    if (l.vessel == o && (abs(s - l.start) <= sBand || abs(s - l.end) <= sBand)) {
-      return true;
-    }
+  if ((code & S_UNSURE_BIT) != 0u) {
+    return R_ARC;
   }
-  return false;
+  return 0u;
 }
 
 // Labels (voi, ring, lesion) of crop voxel v.
@@ -124,39 +115,40 @@ fn labelsOf(v: u32) -> vec3<u32> {
     return vec3<u32>(0u);
   }
   let st = state[v];
-  let w = st.x;
-  let d2 = st.y;
-  let s = st.z;
-  let r = st.w;
+  let d2 = st.x;
+  let s = st.y;
+  let r = st.z;
+  let w = sqrt(d2) - r;
   if (d2 <= sq(r + params.wallGap)) {
     return vec3<u32>(0u);
   }
   let inVoi = d2 <= sq(3.0 * r);
-  let seg = segments[o];
-  let inSeg = s >= seg.x && s <= seg.y;
+  let inSeg = s >= bitcast<f32>(tables[4u * o]) && s <= bitcast<f32>(tables[4u * o + 1u]);
   var res = vec3<u32>(0u);
   if (inSeg && inVoi) {
     res.x = 1u + o;
   }
-  let outer = f32(params.rings) * params.ringWidth;
-  if (inSeg && w <= outer + params.ringWidth) {
-    var k = max(i32(ceil(w / params.ringWidth)) - 1, 0);
-    if (k > 0 && d2 <= sq(r + f32(k) * params.ringWidth)) {
+  let outer = f32(RINGS) * RING_WIDTH;
+  if (inSeg && w <= outer + RING_WIDTH) {
+    var k = max(i32(ceil(w / RING_WIDTH)) - 1, 0);
+    if (k > 0 && d2 <= sq(r + f32(k) * RING_WIDTH)) {
       k -= 1;
-    } else if (d2 > sq(r + f32(k + 1) * params.ringWidth)) {
+    } else if (d2 > sq(r + f32(k + 1) * RING_WIDTH)) {
       k += 1;
     }
-    let inner = sq(r + f32(k) * params.ringWidth);
-    let outerK = sq(r + f32(k + 1) * params.ringWidth);
-    if (k < i32(params.rings) && d2 > inner && d2 <= outerK) {
-      res.y = 1u + o * params.rings + u32(k);
+    let inner = sq(r + f32(k) * RING_WIDTH);
+    let outerK = sq(r + f32(k + 1) * RING_WIDTH);
+    if (k < i32(RINGS) && d2 > inner && d2 <= outerK) {
+      res.y = 1u + o * RINGS + u32(k);
     }
   }
   if (inVoi) {
     for (var i = 0u; i < params.lesionCount; i++) {
-      let l = lesions[i];
-      if (l.layer == params.layer && l.vessel == o && s >= l.start && s <= l.end) {
-        res.z = l.label;
+      let l = params.lesionOffset + 8u * i;
+      let start = bitcast<f32>(tables[l + 2u]);
+      let end = bitcast<f32>(tables[l + 3u]);
+      if (tables[l + 4u] == params.layer && tables[l] == o && s >= start && s <= end) {
+        res.z = tables[l + 1u];
         break;
       }
     }
@@ -168,6 +160,7 @@ fn labelsOf(v: u32) -> vec3<u32> {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let quads = (params.voxelCount + 3u) / 4u;
   let stride = nwg.x * WG;
+  let capacity = (arrayLength(&undecided) - 1u) / 2u;
   for (var q = gid.x; q < quads; q += stride) {
     var voi = 0u;
     var rings = 0u;
@@ -177,11 +170,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       if (v >= params.voxelCount) {
         break;
       }
-      if (isUndecided(v)) {
+      let reason = undecidedReason(v);
+      if (reason != 0u) {
         if (params.writeMain != 0u) {
-          let slot = atomicAdd(&undecided[0], 1u) + 1u;
-          if (slot < arrayLength(&undecided)) {
-            atomicStore(&undecided[slot], v);
+          let slot = atomicAdd(&undecided[0], 1u);
+          if (slot < capacity) {
+            atomicStore(&undecided[1u + 2u * slot], v);
+            atomicStore(&undecided[2u + 2u * slot], reason | ((owner[v] & 0xffu) << 8u));
           }
         }
         continue;

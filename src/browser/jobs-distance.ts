@@ -99,6 +99,7 @@ export async function pericoronary(args: PericoronaryCall): Promise<Pericoronary
       crop: { lo: r.crop.lo, hi: r.crop.hi },
       timingsMs: { ...r.timingsMs },
       timesMs,
+      diagnostics: r.diagnostics,
       ...(layers ? { layers } : {}),
     };
   } finally {

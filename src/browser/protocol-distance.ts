@@ -3,7 +3,7 @@
  * arguments and replies. Volumes go to the page as blobs; per-voxel results come back through the
  * local server's upload endpoint (ids below), never through JSON, so ±∞ sentinels survive.
  */
-import type { ShellOptions } from '../measure/pericoronary-types';
+import type { ShellDiagnostics, ShellOptions } from '../measure/pericoronary-types';
 
 export type Dims = [number, number, number];
 
@@ -89,6 +89,7 @@ export interface PericoronaryReply {
   crop: { lo: Dims; hi: Dims };
   timingsMs: Record<string, number>;
   timesMs: number[];
+  diagnostics: ShellDiagnostics;
   /** Upload ids of the layers (u8 per crop voxel) when asked for. */
   layers?: { dims: Dims; voi: string; rings: string; lesions: string[] };
 }

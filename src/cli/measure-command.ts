@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CpuMeasureBackend } from '../cpu/backend';
+import { defaultThreads, workerClassifier } from '../node/shell-workers';
+import { gpuPresence } from '../node/gpu-presence';
+import type { AdapterReport } from '../browser/protocol';
 import { fatMask } from '../cpu/masks';
 import { PerifatError } from '../errors';
 import { loadCt, loadLabels, loadVessels, writeNifti } from '../io/index';
@@ -35,7 +38,8 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
   --out FILE             report JSON (perifat-report/1)
   --csv FILE             one-row CSV
   --masks-out DIR        write eat.nii.gz (EAT fat voxels), voi/rings/lesions.nii.gz labelmaps, labels.json
-  --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium, else cpu)
+  --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium on a hardware
+                         GPU; the CPU backend where the only adapter would be a software one)
   --browser PATH         Chrome/Chromium executable
   --fat-window LO:HI     fat window in HU (default -190:-30)
   --segment NAME=S0:S1   segment in mm of arc length (repeatable; defaults RCA 10:50, LAD 0:40, LCx 0:40)
@@ -180,11 +184,22 @@ async function runMeasurement(
   run: RunOptions,
   progress: Progress,
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
-  const onCpu = () => measureDetailed(input, new CpuMeasureBackend('node'), options, { wantLayers: run.wantLayers });
-  if (choice === 'cpu') {
-    progress.step('measuring on the CPU reference');
-    return onCpu();
-  }
+  const onCpu = async (selection?: string) => {
+    const threads = defaultThreads();
+    progress.step(`measuring on the CPU backend (${threads} thread${threads === 1 ? '' : 's'})`);
+    const result = await measureDetailed(
+      input,
+      new CpuMeasureBackend('node', { classify: workerClassifier(threads) }),
+      options,
+      { wantLayers: run.wantLayers },
+    );
+    if (selection) result.report.backend.selection = selection;
+    return result;
+  };
+  if (choice === 'cpu') return onCpu();
+  // auto on a machine without a GPU: SwiftShader would emulate one on these same cores, slower.
+  const presence = gpuPresence();
+  if (choice === 'auto' && !presence.likely) return onCpu(`auto: ${presence.why}; the CPU backend is the fastest here`);
   let runner: ChromiumRunner | null = null;
   try {
     progress.step('starting headless Chromium (WebGPU)');
@@ -192,14 +207,26 @@ async function runMeasurement(
       ...(run.browserPath ? { browserPath: run.browserPath } : {}),
       verbose: run.verbose,
     });
+    if (choice === 'auto') {
+      const { adapter } = await runner.call<AdapterReport>('adapterReport');
+      if (adapter.isFallback) {
+        await runner.close();
+        runner = null;
+        return onCpu(
+          `auto: Chromium's WebGPU adapter is a software one (${adapter.vendor} ${adapter.architecture}); the CPU backend is the fastest here`,
+        );
+      }
+    }
     progress.step('measuring on WebGPU');
-    return await measureInChromiumDetailed(runner, input, options, { wantLayers: run.wantLayers });
+    const result = await measureInChromiumDetailed(runner, input, options, { wantLayers: run.wantLayers });
+    if (choice === 'auto') result.report.backend.selection = `auto: ${presence.why}; WebGPU adapter in Chromium`;
+    return result;
   } catch (e) {
-    // auto: a GPU that is missing or fails falls back to the CPU reference, and the report says so.
+    // auto: a GPU that is missing or fails falls back to the CPU backend, and the report says so.
     if (choice === 'auto' && e instanceof PerifatError && (e.code.startsWith('E_GPU') || e.code === 'E_RUNTIME')) {
-      progress.step(`WebGPU unavailable (${e.message}); measuring on the CPU reference`);
-      const result = await onCpu();
-      result.report.warnings.unshift(`WebGPU failed (${e.code}: ${e.message}); measured on the CPU reference`);
+      progress.step(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
+      const result = await onCpu(`auto: WebGPU failed (${e.code})`);
+      result.report.warnings.unshift(`WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`);
       return result;
     }
     throw e;

@@ -1,4 +1,7 @@
-/** The CPU backend: the reference kernels behind the measurement interface (fallback and oracle). */
+/**
+ * The CPU backend: fat statistics by the reference kernel, pericoronary shells in float64 by the
+ * definition (src/shells), behind the measurement interface.
+ */
 import type { IntCt, MeasureBackend } from '../measure/backend';
 import type {
   PericoronaryExtra,
@@ -11,13 +14,16 @@ import type { BackendInfo } from '../measure/report-types';
 import type { FatWindow } from '../stats/fat-window';
 import type { LabelHistograms } from '../stats/label-stats';
 import { fatStatsCpu } from './fat-stats';
-import { pericoronaryHistogramsCpu } from './pericoronary';
+import { type CropClassifier, classifyHere, pericoronaryF64 } from '../shells/measure-f64';
 
 export class CpuMeasureBackend implements MeasureBackend {
   readonly info: BackendInfo;
+  private readonly classify: CropClassifier;
 
-  constructor(runtime: BackendInfo['runtime'] = 'node') {
+  /** @param classify how the float64 shells run: on this thread (default) or a platform's worker pool. */
+  constructor(runtime: BackendInfo['runtime'] = 'node', opts: { classify?: CropClassifier } = {}) {
     this.info = { api: 'cpu', runtime, adapter: null };
+    this.classify = opts.classify ?? classifyHere;
   }
 
   async fatHistograms(ct: IntCt, labels: Uint8Array, maxLabel: number, window: FatWindow): Promise<LabelHistograms> {
@@ -31,6 +37,6 @@ export class CpuMeasureBackend implements MeasureBackend {
     opts: ShellOptions,
     extra: PericoronaryExtra = {},
   ): Promise<PericoronaryResult> {
-    return pericoronaryHistogramsCpu(ct, vessels, lesions, opts, extra);
+    return pericoronaryF64(ct, vessels, lesions, opts, extra, this.classify);
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Vec3 } from '../volume/geometry';
 import { dist2F32, featureInitFromMask, featureTransformCpu } from './feature-transform';
-import { NO_SITE } from '../kernels/shell-plan';
+import { NO_SITE } from '../kernels/feature-constants';
 
 const f = Math.fround;
 

@@ -8,7 +8,7 @@
  * the WGSL one in f32 (Math.fround after each +, −, ×, ÷), in the same order, so the GPU and this
  * reference pick the same site for every voxel, ties included.
  */
-import { NO_SITE, SEED_WORDS } from '../kernels/shell-plan';
+import { NO_SITE, SEED_WORDS } from '../kernels/feature-constants';
 import type { Vec3 } from '../volume/geometry';
 
 const f = Math.fround;

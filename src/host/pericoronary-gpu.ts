@@ -1,49 +1,40 @@
 /**
- * Pericoronary shells and their fat histograms on the GPU, for a GpuBackend (kept out of
- * gpu-backend.ts so the backend stays small). Everything between the crop upload and the
- * histograms stays on the GPU: per vessel a feature transform of its centerline seeds over the
- * domain and the exact refinement merged into ownership, then the calcium guard's EDT, the label
- * layers, and the existing fat_stats kernel over each layer. Same plan and same f32 arithmetic as
- * the CPU reference (src/cpu/pericoronary.ts), so labels agree voxel for voxel.
+ * Pericoronary shells and their fat histograms on the GPU, for a GpuBackend. The host plans (the
+ * GPU-free src/shells: crop, parts, candidate index, tables, the calcium mask) and moves buffers;
+ * the kernels find every voxel's nearest points (shell_nearest), the guard's distances (EDT) and
+ * the labels (shell_labels), and the fat_stats kernel counts each layer. The few voxels whose f32
+ * geometry sits within the band of a threshold come back as a list and are settled in float64 by
+ * the same code the CPU backend runs, so both backends report the definition.
+ * src/cpu/pericoronary.ts is this file's step-for-step CPU reference.
  */
-import {
-  type PericoronaryExtra,
-  type PericoronaryResult,
-  type ShellLayers,
-  emptyResult,
-  requireInt16,
-  sumHistograms,
-} from '../cpu/pericoronary';
 import { PerifatError } from '../errors';
 import { edtPipelines, encodeEdt } from '../kernels/edt';
 import { fatStatsGpu } from '../kernels/fat-stats';
+import { checkFits, uploadMask } from '../kernels/feature-transform';
+import { encodeLabels, shellLabelsPipeline, undecidedWords } from '../kernels/shell-labels';
+import { encodeNearest, shellNearestPipeline, uploadNearestInputs } from '../kernels/shell-nearest';
 import {
-  FT_EMPTY,
-  checkFits,
-  encodeFeatureInit,
-  encodeFeaturePasses,
-  encodeFeatureSeeds,
-  featurePipelines,
-  featureScratchBytes,
-} from '../kernels/feature-transform';
-import {
-  encodeCalcium,
-  encodeLabels,
-  encodeRefine,
-  shellPipelines,
-  uploadVesselTable,
-  vesselSegmentsBytes,
-} from '../kernels/shell-labels';
-import { cropHu, planShells } from '../kernels/shell-plan';
-import { RING_COUNT, type PreparedLesion, type PreparedVessel, type ShellOptions } from '../measure/pericoronary-types';
+  RING_COUNT,
+  type PericoronaryExtra,
+  type PericoronaryResult,
+  type PreparedLesion,
+  type PreparedVessel,
+  type ShellLayers,
+  type ShellOptions,
+} from '../measure/pericoronary-types';
+import { buildCandidates } from '../shells/candidates';
+import { calciumMask, guardBrute } from '../shells/classify';
+import { undecidedDiagnostics } from '../shells/diagnostics';
+import { ExactShells } from '../shells/exact';
+import { cropHu, planShells } from '../shells/plan';
+import { emptyResult, requireInt16, settleInto, sumHistograms } from '../shells/result';
+import { shellTables } from '../shells/tables';
+import { lapTimer } from '../util/lap-timer';
 import type { CtVolume } from '../volume/volume';
 import { BufferScope, readBuffer } from './buffers';
 import { withErrorScopes } from './error-scope';
 import type { GpuBackend } from './gpu-backend';
 import { type GpuVolume, allocateLabels, planVolumeSlabs, uploadHu } from './gpu-volume';
-import { packedBytes } from './slabs';
-import { lapTimer } from '../util/lap-timer';
-import { addSettled, settleUndecided } from '../cpu/undecided-f64';
 
 export async function pericoronaryHistogramsGpu(
   backend: GpuBackend,
@@ -57,13 +48,10 @@ export async function pericoronaryHistogramsGpu(
   const ctx = backend.ctx;
   const { timings, lap } = lapTimer();
   const plan = planShells(ct, vessels, lesions, opts);
+  if (plan.cropVoxels === 0) return emptyResult(plan, opts, extra, timings);
   const V = Math.max(1, vessels.length);
   const L = lesions.length;
-  if (plan.cropVoxels === 0) return emptyResult(plan, opts, { vessels: vessels.length, lesions: L }, extra, timings);
-
   const n = plan.cropVoxels;
-  const domainVoxels = plan.domainDims[0] * plan.domainDims[1] * plan.domainDims[2];
-  checkFits(ctx, 'pericoronary feature-transform domain', domainVoxels, 4);
   checkFits(ctx, 'pericoronary shell state', n, 16);
   const slabs = planVolumeSlabs(ctx, plan.cropDims);
   if (slabs.length !== 1) {
@@ -72,20 +60,25 @@ export async function pericoronaryHistogramsGpu(
       `the pericoronary crop (${plan.cropDims.join('×')}) exceeds one storage binding`,
     );
   }
-  const [ftPipes, shellPipes, edtPipes] = await Promise.all([
-    featurePipelines(ctx),
-    shellPipelines(ctx),
-    plan.guard2 !== null ? edtPipelines(ctx) : Promise.resolve(null),
+  const hu = cropHu(ct.dims, ct.hu, plan.crop);
+  const cands = buildCandidates(plan);
+  checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
+  const tables = shellTables(plan);
+  const ex = new ExactShells(plan, cands);
+  const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
+  lap('plan');
+  const [nearestPipe, labelsPipe, edtPipes] = await Promise.all([
+    shellNearestPipeline(ctx),
+    shellLabelsPipeline(ctx),
+    calcium ? edtPipelines(ctx) : Promise.resolve(null),
   ]);
   lap('compile');
 
-  const hu = cropHu(ct.dims, ct.hu, plan.crop);
   const scope = new BufferScope(ctx);
   const volumes: GpuVolume[] = [];
   try {
     const huVol = uploadHu(ctx, plan.cropDims, hu, slabs, 'pericoronary.hu');
     volumes.push(huVol);
-    const huBuf = (huVol.slabs[0] as { buffer: GPUBuffer }).buffer;
     const layerVolume = (name: string): GpuVolume => {
       const v = allocateLabels(ctx, plan.cropDims, slabs, `pericoronary.${name}`);
       volumes.push(v);
@@ -93,51 +86,36 @@ export async function pericoronaryHistogramsGpu(
     };
     const voiVol = layerVolume('voi');
     const ringsVol = layerVolume('rings');
-    const lesionVols = plan.lesionLayers.map((_, i) => layerVolume(`lesions[${i}]`));
+    const lesionVols = Array.from({ length: plan.lesionLayerCount }, (_, i) => layerVolume(`lesions[${i}]`));
     const bufOf = (v: GpuVolume): GPUBuffer => (v.slabs[0] as { buffer: GPUBuffer }).buffer;
 
+    const inputs = uploadNearestInputs(ctx, scope, plan, cands, tables);
     const state = scope.storage('pericoronary.state', n * 16);
     const owner = scope.storage('pericoronary.owner', n * 4);
-    const ftA = scope.storage('pericoronary.ftA', domainVoxels * 4);
-    const ftB = scope.storage('pericoronary.ftB', domainVoxels * 4);
-    const scratch = scope.storage('pericoronary.scratch', featureScratchBytes(ctx, plan.domainDims));
-    const segs = vesselSegmentsBytes(plan);
-    const segBuf = scope.storage('pericoronary.vesselSegments', segs.byteLength);
-    ctx.device.queue.writeBuffer(segBuf, 0, segs.buffer, segs.byteOffset, segs.byteLength);
-    const tables = plan.vessels.map((tb) => uploadVesselTable(ctx, scope, tb));
-
     const guardDist = await withErrorScopes(ctx, 'pericoronary shells', async () => {
       const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary' });
-      plan.vessels.forEach((tb, i) => {
-        const bufs = tables[i] as { seeds: GPUBuffer; segments: GPUBuffer };
-        encodeFeatureInit(ctx, enc, scope, ftPipes, domainVoxels, FT_EMPTY, null, ftA);
-        encodeFeatureSeeds(ctx, enc, scope, ftPipes, bufs.seeds, tb.seedCount, ftA);
-        const ft = encodeFeaturePasses(ctx, enc, scope, ftPipes, plan.domainDims, plan.spacing, ftA, ftB, scratch);
-        encodeRefine(ctx, enc, scope, shellPipes, plan, tb, { ft, ...bufs, state, owner }, i === 0);
-      });
-      let guardDist: GPUBuffer | null = null;
-      if (edtPipes) {
-        const mask = scope.storage('pericoronary.calcium', packedBytes(n, 1));
-        encodeCalcium(ctx, enc, scope, shellPipes, plan, { hu: huBuf, owner, mask });
-        guardDist = scope.storage('pericoronary.guardDist', n * 4);
-        encodeEdt(ctx, enc, scope, edtPipes, plan.cropDims, plan.spacing, mask, guardDist, false);
+      encodeNearest(ctx, enc, scope, nearestPipe, plan, cands, tables, { ...inputs, state, owner });
+      let dist: GPUBuffer | null = null;
+      if (calcium && edtPipes) {
+        const mask = uploadMask(ctx, scope, 'pericoronary.calcium', calcium);
+        dist = scope.storage('pericoronary.guardDist', n * 4);
+        encodeEdt(ctx, enc, scope, edtPipes, plan.cropDims, plan.spacing, mask, dist, false);
       }
       ctx.device.queue.submit([enc.finish()]);
       await ctx.device.queue.onSubmittedWorkDone();
-      return guardDist;
+      return dist;
     });
-    const labelsWith = async (capacity: number): Promise<Uint32Array> => {
-      const undecided = scope.storage('pericoronary.undecided', (1 + capacity) * 4);
+    const labelsWith = async (capacity: number): Promise<{ indices: Uint32Array; reasons: Uint32Array }> => {
+      const undecided = scope.storage('pericoronary.undecided', undecidedWords(capacity) * 4);
       await withErrorScopes(ctx, 'pericoronary labels', async () => {
         const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary.labels' });
-        const layers = Math.max(1, plan.lesionLayers.length);
-        for (let layer = 0; layer < layers; layer++) {
+        for (let layer = 0; layer < Math.max(1, plan.lesionLayerCount); layer++) {
           const lv = lesionVols[layer];
-          encodeLabels(ctx, enc, scope, shellPipes, plan, layer, {
+          encodeLabels(ctx, enc, scope, labelsPipe, plan, tables, layer, {
             state,
             owner,
             guardDist,
-            segments: segBuf,
+            tables: inputs.tables,
             voi: bufOf(voiVol),
             rings: bufOf(ringsVol),
             lesion: lv ? bufOf(lv) : null,
@@ -148,10 +126,17 @@ export async function pericoronaryHistogramsGpu(
       });
       const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;
       if (count > capacity) return labelsWith(count);
+      const words = new Uint32Array(await readBuffer(ctx, undecided, undecidedWords(count) * 4));
       // Appended in whatever order the GPU ran: sort so the host's additions are reproducible.
-      return new Uint32Array(await readBuffer(ctx, undecided, (1 + count) * 4)).subarray(1).sort();
+      const order = Array.from({ length: count }, (_, q) => q).sort(
+        (a, b) => (words[1 + 2 * a] as number) - (words[1 + 2 * b] as number),
+      );
+      return {
+        indices: Uint32Array.from(order, (q) => words[1 + 2 * q] as number),
+        reasons: Uint32Array.from(order, (q) => words[2 + 2 * q] as number),
+      };
     };
-    const undecided = await labelsWith(Math.min(n, Math.max(1 << 16, Math.ceil(n / 16))));
+    const undecided = await labelsWith(Math.min(n, Math.max(1 << 14, Math.ceil(n / 256))));
     lap('shells');
 
     const window = opts.window;
@@ -171,8 +156,14 @@ export async function pericoronaryHistogramsGpu(
       lap('readLayers');
     }
     const lesionsH = L > 0 ? sumHistograms(lesionParts) : null;
-    const settled = settleUndecided(ct, plan.crop.lo, plan.cropDims, undecided, vessels, lesions, opts);
-    addSettled(settled, hu, { voi, rings, lesions: lesionsH }, plan.lesionLayers, layers);
+    settleInto(
+      ex,
+      undecided.indices,
+      hu,
+      calcium ? guardBrute(plan, calcium) : null,
+      { voi, rings, lesions: lesionsH },
+      layers,
+    );
     lap('settle');
     return {
       voi,
@@ -180,6 +171,14 @@ export async function pericoronaryHistogramsGpu(
       lesions: lesionsH,
       crop: { lo: plan.crop.lo, hi: plan.crop.hi },
       timingsMs: timings,
+      diagnostics: {
+        method: 'f32+float64',
+        cropVoxels: n,
+        parts: plan.parts.length,
+        candidates: cands.count,
+        evaluations: ex.evaluations,
+        undecided: undecidedDiagnostics(plan, undecided.reasons),
+      },
       ...(layers ? { layers } : {}),
     };
   } finally {

@@ -3,7 +3,7 @@
  * Geometry follows nibabel's choice of affine: sform when sform_code > 0, else qform when
  * qform_code > 0, else the voxel sizes alone; NIfTI world is RAS, perifat's is LPS (x, y negated).
  */
-import { gunzipSync } from 'fflate';
+import { gunzipSync } from 'node:zlib';
 import type { Geometry, Mat3, Vec3 } from '../volume/geometry';
 import { orthonormalityError } from '../volume/geometry';
 import { fail, guard } from './errors';
@@ -49,7 +49,15 @@ export function readNifti(path: string): NiftiImage {
   let bytes = readBytes(path);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     const gz = bytes;
-    bytes = guard(path, 'gzip stream', () => gunzipSync(gz), 'E_INPUT_TRUNCATED');
+    bytes = guard(
+      path,
+      'gzip stream',
+      () => {
+        const out = gunzipSync(gz);
+        return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      },
+      'E_INPUT_TRUNCATED',
+    );
   }
   const header = parseHeader(bytes, path);
   const n = header.dims[0] * header.dims[1] * header.dims[2];

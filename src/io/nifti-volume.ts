@@ -18,6 +18,10 @@ export function loadNiftiCt(path: string, opts: LoadCtOptions = {}): CtVolume {
   const n = checkBudget(img, path, opts.maxVoxels);
   const { slope, inter } = img.header;
   const raw = img.raw;
+  const h = img.header;
+  const base = { ...h.geometry, kvp: opts.kvp ?? null, source: path, meta: niftiMeta(img) };
+  // The common case, int16 without scaling: every value is a valid HU already (a view, no copy).
+  if (raw instanceof Int16Array && slope === 1 && inter === 0) return { ...base, hu: raw };
   let integral = Number.isInteger(slope) && Number.isInteger(inter);
   // One pass to check finiteness and whether int16 holds every value exactly.
   for (let i = 0; i < n; i++) {
@@ -25,25 +29,19 @@ export function loadNiftiCt(path: string, opts: LoadCtOptions = {}): CtVolume {
     if (!Number.isFinite(v)) fail('E_INPUT_VALUE', path, `voxel ${i} is ${v} (NaN/Inf): not a valid HU value`);
     if (integral && (!Number.isInteger(v) || v < -32768 || v > 32767)) integral = false;
   }
-  let hu: Int16Array | Float32Array;
-  if (integral && slope === 1 && inter === 0 && raw instanceof Int16Array) hu = raw.slice();
-  else {
-    hu = integral ? new Int16Array(n) : new Float32Array(n);
-    for (let i = 0; i < n; i++) hu[i] = (raw[i] as number) * slope + inter;
-  }
+  const hu = integral ? new Int16Array(n) : new Float32Array(n);
+  for (let i = 0; i < n; i++) hu[i] = (raw[i] as number) * slope + inter;
+  return { ...base, hu };
+}
+
+function niftiMeta(img: NiftiImage): Record<string, string | number> {
   const h = img.header;
   return {
-    ...h.geometry,
-    hu,
-    kvp: opts.kvp ?? null,
-    source: path,
-    meta: {
-      format: `nifti-${h.version}`,
-      datatype: h.datatype,
-      sclSlope: slope,
-      sclInter: inter,
-      byteOrder: h.littleEndian ? 'LE' : 'BE',
-    },
+    format: `nifti-${h.version}`,
+    datatype: h.datatype,
+    sclSlope: h.slope,
+    sclInter: h.inter,
+    byteOrder: h.littleEndian ? 'LE' : 'BE',
   };
 }
 
@@ -52,6 +50,10 @@ export function loadNiftiLabels(path: string, opts: { maxVoxels?: number } = {})
   const n = checkBudget(img, path, opts.maxVoxels);
   const { slope, inter } = img.header;
   const raw = img.raw;
+  // uint8 without scaling holds valid labels already (a view, no copy).
+  if (raw instanceof Uint8Array && slope === 1 && inter === 0) {
+    return { ...img.header.geometry, labels: raw, source: path };
+  }
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const v = (raw[i] as number) * slope + inter;

@@ -19,7 +19,7 @@ import { bindingLimit } from '../host/gpu-volume';
 import { getPipeline } from '../host/pipeline-cache';
 import { packedBytes } from '../host/slabs';
 import type { Vec3 } from '../volume/geometry';
-import { SEED_WORDS } from './shell-plan';
+import { SEED_WORDS } from './feature-constants';
 import { type KernelDecl, packUniform } from './types';
 
 /** Invocations per workgroup of every distance/shell kernel: small, since each runs a whole line. */

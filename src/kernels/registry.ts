@@ -2,7 +2,8 @@
 import { EDT_DISTANCE } from './edt';
 import { FAT_STATS } from './fat-stats';
 import { FEATURE_INIT, FEATURE_PASS, FEATURE_SEED } from './feature-transform';
-import { SHELL_CALCIUM, SHELL_LABELS, SHELL_REFINE } from './shell-labels';
+import { SHELL_LABELS } from './shell-labels';
+import { SHELL_NEAREST } from './shell-nearest';
 import type { KernelDecl } from './types';
 
 export const KERNELS: readonly KernelDecl[] = [
@@ -11,7 +12,6 @@ export const KERNELS: readonly KernelDecl[] = [
   FEATURE_SEED,
   FEATURE_PASS,
   EDT_DISTANCE,
-  SHELL_REFINE,
-  SHELL_CALCIUM,
+  SHELL_NEAREST,
   SHELL_LABELS,
 ];

@@ -67,6 +67,7 @@ export async function measureDetailed(
   let layers: MeasureLayers | null = null;
   let vessels: Report['vessels'] = [];
   let lesions: Report['lesions'] = [];
+  let diagnostics: Report['diagnostics'];
   if (input.vessels && input.vessels.vessels.length > 0) {
     const t = now();
     const prepared = prepareVessels(input.vessels, o, warnings);
@@ -81,6 +82,7 @@ export async function measureDetailed(
     vessels = vesselReports(h, prepared.vessels, ct, factor, o);
     lesions = lesionReports(h, prepared.lesions, prepared.vessels, factor, o);
     for (const [k, v] of Object.entries(h.timingsMs)) timingsMs[`fai.${k}`] = v;
+    diagnostics = { pericoronary: h.diagnostics };
     timingsMs['fai'] = now() - t;
   }
   timingsMs['total'] = now() - t0;
@@ -94,6 +96,7 @@ export async function measureDetailed(
     lesions,
     warnings,
     timingsMs,
+    ...(diagnostics ? { diagnostics } : {}),
   };
   return { report, layers };
 }

@@ -60,6 +60,7 @@ export interface PericoronaryHistograms {
   /** The sub-box of the CT (voxel index ranges, [lo, hi) per axis) the shells were computed in. */
   readonly crop: { readonly lo: Vec3; readonly hi: Vec3 };
   readonly timingsMs: Readonly<Record<string, number>>;
+  readonly diagnostics: ShellDiagnostics;
 }
 
 /** The label layers of the crop (voxel order i fastest, crop dims), for writing VOI/ring masks. */
@@ -69,6 +70,30 @@ export interface ShellLayers {
   readonly rings: Uint8Array;
   /** One layer per group of non-overlapping lesions (lesion labels are 1 + lesion index in all). */
   readonly lesions: Uint8Array[];
+}
+
+/** The work the exact pericoronary path did (the report's diagnostics.pericoronary). */
+export interface ShellDiagnostics {
+  /**
+   * 'float64': every crop voxel classified in float64 (CPU backend); 'f32+float64': f32 kernels,
+   * the voxels they cannot decide settled in float64 (WebGPU); 'empty': no voxel near a vessel.
+   */
+  readonly method: 'float64' | 'f32+float64' | 'empty';
+  readonly cropVoxels: number;
+  /** Centerline parts (a stem shared by several vessels counts once). */
+  readonly parts: number;
+  /** Entries of the candidate index: (cell, segment) pairs kept. */
+  readonly candidates: number;
+  /** Segment projections evaluated in float64. */
+  readonly evaluations: number;
+  /** Worker threads that shared the float64 classification (CPU backend). */
+  readonly workers?: number;
+  /** Voxels the f32 kernels left to float64, by reason and by (f32) owning vessel. */
+  readonly undecided?: {
+    readonly total: number;
+    readonly byReason: Readonly<Record<string, number>>;
+    readonly byVessel: Readonly<Record<string, number>>;
+  };
 }
 
 export interface PericoronaryExtra {

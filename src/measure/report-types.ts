@@ -2,6 +2,7 @@
  * The report, `perifat-report/1` (shared METHOD.md §8). Keys other tools read; more may be added,
  * none renamed without a schema bump. A mean over zero voxels is null, never 0 or NaN.
  */
+import type { ShellDiagnostics } from './pericoronary-types';
 export const REPORT_SCHEMA = 'perifat-report/1';
 
 export interface AdapterSummary {
@@ -16,6 +17,8 @@ export interface BackendInfo {
   api: 'webgpu' | 'cpu';
   runtime: 'chromium' | 'node' | 'browser';
   adapter: AdapterSummary | null;
+  /** Why this backend ran, when `--backend auto` chose it. */
+  selection?: string;
 }
 
 export interface EatReport {
@@ -85,4 +88,6 @@ export interface Report {
   lesions: LesionReport[];
   warnings: string[];
   timingsMs: Record<string, number>;
+  /** How the numbers were computed (not measurements): the pericoronary path's work. */
+  diagnostics?: { pericoronary?: ShellDiagnostics };
 }

@@ -51,7 +51,7 @@ export const FAT_LAW = {
   baseHu: -105,
   lambdaMm: 4,
   cutoffMm: 20,
-  amplitude: { RCA: 58, LAD: 43, LCx: 18 } as Record<string, number>,
+  amplitude: { RCA: 58, LAD: 43, LCx: 18, RI: 30 } as Record<string, number>,
   lesionBoost: 22,
 };
 

@@ -1,7 +1,7 @@
 /**
  * `perifat phantom`: writes a synthetic cardiac CT with its ground truth.
  *   --out DIR  --dims 192x192x128  --spacing 0.4x0.4x0.6  --noise 10  --seed 1  --kvp 100
- *   --calcium  --dicom  --short-lcx  --rca-exits
+ *   --calcium  --dicom  --short-lcx  --rca-exits  --tree ostium|bifurcation[3] (tortuous traced-like tree)
  */
 import { parseArgs } from 'node:util';
 import type { Vec3 } from '../volume/geometry';
@@ -10,7 +10,7 @@ import { writePhantom } from './write';
 
 const USAGE =
   'usage: perifat phantom --out DIR [--dims 192x192x128] [--spacing 0.4x0.4x0.6] [--noise HU] [--seed N] ' +
-  '[--kvp 120] [--calcium] [--dicom] [--short-lcx] [--rca-exits]';
+  '[--kvp 120] [--calcium] [--dicom] [--short-lcx] [--rca-exits] [--tree ostium|bifurcation|ostium3|bifurcation3]';
 
 export async function phantomCommand(argv: string[]): Promise<number> {
   let values;
@@ -28,6 +28,7 @@ export async function phantomCommand(argv: string[]): Promise<number> {
         dicom: { type: 'boolean' },
         'short-lcx': { type: 'boolean' },
         'rca-exits': { type: 'boolean' },
+        tree: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -58,6 +59,7 @@ export async function phantomCommand(argv: string[]): Promise<number> {
       calcium: values.calcium ?? false,
       shortLcx: values['short-lcx'] ?? false,
       rcaLeavesVolume: values['rca-exits'] ?? false,
+      ...(values.tree !== undefined ? { tree: treeOption(values.tree) } : {}),
     });
     await writePhantom(ph, values.out, { dicom: values.dicom ?? false });
     const t = ph.truth;
@@ -73,6 +75,13 @@ export async function phantomCommand(argv: string[]): Promise<number> {
     console.error(`perifat phantom: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
+}
+
+/** --tree ostium|bifurcation, with a trailing 3 for a third branch (RI). */
+function treeOption(s: string): { branchesFrom: 'ostium' | 'bifurcation'; branches: 2 | 3 } {
+  const m = /^(ostium|bifurcation)(3)?$/.exec(s);
+  if (!m) throw new Error(`--tree wants ostium, bifurcation, ostium3 or bifurcation3, got ${s}`);
+  return { branchesFrom: m[1] as 'ostium' | 'bifurcation', branches: m[2] ? 3 : 2 };
 }
 
 function triple(s: string, flag: string, integer: boolean): Vec3 {

@@ -22,6 +22,7 @@ import { DEFAULT_FAT_WINDOW, DEFAULT_KVP_FACTORS } from './rules';
 import type { Report } from '../measure/report-types';
 import { computeTruth } from './truth';
 import { TISSUE, type Phantom, type PhantomOptions, type PhantomParams } from './types';
+import { buildTree } from './tree';
 import { buildVessels } from './vessels';
 
 export const DEFAULT_DIMS: Vec3 = [192, 192, 128];
@@ -45,14 +46,23 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
     opts.scale ?? Math.min(dims[0] * spacing[0], dims[1] * spacing[1], dims[2] * spacing[2]) / REFERENCE_FOV_MM;
   const name = opts.name ?? 'phantom';
   const diagMm = Math.hypot(...dims.map((n, a) => (n - 1) * (spacing[a] as number)));
-  const vessels = buildVessels({
-    centre,
-    scale,
-    shortLcx: opts.shortLcx ?? false,
-    // From a point inside the volume, a straight run longer than its diagonal must leave it.
-    rcaExtensionMm: opts.rcaLeavesVolume ? diagMm + 10 : null,
-    source: `${name}:vessels`,
-  });
+  const vessels = opts.tree
+    ? buildTree({
+        centre,
+        scale,
+        branchesFrom: opts.tree.branchesFrom ?? 'ostium',
+        branches: opts.tree.branches ?? 2,
+        seed: opts.seed ?? 1,
+        source: `${name}:vessels`,
+      })
+    : buildVessels({
+        centre,
+        scale,
+        shortLcx: opts.shortLcx ?? false,
+        // From a point inside the volume, a straight run longer than its diagonal must leave it.
+        rcaExtensionMm: opts.rcaLeavesVolume ? diagMm + 10 : null,
+        source: `${name}:vessels`,
+      });
   const params: PhantomParams = {
     dims,
     spacing,

@@ -33,6 +33,12 @@ export interface PhantomOptions {
   /** Edge case: the RCA goes on straight out of the heart and leaves the volume. Default false. */
   rcaLeavesVolume?: boolean;
   /**
+   * Centerlines shaped like traced coronaries (tree.ts): tortuous, sampled every 0.3–0.7 mm with
+   * jitter, a left main stem splitting into LAD, LCx (and RI with `branches: 3`), each branch given
+   * from the ostium (stem repeated) or from the bifurcation. Default: the smooth analytic paths.
+   */
+  tree?: { branchesFrom?: 'ostium' | 'bifurcation'; branches?: 2 | 3 };
+  /**
    * Size of the anatomy relative to the reference (heart fitted to a 76.8 mm field of view).
    * Default: smallest field-of-view extent / 76.8 mm, so the heart fills the volume at any size.
    * Vessel radii do not scale.

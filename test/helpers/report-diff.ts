@@ -1,27 +1,26 @@
 /**
- * Differences between two reports: HU and other means within `huTol`; voxel counts equal, or
- * within `countTol` voxels when comparing with an f64 oracle (the engine classifies in f32: a voxel
- * centre within ~1e-5 mm of a ring boundary may fall on either side). Returns human-readable lines
- * so a failing test says exactly which number differs.
+ * Differences between two reports: HU and other means within `huTol`, voxel counts exactly (every
+ * backend reports the float64 definition). Returns human-readable lines so a failing test says
+ * exactly which number differs. Provenance (backend, timings, warnings, diagnostics) is skipped.
  */
 import type { Report } from '../../src/measure/report-types';
 
 const COUNT_KEYS = new Set(['fatVoxels', 'voiVoxels']);
-const SKIP_KEYS = new Set(['backend', 'timingsMs', 'warnings', 'input', 'source']);
+const SKIP_KEYS = new Set(['backend', 'timingsMs', 'warnings', 'input', 'source', 'diagnostics']);
 
-export function reportDiff(a: Report, b: Report, huTol = 0.01, countTol = 0): string[] {
+export function reportDiff(a: Report, b: Report, huTol = 0.01): string[] {
   const out: string[] = [];
-  walk(a, b, '', huTol, countTol, out);
+  walk(a, b, '', huTol, out);
   return out;
 }
 
-function walk(a: unknown, b: unknown, path: string, tol: number, countTol: number, out: string[]): void {
+function walk(a: unknown, b: unknown, path: string, tol: number, out: string[]): void {
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
     if (typeof a === 'number' && typeof b === 'number') {
       const key = path.split('.').at(-1) ?? '';
       const exact = COUNT_KEYS.has(key);
       const rel = key === 'fatFraction' || key === 'volumeMl' || key === 'fatVolumeMl' ? 1e-9 : 0;
-      const ok = exact ? Math.abs(a - b) <= countTol : Math.abs(a - b) <= Math.max(tol, rel * Math.abs(b));
+      const ok = exact ? a === b : Math.abs(a - b) <= Math.max(tol, rel * Math.abs(b));
       if (!ok) out.push(`${path}: ${a} vs ${b}`);
     } else if (a !== b) {
       out.push(`${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
@@ -39,13 +38,6 @@ function walk(a: unknown, b: unknown, path: string, tol: number, countTol: numbe
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   for (const k of keys) {
     if (SKIP_KEYS.has(k)) continue;
-    walk(
-      (a as Record<string, unknown>)[k],
-      (b as Record<string, unknown>)[k],
-      path ? `${path}.${k}` : k,
-      tol,
-      countTol,
-      out,
-    );
+    walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k, tol, out);
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Shared fixtures of the distance/shell suites (unit and GPU): CT geometries, prepared vessels, and
  * an f64 brute-force oracle of the whole pericoronary labelling (METHOD.md §4 read literally: exact
- * nearest point over every segment, exact distances to calcium), with the voxels whose decision
- * lies within `tol` mm of a threshold reported as ambiguous (f32 may go either way there).
+ * nearest point over every segment with the oracle's arithmetic, calcium distances by hypot). The
+ * engine's float64 path must equal it exactly; only voxels within `tol` mm of the calcium guard
+ * are reported ambiguous, since the oracle measures that distance another way.
  */
 import {
   RING_COUNT,
@@ -10,8 +11,8 @@ import {
   type PreparedVessel,
   type ShellOptions,
 } from '../../src/measure/pericoronary-types';
-import { nearestOnPolylineBrute } from '../../src/cpu/shell-labels';
-import { layerLesions } from '../../src/kernels/shell-plan';
+import { nearestOnPolylineBrute } from '../../src/cpu/nearest-brute';
+import { layerLesions } from '../../src/shells/plan';
 import { DEFAULT_FAT_WINDOW } from '../../src/stats/fat-window';
 import { IDENTITY3, type Mat3, type Vec3, voxelToWorld } from '../../src/volume/geometry';
 import type { CtVolume } from '../../src/volume/volume';
@@ -65,7 +66,7 @@ export interface OracleLayers {
   voi: Uint8Array;
   rings: Uint8Array;
   lesions: Uint8Array[];
-  /** 1 where some decision of the voxel is within tol of its threshold. */
+  /** 1 where the voxel's calcium distance is within tol of the guard. */
   ambiguous: Uint8Array;
   /** Per vessel: brute d of every crop voxel (for distance checks). */
   d: Float64Array[];
@@ -77,14 +78,14 @@ export function oracleLayers(
   vessels: readonly PreparedVessel[],
   lesions: readonly PreparedLesion[],
   opts: ShellOptions,
-  tol = 1e-4,
+  tol = 1e-9,
 ): OracleLayers {
   const dims = crop.hi.map((h, c) => h - crop.lo[c]) as Vec3;
   const n = dims[0] * dims[1] * dims[2];
   const voi = new Uint8Array(n);
   const rings = new Uint8Array(n);
-  const layers = layerLesions(vessels, lesions);
-  const lesionOut = layers.map(() => new Uint8Array(n));
+  const { entries, layerCount } = layerLesions(vessels, lesions);
+  const lesionOut = Array.from({ length: layerCount }, () => new Uint8Array(n));
   const ambiguous = new Uint8Array(n);
   const dOut = vessels.map(() => new Float64Array(n));
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= tol;
@@ -109,7 +110,6 @@ export function oracleLayers(
         const p = world(i, j, k);
         const g = geomOf(p);
         g.forEach((x, vi) => ((dOut[vi] as Float64Array)[c] = x.d));
-        if (g.some((x) => near(x.w, 0))) ambiguous[c] = 1;
         if (g.some((x) => x.w <= 0)) continue;
         let o = -1;
         g.forEach((x, vi) => {
@@ -117,32 +117,23 @@ export function oracleLayers(
         });
         if (o < 0) continue;
         const b = g[o] as { w: number; s: number; r: number };
-        if (g.some((x, vi) => vi !== o && near(x.w, b.w))) ambiguous[c] = 1;
         if (opts.calciumGuardMm) {
           let dc = Infinity;
           for (const q of calcium) dc = Math.min(dc, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
           if (near(dc, opts.calciumGuardMm)) ambiguous[c] = 1;
           if (dc <= opts.calciumGuardMm) continue;
         }
-        if (near(b.w, opts.wallGapMm)) ambiguous[c] = 1;
         if (b.w <= opts.wallGapMm) continue;
         const v = vessels[o] as PreparedVessel;
         const inSeg = b.s >= v.segmentMm[0] && b.s <= v.segmentMm[1];
-        if (near(b.s, v.segmentMm[0]) || near(b.s, v.segmentMm[1])) ambiguous[c] = 1;
         const inVoi = b.w <= 2 * b.r;
-        if (near(b.w, 2 * b.r)) ambiguous[c] = 1;
         if (inSeg && inVoi) voi[c] = 1 + o;
         const kk = Math.ceil(b.w) - 1;
-        if (near(b.w, Math.round(b.w))) ambiguous[c] = 1;
         if (inSeg && kk >= 0 && kk < RING_COUNT) rings[c] = 1 + o * RING_COUNT + kk;
         if (inVoi) {
-          layers.forEach((layer, li) => {
-            for (const l of layer) {
-              if (l.vessel !== o) continue;
-              if (near(b.s, l.start) || near(b.s, l.end)) ambiguous[c] = 1;
-              if (b.s >= l.start && b.s <= l.end) (lesionOut[li] as Uint8Array)[c] = l.label;
-            }
-          });
+          for (const l of entries) {
+            if (l.vessel === o && b.s >= l.start && b.s <= l.end) (lesionOut[l.layer] as Uint8Array)[c] = l.label;
+          }
         }
       }
   return { voi, rings, lesions: lesionOut, ambiguous, d: dOut };

@@ -47,6 +47,7 @@ describe('vessel report from histograms', () => {
     lesions: hist(1, () => [[-60, 4]]),
     crop: { lo: [0, 0, 0], hi: [10, 10, 10] },
     timingsMs: {},
+    diagnostics: { method: 'float64', cropVoxels: 1000, parts: 1, candidates: 0, evaluations: 0 },
   };
   const o = withDefaults({});
   const [r] = vesselReports(h, [vessel], grid, 1.08, o);

@@ -1,0 +1,157 @@
+/**
+ * Whole-crop and per-voxel uses of the float64 shells (exact.ts): the calcium mask both backends
+ * feed to the guard's distance transform, the calcium guard test, and the label layers of the
+ * CPU backend. GPU-free; runs in Node, a page or a worker.
+ */
+import { buildCandidates } from './candidates';
+import { BAND_MM } from './constants';
+import { ExactShells } from './exact';
+import type { ShellPlan } from './plan';
+
+export interface LabelLayers {
+  readonly voi: Uint8Array;
+  readonly rings: Uint8Array;
+  /** One layer per group of non-overlapping lesions. */
+  readonly lesions: Uint8Array[];
+}
+
+/**
+ * Calcium of METHOD.md §4's guard: crop voxels ≥ calciumHu outside every lumen (lumen decided in
+ * float64, so both backends start the guard from the same mask).
+ */
+export function calciumMask(ex: ExactShells, hu: Int16Array): Uint8Array {
+  const { cropDims, calciumHu } = ex.plan;
+  const [cx, cy] = cropDims;
+  const mask = new Uint8Array(hu.length);
+  for (let n = 0; n < hu.length; n++) {
+    if ((hu[n] as number) < calciumHu) continue;
+    const i = n % cx;
+    const j = Math.floor(n / cx) % cy;
+    const k = Math.floor(n / (cx * cy));
+    if (!ex.inLumen(i, j, k)) mask[n] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Whether a crop voxel lies within the guard distance of a calcium voxel, centre to centre, by
+ * enumeration of the offsets with (di·sx)² + (dj·sy)² + (dk·sz)² ≤ c² (the definition's sum).
+ */
+export function guardBrute(plan: ShellPlan, calcium: Uint8Array): (i: number, j: number, k: number) => boolean {
+  const c = plan.guardMm ?? 0;
+  const [sx, sy, sz] = plan.spacing;
+  const reach = plan.spacing.map((s) => Math.floor(c / s) + 1);
+  const offsets: number[] = [];
+  for (let dk = -(reach[2] as number); dk <= (reach[2] as number); dk++)
+    for (let dj = -(reach[1] as number); dj <= (reach[1] as number); dj++)
+      for (let di = -(reach[0] as number); di <= (reach[0] as number); di++)
+        if ((di * sx) ** 2 + (dj * sy) ** 2 + (dk * sz) ** 2 <= c * c) offsets.push(di, dj, dk);
+  const [cx, cy, cz] = plan.cropDims;
+  return (i, j, k) => {
+    for (let q = 0; q < offsets.length; q += 3) {
+      const a = i + (offsets[q] as number);
+      const b = j + (offsets[q + 1] as number);
+      const e = k + (offsets[q + 2] as number);
+      if (a < 0 || b < 0 || e < 0 || a >= cx || b >= cy || e >= cz) continue;
+      if (calcium[a + cx * (b + cy * e)] === 1) return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * The guard from squared distances to calcium (an exact EDT, f32): decided by the distance where
+ * it is farther than BAND_MM from the guard, by enumeration where it is not.
+ */
+export function guardFromDistances(
+  plan: ShellPlan,
+  calcium: Uint8Array,
+  dist2: Float32Array,
+): (i: number, j: number, k: number) => boolean {
+  const c = plan.guardMm ?? 0;
+  const brute = guardBrute(plan, calcium);
+  const [cx, cy] = plan.cropDims;
+  return (i, j, k) => {
+    const g = Math.sqrt(dist2[i + cx * (j + cy * k)] as number);
+    if (g < c - BAND_MM) return true;
+    if (g > c + BAND_MM) return false;
+    return brute(i, j, k);
+  };
+}
+
+/**
+ * Label layers of the crop's slices [z0, z1) by the definition (the CPU backend's shells), cell by
+ * cell so that cells where no voxel can get a label (Candidates.mayLabel) are skipped whole. The layers hold those slices only
+ * (cx·cy·(z1 − z0) voxels); `ex` needs candidates for the cells they cover.
+ */
+export function classifyCrop(
+  ex: ExactShells,
+  guarded: ((i: number, j: number, k: number) => boolean) | null,
+  zRange: readonly [number, number] = [0, ex.plan.cropDims[2]],
+): LabelLayers {
+  const plan = ex.plan;
+  const [cx, cy] = plan.cropDims;
+  const [z0, z1] = zRange;
+  const n = cx * cy * (z1 - z0);
+  const base = cx * cy * z0;
+  const voi = new Uint8Array(n);
+  const rings = new Uint8Array(n);
+  const lesions = Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n));
+  const { size, counts } = ex.cands.grid;
+  for (let ck = Math.floor(z0 / size[2]); ck * size[2] < z1; ck++) {
+    const k0 = Math.max(z0, ck * size[2]);
+    const k1 = Math.min(z1, (ck + 1) * size[2]);
+    for (let cj = 0; cj < counts[1]; cj++) {
+      const j1 = Math.min(cy, (cj + 1) * size[1]);
+      for (let ci = 0; ci < counts[0]; ci++) {
+        if (!ex.cellMayLabel(ci + counts[0] * (cj + counts[1] * ck))) continue;
+        const i1 = Math.min(cx, (ci + 1) * size[0]);
+        for (let k = k0; k < k1; k++) {
+          for (let j = cj * size[1]; j < j1; j++) {
+            for (let i = ci * size[0]; i < i1; i++) {
+              if (!ex.label(i, j, k, guarded)) continue;
+              const v = i + cx * (j + cy * k) - base;
+              voi[v] = ex.voi;
+              rings[v] = ex.ring;
+              for (let q = 0; q < ex.lesionCount; q++) {
+                const lesion = plan.lesions[ex.lesionHits[q] as number] as ShellPlan['lesions'][number];
+                (lesions[lesion.layer] as Uint8Array)[v] = lesion.label;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  return { voi, rings, lesions };
+}
+
+/** A share of the classification: cell slices [zCells[0], zCells[1]) of the crop. */
+export interface ClassifyJob {
+  readonly plan: ShellPlan;
+  readonly zCells: readonly [number, number];
+  /** The calcium mask and its squared distances (whole crop), when the guard is on. */
+  readonly guard: { readonly calcium: Uint8Array; readonly dist2: Float32Array } | null;
+}
+
+export interface ClassifyShare {
+  /** The voxel slices [z0, z1) the layers hold. */
+  readonly z0: number;
+  readonly z1: number;
+  readonly layers: LabelLayers;
+  readonly evaluations: number;
+  readonly candidates: number;
+}
+
+/** Runs one share: its own piece of the index, then its slices. Same code in a worker or here. */
+export function classifyShare(job: ClassifyJob): ClassifyShare {
+  const { plan } = job;
+  const cands = buildCandidates(plan, job.zCells);
+  const ex = new ExactShells(plan, cands);
+  const guarded = job.guard ? guardFromDistances(plan, job.guard.calcium, job.guard.dist2) : null;
+  const nz = cands.grid.size[2];
+  const z0 = Math.min(plan.cropDims[2], job.zCells[0] * nz);
+  const z1 = Math.min(plan.cropDims[2], job.zCells[1] * nz);
+  const layers = classifyCrop(ex, guarded, [z0, z1]);
+  return { z0, z1, layers, evaluations: ex.evaluations, candidates: cands.count };
+}

@@ -1,0 +1,246 @@
+/**
+ * METHOD.md §4 in float64, voxel by voxel, over the candidate index: the CPU backend runs it on
+ * every voxel of the crop, the GPU backend on the voxels its f32 kernels leave undecided. Every
+ * distance is computed with the operations of the brute-force oracle (voxel centre from the
+ * geometry as voxelToWorld does, segment projection clamped to [0, 1], ties to the smaller arc
+ * length), so the labels are those of the definition bit for bit; the index only skips segments
+ * that provably cannot be the nearest.
+ */
+import { RING_COUNT, RING_WIDTH_MM } from '../measure/pericoronary-types';
+import { BOUND_SLACK_MM, PLANE_WORDS } from './constants';
+import type { Candidates } from './candidates';
+import { type ShellPlan, WORLD_WORDS } from './plan';
+
+/** The region labels of one voxel. */
+export interface VoxelLabels {
+  /** 1 + owning vessel, or 0. */
+  voi: number;
+  /** 1 + vessel·RING_COUNT + k, or 0. */
+  ring: number;
+  /** Indices of the lesions whose region holds the voxel. */
+  lesions: number[];
+}
+
+export class ExactShells {
+  /** Per vessel after locate(): w (+∞ when farther than the cutoff), s and r of the nearest point. */
+  readonly w: Float64Array;
+  readonly s: Float64Array;
+  readonly r: Float64Array;
+  /** Segment projections evaluated so far (the work the index leaves). */
+  evaluations = 0;
+  /** Results of label(). */
+  voi = 0;
+  ring = 0;
+  lesionCount = 0;
+  readonly lesionHits: Int32Array;
+
+  private readonly partD2: Float64Array;
+  private readonly partG: Int32Array;
+  private readonly partT: Float64Array;
+  private readonly paths: Int32Array[];
+  // Scalars of the geometry and the grid, unpacked once: the per-voxel loop reads only locals.
+  private readonly k: Float64Array;
+  private readonly cell: Int32Array;
+
+  constructor(
+    readonly plan: ShellPlan,
+    readonly cands: Candidates,
+  ) {
+    const V = plan.vessels.length;
+    const P = plan.parts.length;
+    this.w = new Float64Array(V);
+    this.s = new Float64Array(V);
+    this.r = new Float64Array(V);
+    this.partD2 = new Float64Array(P);
+    this.partG = new Int32Array(P);
+    this.partT = new Float64Array(P);
+    this.paths = plan.vessels.map((v) => Int32Array.from(v.parts));
+    const geo = plan.geometry;
+    const d = geo.direction;
+    this.k = Float64Array.from([
+      ...geo.origin,
+      ...d,
+      ...geo.spacing,
+      ...plan.crop.lo,
+      ...plan.spacing,
+      ...cands.grid.size.map((n) => (n - 1) / 2),
+    ]);
+    this.cell = Int32Array.from([...cands.grid.size, ...cands.grid.counts]);
+    this.lesionHits = new Int32Array(plan.lesions.length);
+  }
+
+  /** Nearest point of every vessel to crop voxel (i, j, k): fills w, s, r. */
+  locate(i: number, j: number, k: number): void {
+    const K = this.k;
+    const C = this.cell;
+    const lists = this.cands.lists;
+    const plane = this.cands.plane;
+    const seg = this.cands.seg;
+    const P = this.cands.partCount;
+    const world = this.plan.world;
+    // The voxel centre exactly as voxelToWorld computes it (the oracle's arithmetic).
+    const a = ((K[15] as number) + i) * (K[12] as number);
+    const b = ((K[16] as number) + j) * (K[13] as number);
+    const c = ((K[17] as number) + k) * (K[14] as number);
+    const vx = (K[0] as number) + (K[3] as number) * a + (K[4] as number) * b + (K[5] as number) * c;
+    const vy = (K[1] as number) + (K[6] as number) * a + (K[7] as number) * b + (K[8] as number) * c;
+    const vz = (K[2] as number) + (K[9] as number) * a + (K[10] as number) * b + (K[11] as number) * c;
+    // Offset from the cell centre in the crop-local frame (for the lower bounds only).
+    const nx = C[0] as number;
+    const ny = C[1] as number;
+    const nz = C[2] as number;
+    const ci = (i / nx) | 0;
+    const cj = (j / ny) | 0;
+    const ck = (k / nz) | 0;
+    const cell = ci + (C[3] as number) * (cj + (C[4] as number) * ck);
+    const qx = (i - ci * nx - (K[21] as number)) * (K[18] as number);
+    const qy = (j - cj * ny - (K[22] as number)) * (K[19] as number);
+    const qz = (k - ck * nz - (K[23] as number)) * (K[20] as number);
+    const qn = Math.sqrt(qx * qx + qy * qy + qz * qz) + BOUND_SLACK_MM;
+    for (let p = 0; p < P; p++) {
+      const slot = 2 * (cell * P + p);
+      const off = lists[slot] as number;
+      const end = off + (lists[slot + 1] as number);
+      let best = Infinity;
+      let bestD = Infinity;
+      let bestG = -1;
+      let bestT = 0;
+      for (let m = off; m < end; m++) {
+        const o4 = m * PLANE_WORDS;
+        const dc = plane[o4 + 3] as number;
+        if (dc - qn > bestD) break;
+        const lb =
+          dc +
+          qx * (plane[o4] as number) +
+          qy * (plane[o4 + 1] as number) +
+          qz * (plane[o4 + 2] as number) -
+          BOUND_SLACK_MM;
+        if (lb > bestD) continue;
+        const G = seg[m] as number;
+        const o = G * WORLD_WORDS;
+        const wx = vx - (world[o] as number);
+        const wy = vy - (world[o + 1] as number);
+        const wz = vz - (world[o + 2] as number);
+        const ex = world[o + 3] as number;
+        const ey = world[o + 4] as number;
+        const ez = world[o + 5] as number;
+        const len2 = world[o + 6] as number;
+        let t = 0;
+        if (len2 > 0) {
+          t = (wx * ex + wy * ey + wz * ez) / len2;
+          t = t < 0 ? 0 : t > 1 ? 1 : t;
+        }
+        const dx = wx - t * ex;
+        const dy = wy - t * ey;
+        const dz = wz - t * ez;
+        const d2 = dx * dx + dy * dy + dz * dz;
+        this.evaluations++;
+        if (d2 < best || (d2 === best && G < bestG)) {
+          best = d2;
+          bestD = Math.sqrt(d2);
+          bestG = G;
+          bestT = t;
+        }
+      }
+      this.partD2[p] = best;
+      this.partG[p] = bestG;
+      this.partT[p] = bestT;
+    }
+    const V = this.paths.length;
+    for (let v = 0; v < V; v++) {
+      const path = this.paths[v] as Int32Array;
+      let best = Infinity;
+      let G = -1;
+      let t = 0;
+      for (let q = 0; q < path.length; q++) {
+        const p = path[q] as number;
+        // An earlier part's segments come first along the vessel: it keeps an exact tie.
+        if ((this.partD2[p] as number) < best) {
+          best = this.partD2[p] as number;
+          G = this.partG[p] as number;
+          t = this.partT[p] as number;
+        }
+      }
+      if (G < 0) {
+        this.w[v] = Infinity;
+        continue;
+      }
+      const o = G * WORLD_WORDS;
+      const r = (world[o + 9] as number) + t * (world[o + 10] as number);
+      this.s[v] = (world[o + 7] as number) + t * (world[o + 8] as number);
+      this.r[v] = r;
+      this.w[v] = Math.sqrt(best) - r;
+    }
+  }
+
+  /** Whether crop voxel (i, j, k) lies inside some lumen (w ≤ 0 for some vessel). */
+  inLumen(i: number, j: number, k: number): boolean {
+    this.locate(i, j, k);
+    for (let v = 0; v < this.w.length; v++) if ((this.w[v] as number) <= 0) return true;
+    return false;
+  }
+
+  /**
+   * Labels of crop voxel (i, j, k) by the definition, into `voi`, `ring` and the first
+   * `lesionCount` entries of `lesionHits` (lesion indices); returns whether it has any. `guarded`
+   * says whether the voxel lies within the calcium guard (asked only for a voxel that would
+   * otherwise get a label). No allocation: the CPU backend calls it for every voxel of the crop.
+   */
+  label(i: number, j: number, k: number, guarded: ((i: number, j: number, k: number) => boolean) | null): boolean {
+    this.voi = 0;
+    this.ring = 0;
+    this.lesionCount = 0;
+    this.locate(i, j, k);
+    const V = this.w.length;
+    let o = 0;
+    for (let v = 0; v < V; v++) {
+      const w = this.w[v] as number;
+      if (w <= 0) return false;
+      if (w < (this.w[o] as number)) o = v;
+    }
+    const plan = this.plan;
+    const w = this.w[o] as number;
+    if (!(w <= plan.wMax) || w <= plan.wallGap) return false;
+    const s = this.s[o] as number;
+    const r = this.r[o] as number;
+    const vessel = plan.vessels[o] as ShellPlan['vessels'][number];
+    const inSeg = s >= vessel.s0 && s <= vessel.s1;
+    const inVoi = w <= 2 * r;
+    const ring = Math.ceil(w / RING_WIDTH_MM) - 1;
+    if (inVoi) {
+      for (const l of plan.lesions) {
+        if (l.vessel === o && s >= l.start && s <= l.end) this.lesionHits[this.lesionCount++] = l.label - 1;
+      }
+    }
+    this.voi = inSeg && inVoi ? 1 + o : 0;
+    this.ring = inSeg && ring < RING_COUNT ? 1 + o * RING_COUNT + ring : 0;
+    if (this.voi === 0 && this.ring === 0 && this.lesionCount === 0) return false;
+    if (guarded?.(i, j, k)) {
+      this.voi = 0;
+      this.ring = 0;
+      this.lesionCount = 0;
+      return false;
+    }
+    return true;
+  }
+
+  /** label() as a value, for the few voxels the GPU leaves undecided. */
+  classify(
+    i: number,
+    j: number,
+    k: number,
+    guarded: ((i: number, j: number, k: number) => boolean) | null,
+  ): VoxelLabels {
+    this.label(i, j, k, guarded);
+    return {
+      voi: this.voi,
+      ring: this.ring,
+      lesions: Array.from(this.lesionHits.subarray(0, this.lesionCount)),
+    };
+  }
+
+  /** Whether some voxel of a cell can get a label (Candidates.mayLabel). */
+  cellMayLabel(cell: number): boolean {
+    return this.cands.mayLabel[cell] === 1;
+  }
+}

@@ -61,6 +61,8 @@ for (const name of names) {
     const files = await writePhantom(phantom, dir);
     const truth = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Report;
     const inputs = ['--ct', files.ct, '--pericardium', files.pericardium, '--vessels', files.vessels, '--quiet'];
+    // NIfTI carries no tube voltage: give the phantom's, so the 120 kVp values can be compared too.
+    inputs.push('--kvp', String(phantom.params.kvp));
     const runs: [string, string[]][] = [
       ['default', []],
       ['cpu', ['--backend', 'cpu']],

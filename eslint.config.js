@@ -1,5 +1,9 @@
 import tseslint from 'typescript-eslint';
 
+/** Layers that hold no GPU object: the domain, the GPU-free shells plan, CPU code, I/O, statistics. */
+const GPU_FREE = ['src/measure/**', 'src/shells/**', 'src/cpu/**', 'src/stats/**', 'src/volume/**', 'src/io/**'];
+const GPU_TYPES = ['GPUDevice', 'GPUBuffer', 'GPUAdapter', 'GPUCommandEncoder', 'GPUComputePipeline', 'GPUQueue'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
   ...tseslint.configs.recommended,
@@ -8,6 +12,28 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // Data flows one way: read → volume → plan → kernels → histograms → report. These layers may not
+    // reach into the GPU host, the kernels, the page or the runner, nor hold a GPU object.
+    files: GPU_FREE,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/host/*', '**/kernels/*', '!**/kernels/feature-constants', '**/browser/*', '**/runner/*'],
+              message: 'GPU-free layer: no GPU host, kernel module, page or runner import.',
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-types': [
+        'error',
+        { types: Object.fromEntries(GPU_TYPES.map((t) => [t, 'GPU-free layer: no GPU objects here.'])) },
+      ],
     },
   },
 );

@@ -25,7 +25,7 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
       }
     : null;
   // The page keeps its device across jobs; the backend's buffers go with the job.
-  const backend = new GpuBackend({ ...ctx, dispose: () => undefined }, { maxBindingBytes: args.maxBindingBytes });
+  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
   try {
     const { report, layers } = await measureDetailed(
       { ct, pericardium, vessels: args.vessels },

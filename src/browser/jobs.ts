@@ -47,7 +47,7 @@ export async function fatStats(args: FatStatsCall): Promise<FatStatsReply> {
   const hu = new Int16Array(await fetchBlob(args.huBlob));
   const labels = new Uint8Array(await fetchBlob(args.labelsBlob));
   // A backend per call, sharing the page's device: the test's small binding limit stays local.
-  const backend = new GpuBackend({ ...ctx, dispose: () => undefined }, { maxBindingBytes: args.maxBindingBytes });
+  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
   let labelVolume: GpuVolume | null = null;
   try {
     const t0 = performance.now();

@@ -208,7 +208,7 @@ async function runMeasurement(
       verbose: run.verbose,
     });
     if (choice === 'auto') {
-      const { adapter } = await runner.call<AdapterReport>('adapterReport');
+      const { adapter } = await runner.call<AdapterReport>('adapter');
       if (adapter.isFallback) {
         await runner.close();
         runner = null;

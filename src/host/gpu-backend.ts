@@ -1,6 +1,7 @@
 /**
- * The WebGPU compute backend: a device plus the volumes resident on it. A CT is uploaded once
- * and every kernel of a measurement reads the same buffers.
+ * The WebGPU compute backend: a device (handed in, never destroyed here) plus the volumes it made
+ * resident on it. A CT is uploaded once per backend and the EAT statistics read it from there; the
+ * pericoronary shells upload their own crop (src/host/pericoronary-gpu.ts).
  */
 import { PerifatError } from '../errors';
 import { fatStatsGpu, type FatStatsOptions } from '../kernels/fat-stats';
@@ -51,8 +52,8 @@ export class GpuBackend {
     }
   }
 
+  /** Destroys what this backend made on the device; the context belongs to whoever handed it in. */
   dispose(): void {
     for (const v of this.owned.splice(0)) v.destroy();
-    this.ctx.dispose();
   }
 }

@@ -120,6 +120,29 @@ describe('perifat measure (cpu backend)', () => {
     expect(r.out).toContain('LAD');
   });
 
+  it('--backend auto: the CPU backend without a GPU, and when the only WebGPU adapter is a software one', async () => {
+    const vessels = ['--ct', files.ct, '--pericardium', files.pericardium, '--vessels', files.vessels, '--quiet'];
+    const truth = JSON.parse(readFileSync(files.expected, 'utf8')) as Report;
+    for (const [gpu, why] of [
+      ['0', 'PERIFAT_GPU=0'],
+      // Told there is a GPU, auto asks Chromium: on this machine its adapter is SwiftShader.
+      ['1', 'software one'],
+    ] as const) {
+      process.env['PERIFAT_GPU'] = gpu;
+      const out = join(dir, `auto${gpu}.json`);
+      try {
+        expect((await run(['measure', ...vessels, '--kvp', '100', '--out', out])).code).toBe(0);
+      } finally {
+        delete process.env['PERIFAT_GPU'];
+      }
+      const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+      expect(report.backend.api).toBe('cpu');
+      expect(report.backend.selection).toContain(why);
+      expect(report.diagnostics?.pericoronary?.method).toBe('float64');
+      expect(reportDiff(report, truth)).toEqual([]);
+    }
+  });
+
   it('reports no patient folder names: input.ct is the file name only', async () => {
     const out = join(dir, 'r2.json');
     expect((await run(['measure', '--ct', files.ct, '--backend', 'cpu', '--out', out, '--quiet'])).code).toBe(0);

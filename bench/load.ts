@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCt } from '../src/io';
+import { loadCt } from '../src/node/load';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { growMask } from '../cpu/dilate';
 import { PerifatError } from '../errors';
-import { loadCt, loadLabels, loadVessels } from '../io/index';
+import { loadCt, loadLabels, loadVessels } from '../node/load';
 import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { centerlineFromMask } from '../volume/centerline-from-mask';

@@ -2,12 +2,11 @@
  * DICOM → CtVolume: a folder (one series, classic single-frame slices), a single-frame file, or
  * an enhanced / multi-frame CT file (positions and rescale in the functional groups).
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Geometry } from '../volume/geometry';
 import type { CtVolume } from '../volume/volume';
 import { fail } from './errors';
 import { readDicomFile, readDicomHeader, tsName, type DicomFile } from './dicom-read';
+import type { InputFile } from './input-file';
 import { FrameReader, frameCount, pixelFormat, type PixelFormat } from './dicom-pixels';
 import { stackGeometry, type SliceRef, type StackOptions } from './dicom-geometry';
 import { has, item, items, num, nums, str, vec3, type Dataset } from './dicom-values';
@@ -27,36 +26,27 @@ export interface LoadCtOptions extends StackOptions {
 
 export const DEFAULT_MAX_VOXELS = 2 ** 30;
 
-export async function loadDicomCt(path: string, opts: LoadCtOptions = {}): Promise<CtVolume> {
-  let isDir: boolean;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch {
-    fail('E_INPUT_NOT_FOUND', path, 'no such file or folder');
+/**
+ * A CT from DICOM files: the slices of one series in any order (names such as a folder's listing),
+ * or one file (single slice or enhanced multi-frame). `source` names the whole in errors and reports.
+ */
+export async function readDicomCt(
+  files: readonly InputFile[],
+  source: string,
+  opts: LoadCtOptions = {},
+): Promise<CtVolume> {
+  const headers: DicomFile[] = [];
+  // A file given on its own must be DICOM; in a folder, other files (notes, thumbnails) are skipped.
+  const alone = files.length === 1 && (files[0] as InputFile).name === source;
+  for (const f of files) {
+    const h = await readDicomHeader(f);
+    if (h !== null) headers.push(h);
+    else if (alone) fail('E_INPUT_FORMAT', f.name, 'not a DICOM file, not a NIfTI file');
   }
-  const headers = isDir ? readFolderHeaders(path) : [singleHeader(path)];
-  const series = pickSeries(headers, path, opts);
-  return assemble(series, isDir ? path : (series[0] as DicomFile).path, opts);
-}
-
-function singleHeader(path: string): DicomFile {
-  const h = readDicomHeader(path);
-  if (h === null) fail('E_INPUT_FORMAT', path, 'not a DICOM file');
-  return h;
-}
-
-function readFolderHeaders(dir: string): DicomFile[] {
-  const names = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isFile() && !d.name.startsWith('.') && d.name.toUpperCase() !== 'DICOMDIR')
-    .map((d) => d.name)
-    .sort();
-  const out: DicomFile[] = [];
-  for (const name of names) {
-    const h = readDicomHeader(join(dir, name));
-    if (h !== null) out.push(h);
-  }
-  if (out.length === 0) fail('E_INPUT_FORMAT', dir, 'folder holds no DICOM files');
-  return out;
+  if (headers.length === 0) fail('E_INPUT_FORMAT', source, 'holds no DICOM files');
+  const series = pickSeries(headers, source, opts);
+  const byName = new Map(files.map((f) => [f.name, f]));
+  return assemble(series, files.length === 1 ? (series[0] as DicomFile).path : source, opts, byName);
 }
 
 /** The files of the one image series to load (error listing the series when there are several). */
@@ -198,7 +188,12 @@ function multiFrameSlices(f: DicomFile, nFrames: number, opts: LoadCtOptions): S
   return out;
 }
 
-async function assemble(files: readonly DicomFile[], source: string, opts: LoadCtOptions): Promise<CtVolume> {
+async function assemble(
+  files: readonly DicomFile[],
+  source: string,
+  opts: LoadCtOptions,
+  inputs: ReadonlyMap<string, InputFile>,
+): Promise<CtVolume> {
   for (const f of files) checkModality(f, opts);
   const f0 = files[0] as DicomFile;
   const fmt = pixelFormat(f0.ds, f0.path);
@@ -242,8 +237,8 @@ async function assemble(files: readonly DicomFile[], source: string, opts: LoadC
     );
 
   const integral = sorted.every((s) => Number.isInteger(s.slope) && Number.isInteger(s.intercept));
-  const asInt16 = integral ? await decodeInto(new Int16Array(voxels), sorted, fmt, geometry) : null;
-  const hu = asInt16 ?? ((await decodeInto(new Float32Array(voxels), sorted, fmt, geometry)) as Float32Array);
+  const asInt16 = integral ? await decodeInto(new Int16Array(voxels), sorted, fmt, geometry, inputs) : null;
+  const hu = asInt16 ?? ((await decodeInto(new Float32Array(voxels), sorted, fmt, geometry, inputs)) as Float32Array);
 
   const ds = f0.ds;
   const enh = multiFrameGroup(ds, 'CTXRayDetailsSequence');
@@ -292,6 +287,7 @@ async function decodeInto<T extends Int16Array | Float32Array>(
   sorted: readonly SliceRef[],
   fmt: PixelFormat,
   g: Geometry,
+  inputs: ReadonlyMap<string, InputFile>,
 ): Promise<T | null> {
   const sliceSize = g.dims[0] * g.dims[1];
   const byFile = new Map<string, { frame: number; k: number; slope: number; intercept: number }[]>();
@@ -301,7 +297,7 @@ async function decodeInto<T extends Int16Array | Float32Array>(
     byFile.set(s.path, list);
   });
   for (const [path, list] of byFile) {
-    const file = readDicomFile(path);
+    const file = await readDicomFile(inputs.get(path) as InputFile);
     const fm = pixelFormat(file.ds, path);
     if (fm.rows !== fmt.rows || fm.cols !== fmt.cols)
       fail('E_INPUT_SERIES', path, 'image size changed between header and pixel read');

@@ -1,5 +1,6 @@
 /** One frame's stored values of any DICOM image (any modality), for tools and codec tests. */
 import { readDicomFile } from './dicom-read';
+import type { InputFile } from './input-file';
 import { FrameReader, frameCount, pixelFormat } from './dicom-pixels';
 
 export interface DicomFrame {
@@ -11,9 +12,9 @@ export interface DicomFrame {
   readonly values: Float32Array;
 }
 
-export async function readDicomFrame(path: string, frame = 0): Promise<DicomFrame> {
-  const file = readDicomFile(path);
-  const fmt = pixelFormat(file.ds, path);
+export async function readDicomFrame(input: InputFile, frame = 0): Promise<DicomFrame> {
+  const file = await readDicomFile(input);
+  const fmt = pixelFormat(file.ds, input.name);
   const n = frameCount(file.ds);
   const reader = new FrameReader(file, fmt, n);
   await reader.prepare();

@@ -7,10 +7,10 @@
  * (3) dcmjs logs and carries on over a malformed element (e.g. a blank VR inside a sequence),
  * which perifat refuses instead of measuring a half-read file.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import dcmjs, { type DcmjsDict, type ReadBufferStream } from 'dcmjs';
 import { inflateSync } from 'fflate';
 import { asPerifatError, fail, guard } from './errors';
+import type { InputFile } from './input-file';
 
 export const TS = {
   IMPLICIT_LE: '1.2.840.10008.1.2',
@@ -251,10 +251,9 @@ function withQuietDcmjs<T>(malformed: string[], fn: () => T): T {
 }
 
 /** Read and parse a whole file. */
-export function readDicomFile(path: string): DicomFile {
-  const bytes = readBytes(path);
-  const f = parseDicom(bytes, path);
-  if (f === null) fail('E_INPUT_FORMAT', path, 'could not parse DICOM file');
+export async function readDicomFile(input: InputFile): Promise<DicomFile> {
+  const f = parseDicom(await readAll(input), input.name);
+  if (f === null) fail('E_INPUT_FORMAT', input.name, 'could not parse DICOM file');
   return f;
 }
 
@@ -262,35 +261,25 @@ export function readDicomFile(path: string): DicomFile {
  * Header of a file without its pixel data: parses a 64 KiB prefix, and the whole file only
  * when the header is longer (or deflated). Returns null for a file that is not DICOM.
  */
-export function readDicomHeader(path: string): DicomFile | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    fail('E_INPUT_NOT_FOUND', path, `cannot open: ${(e as Error).message}`);
-  }
-  let prefix: Uint8Array;
-  let whole: boolean;
-  try {
-    const buf = new Uint8Array(HEADER_PREFIX);
-    const n = readSync(fd, buf, 0, HEADER_PREFIX, 0);
-    prefix = buf.subarray(0, n);
-    whole = n < HEADER_PREFIX;
-  } finally {
-    closeSync(fd);
-  }
+export async function readDicomHeader(input: InputFile): Promise<DicomFile | null> {
+  const whole = input.size <= HEADER_PREFIX;
+  const prefix = await readRange(input, 0, Math.min(input.size, HEADER_PREFIX));
   if (!looksLikeDicom(prefix)) return null;
   if (!whole) {
-    const f = parseDicom(prefix, path, { headerOnly: true, isPrefix: true });
+    const f = parseDicom(prefix, input.name, { headerOnly: true, isPrefix: true });
     if (f !== null) return f;
   }
-  return parseDicom(whole ? prefix : readBytes(path), path, { headerOnly: true });
+  return parseDicom(whole ? prefix : await readAll(input), input.name, { headerOnly: true });
 }
 
-export function readBytes(path: string): Uint8Array {
+async function readRange(input: InputFile, start: number, end: number): Promise<Uint8Array> {
   try {
-    return readFileSync(path);
+    return await input.read(start, end);
   } catch (e) {
-    fail('E_INPUT_NOT_FOUND', path, `cannot read: ${(e as Error).message}`);
+    fail('E_INPUT_NOT_FOUND', input.name, `cannot read: ${(e as Error).message}`);
   }
+}
+
+export function readAll(input: InputFile): Promise<Uint8Array> {
+  return readRange(input, 0, input.size);
 }

@@ -7,11 +7,13 @@ import type { Mat3, Vec3 } from '../volume/geometry';
 import type { LabelVolume } from '../volume/volume';
 import { fail } from './errors';
 import { readDicomFile } from './dicom-read';
+import type { InputFile } from './input-file';
 import { FrameReader, frameCount, pixelFormat } from './dicom-pixels';
 import { item, items, num, nums, str, vec3, type Dataset } from './dicom-values';
 
-export async function loadDicomSeg(path: string, opts: { maxVoxels?: number } = {}): Promise<LabelVolume> {
-  const file = readDicomFile(path);
+export async function readDicomSeg(input: InputFile, opts: { maxVoxels?: number } = {}): Promise<LabelVolume> {
+  const path = input.name;
+  const file = await readDicomFile(input);
   const ds = file.ds;
   if (str(ds, 'Modality') !== 'SEG')
     fail('E_INPUT_MODALITY', path, `modality is ${str(ds, 'Modality') || 'missing'}, expected SEG (a segmentation)`);

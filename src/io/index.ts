@@ -1,33 +1,77 @@
 /**
- * perifat input/output: CT (DICOM series, enhanced CT, NIfTI), masks (NIfTI, DICOM SEG),
- * centerlines (perifat-vessels/1 JSON, VTK) and the NIfTI writer. Every failure is a
- * PerifatError naming the file and the problem.
+ * perifat input/output from bytes — the same in a page, a worker and Node: CT (DICOM series,
+ * enhanced CT, NIfTI), masks (NIfTI, DICOM SEG), centerlines (perifat-vessels/1 JSON, VTK) and the
+ * NIfTI encoder. Formats are told apart by content, not by name. Every failure is a PerifatError
+ * naming the input and the problem. Paths on disk: src/node/load.ts.
  */
-import { statSync } from 'node:fs';
-import type { CtVolume } from '../volume/volume';
+import type { CtVolume, LabelVolume } from '../volume/volume';
+import type { Geometry } from '../volume/geometry';
+import type { VesselSet } from '../volume/vessels';
+import { type LoadCtOptions, readDicomCt } from './dicom-ct';
+import { readAll } from './dicom-read';
+import { type BytesInput, type InputFile, toInputFiles } from './input-file';
+import { type LoadLabelsOptions, readLabels } from './labels';
+import { looksLikeNifti, parseNifti } from './nifti-read';
+import { niftiCt } from './nifti-volume';
+import { type LoadVesselsOptions, readVesselsFile } from './vessels';
 import { fail } from './errors';
-import { loadDicomCt, type LoadCtOptions } from './dicom-ct';
-import { isNiftiPath } from './nifti-read';
-import { loadNiftiCt } from './nifti-volume';
 
 export type { LoadCtOptions } from './dicom-ct';
 export { DEFAULT_MAX_VOXELS } from './dicom-ct';
-export { loadLabels, type LoadLabelsOptions } from './labels';
-export { loadVessels, type LoadVesselsOptions } from './vessels';
-export { writeNifti, encodeNifti } from './nifti-write';
+export type { LoadLabelsOptions } from './labels';
+export type { LoadVesselsOptions } from './vessels';
+export type { BytesInput, InputFile } from './input-file';
+export { toInputFile, toInputFiles } from './input-file';
+export { encodeNifti } from './nifti-write';
 export { resamplePolyline } from './polyline';
 export { parseVesselsJson } from './vessels-json';
 export { parseVtk } from './vessels-vtk';
 export { readDicomFrame, type DicomFrame } from './dicom-frame';
+export { setGunzip } from './gunzip';
 
-/** Load a CT: folder → DICOM series; .nii/.nii.gz → NIfTI; any other file → DICOM (single or enhanced multi-frame). */
-export async function loadCt(path: string, opts: LoadCtOptions = {}): Promise<CtVolume> {
-  let dir: boolean;
-  try {
-    dir = statSync(path).isDirectory();
-  } catch {
-    fail('E_INPUT_NOT_FOUND', path, 'no such file or folder');
+/**
+ * A CT from files: one NIfTI (.nii or .nii.gz, by content), one DICOM file (single slice or an
+ * enhanced multi-frame CT), or the slices of a DICOM series in any order. `source` names it.
+ */
+export async function readCtFiles(
+  files: readonly InputFile[],
+  source: string,
+  opts: LoadCtOptions = {},
+): Promise<CtVolume> {
+  if (files.length === 0) fail('E_INPUT_NOT_FOUND', source, 'no files');
+  if (files.length === 1) {
+    const f = files[0] as InputFile;
+    const head = await f.read(0, Math.min(f.size, 544));
+    if (looksLikeNifti(head)) return niftiCt(await parseNifti(await readAll(f), f.name), f.name, opts);
   }
-  if (!dir && isNiftiPath(path)) return loadNiftiCt(path, opts);
-  return loadDicomCt(path, opts);
+  return readDicomCt(files, source, opts);
 }
+
+/** readCtFiles for bytes: an ArrayBuffer, Blob/File, or an array of them (a DICOM series). */
+export function readCt(
+  input: BytesInput | readonly BytesInput[],
+  opts: LoadCtOptions & { name?: string } = {},
+): Promise<CtVolume> {
+  const name = opts.name ?? 'ct';
+  return readCtFiles(toInputFiles(input, name), name, opts);
+}
+
+/** A mask (NIfTI or DICOM SEG) resampled nearest-neighbour onto the CT's grid. */
+export function readMask(
+  input: BytesInput,
+  ct: Geometry,
+  opts: Omit<LoadLabelsOptions, 'onto'> & { name?: string } = {},
+): Promise<LabelVolume> {
+  return readLabels(toInputFiles(input, opts.name ?? 'mask')[0] as InputFile, { ...opts, onto: ct });
+}
+
+/** Centerlines from perifat-vessels/1 JSON, VTK .vtk or .vtp (bytes, a Blob, or text). */
+export function readVessels(
+  input: BytesInput | string,
+  opts: LoadVesselsOptions & { name?: string } = {},
+): Promise<VesselSet> {
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
+  return readVesselsFile(toInputFiles(bytes, opts.name ?? 'vessels')[0] as InputFile, opts);
+}
+
+export { readLabels, readVesselsFile, readDicomCt };

@@ -3,9 +3,11 @@ import { type Geometry, sameGrid, voxelToWorld, worldToVoxel } from '../volume/g
 import { resampleLabelsNearest } from '../volume/resample';
 import type { LabelVolume } from '../volume/volume';
 import { fail } from './errors';
-import { loadDicomSeg } from './dicom-seg';
-import { isNiftiPath } from './nifti-read';
-import { loadNiftiLabels } from './nifti-volume';
+import { readAll } from './dicom-read';
+import { readDicomSeg } from './dicom-seg';
+import type { InputFile } from './input-file';
+import { looksLikeNifti, parseNifti } from './nifti-read';
+import { niftiLabels } from './nifti-volume';
 
 export interface LoadLabelsOptions {
   /** Grid to bring the labels onto (usually the CT's). */
@@ -15,8 +17,13 @@ export interface LoadLabelsOptions {
   readonly maxVoxels?: number;
 }
 
-export async function loadLabels(path: string, opts: LoadLabelsOptions = {}): Promise<LabelVolume> {
-  const lab = isNiftiPath(path) ? loadNiftiLabels(path, opts) : await loadDicomSeg(path, opts);
+/** A labelmap from one file, NIfTI or DICOM SEG (told apart by content), brought onto `opts.onto`. */
+export async function readLabels(input: InputFile, opts: LoadLabelsOptions = {}): Promise<LabelVolume> {
+  const path = input.name;
+  const bytes = await readAll(input);
+  const lab = looksLikeNifti(bytes)
+    ? niftiLabels(await parseNifti(bytes, path), path, opts)
+    : await readDicomSeg({ name: path, size: bytes.byteLength, read: async (a, b) => bytes.subarray(a, b) }, opts);
   if (opts.onto === undefined || sameGrid(lab, opts.onto)) return lab;
   const t = opts.onto;
   if (opts.resample === false) {

@@ -1,13 +1,11 @@
 /**
- * The masks a user can check in any viewer (`--masks-out DIR`): the EAT fat voxels and each
- * vessel's VOI, rings and lesion regions as labelmaps on the CT grid, with a legend of the labels.
+ * The masks a user can check in any viewer (`--masks-out DIR`, a page's export): each vessel's
+ * VOI, rings and lesion regions as labelmaps on the CT grid, with a legend of the labels, as files.
  */
-import { join } from 'node:path';
 import type { MeasureLayers } from '../measure/measure';
 import { RING_COUNT } from '../measure/pericoronary-types';
-import { writeFileAtomic } from '../util/atomic-write';
 import type { Geometry, Vec3 } from '../volume/geometry';
-import { writeNifti } from './nifti-write';
+import { niftiFileBytes } from './nifti-write';
 
 /** A crop layer placed back into a zero volume of the CT's dims. */
 export function uncrop(layer: Uint8Array, crop: { lo: Vec3; hi: Vec3 }, dims: Vec3): Uint8Array {
@@ -25,12 +23,11 @@ export function uncrop(layer: Uint8Array, crop: { lo: Vec3; hi: Vec3 }, dims: Ve
   return out;
 }
 
-/** Writes voi/rings/lesions NIfTI labelmaps and labels.json into `dir`; returns the file names. */
-export function writeShellMasks(dir: string, grid: Geometry, m: MeasureLayers, lesionNames: string[]): string[] {
-  const written: string[] = [];
+/** The voi/rings/lesions NIfTI labelmaps and labels.json, by file name. */
+export function shellMaskFiles(grid: Geometry, m: MeasureLayers, lesionNames: string[]): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>();
   const put = (name: string, layer: Uint8Array) => {
-    writeNifti({ ...grid, labels: uncrop(layer, m.crop, grid.dims), source: name }, join(dir, name));
-    written.push(name);
+    files.set(name, niftiFileBytes({ ...grid, labels: uncrop(layer, m.crop, grid.dims), source: name }, name));
   };
   put('voi.nii.gz', m.layers.voi);
   put('rings.nii.gz', m.layers.rings);
@@ -44,7 +41,6 @@ export function writeShellMasks(dir: string, grid: Geometry, m: MeasureLayers, l
     ),
     lesions: Object.fromEntries(lesionNames.map((name, i) => [1 + i, name])),
   };
-  writeFileAtomic(join(dir, 'labels.json'), `${JSON.stringify(legend, null, 2)}\n`);
-  written.push('labels.json');
-  return written;
+  files.set('labels.json', new TextEncoder().encode(`${JSON.stringify(legend, null, 2)}\n`));
+  return files;
 }

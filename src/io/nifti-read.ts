@@ -3,11 +3,10 @@
  * Geometry follows nibabel's choice of affine: sform when sform_code > 0, else qform when
  * qform_code > 0, else the voxel sizes alone; NIfTI world is RAS, perifat's is LPS (x, y negated).
  */
-import { gunzipSync } from 'node:zlib';
 import type { Geometry, Mat3, Vec3 } from '../volume/geometry';
 import { orthonormalityError } from '../volume/geometry';
-import { fail, guard } from './errors';
-import { readBytes } from './dicom-read';
+import { fail } from './errors';
+import { gunzip, isGzip } from './gunzip';
 
 export interface NiftiHeader {
   readonly version: 1 | 2;
@@ -41,24 +40,28 @@ const TYPES: Record<number, { name: string; bytes: number }> = {
   1280: { name: 'uint64', bytes: 8 },
 };
 
-export function isNiftiPath(path: string): boolean {
-  return /\.nii(\.gz)?$/i.test(path);
+/** Largest decompressed NIfTI accepted (bytes), whatever its gzip trailer claims. */
+export const MAX_NIFTI_BYTES = 2 ** 31 - 1;
+
+/**
+ * Whether the bytes are a NIfTI file, by content: gzip (perifat's only gzipped input), or a
+ * sizeof_hdr of 348 / 540 in either byte order with its magic.
+ */
+export function looksLikeNifti(b: Uint8Array): boolean {
+  if (isGzip(b)) return true;
+  if (b.length < 348) return false;
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const size = [dv.getInt32(0, true), dv.getInt32(0, false)];
+  const at = size.includes(348) ? 344 : size.includes(540) ? 4 : -1;
+  if (at < 0) return false;
+  const magic = String.fromCharCode(...b.subarray(at, at + 3));
+  return magic === 'n+1' || magic === 'n+2' || magic === 'ni1' || magic === 'ni2';
 }
 
-export function readNifti(path: string): NiftiImage {
-  let bytes = readBytes(path);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const gz = bytes;
-    bytes = guard(
-      path,
-      'gzip stream',
-      () => {
-        const out = gunzipSync(gz);
-        return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-      },
-      'E_INPUT_TRUNCATED',
-    );
-  }
+/** A NIfTI-1/2 file (gzipped or not) from its bytes; `name` is what errors call it. */
+export async function parseNifti(file: Uint8Array, name: string, maxBytes = MAX_NIFTI_BYTES): Promise<NiftiImage> {
+  const bytes = isGzip(file) ? await gunzip(file, maxBytes, name) : file;
+  const path = name;
   const header = parseHeader(bytes, path);
   const n = header.dims[0] * header.dims[1] * header.dims[2];
   const t = TYPES[header.datatype] as { name: string; bytes: number };

@@ -1,7 +1,7 @@
 /** NIfTI image → CtVolume (HU after scl_slope/scl_inter) or LabelVolume (integer labels 0…255). */
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import { fail } from './errors';
-import { readNifti, type NiftiImage } from './nifti-read';
+import type { NiftiImage } from './nifti-read';
 import { DEFAULT_MAX_VOXELS, type LoadCtOptions } from './dicom-ct';
 
 function checkBudget(img: NiftiImage, path: string, maxVoxels: number | undefined): number {
@@ -13,8 +13,8 @@ function checkBudget(img: NiftiImage, path: string, maxVoxels: number | undefine
   return n;
 }
 
-export function loadNiftiCt(path: string, opts: LoadCtOptions = {}): CtVolume {
-  const img = readNifti(path);
+/** A NIfTI image as a CT (HU after scl_slope/scl_inter); `path` names it in errors and the report. */
+export function niftiCt(img: NiftiImage, path: string, opts: LoadCtOptions = {}): CtVolume {
   const n = checkBudget(img, path, opts.maxVoxels);
   const { slope, inter } = img.header;
   const raw = img.raw;
@@ -45,8 +45,7 @@ function niftiMeta(img: NiftiImage): Record<string, string | number> {
   };
 }
 
-export function loadNiftiLabels(path: string, opts: { maxVoxels?: number } = {}): LabelVolume {
-  const img = readNifti(path);
+export function niftiLabels(img: NiftiImage, path: string, opts: { maxVoxels?: number } = {}): LabelVolume {
   const n = checkBudget(img, path, opts.maxVoxels);
   const { slope, inter } = img.header;
   const raw = img.raw;

@@ -1,20 +1,20 @@
 /**
- * NIfTI-1 writer (.nii or .nii.gz) for CT and label volumes: sform and qform from the LPS
- * geometry (converted to RAS), little endian, written to a temp file beside the target and
- * renamed, so a reader never sees a half-written file.
+ * NIfTI-1 encoder for CT and label volumes: sform and qform from the LPS geometry (converted to
+ * RAS), little endian; gzipped for a .nii.gz name. Bytes only: Node writes them atomically
+ * (src/node/write.ts), a page offers them as a download.
  */
 import { gzipSync } from 'fflate';
 import { PerifatError } from '../errors';
 import type { Geometry } from '../volume/geometry';
 import type { CtVolume, LabelVolume } from '../volume/volume';
-import { writeFileAtomic } from '../util/atomic-write';
 
 const HDR = 348;
 const VOX_OFFSET = 352;
 
-export function writeNifti(vol: CtVolume | LabelVolume, path: string): void {
+/** The file bytes for `name`: .nii.gz → gzipped, else plain .nii. */
+export function niftiFileBytes(vol: CtVolume | LabelVolume, name: string): Uint8Array {
   const bytes = encodeNifti(vol);
-  writeFileAtomic(path, /\.gz$/i.test(path) ? gzipSync(bytes, { level: 6 }) : bytes);
+  return /\.gz$/i.test(name) ? gzipSync(bytes, { level: 6 }) : bytes;
 }
 
 /** The .nii bytes of a volume. */

@@ -1,8 +1,9 @@
 /** Centerline files → VesselSet in LPS mm, validated, optionally checked against the CT and resampled. */
-import { readFileSync } from 'node:fs';
 import type { Geometry } from '../volume/geometry';
 import type { VesselSet } from '../volume/vessels';
+import { readAll } from './dicom-read';
 import { fail } from './errors';
+import type { InputFile } from './input-file';
 import { checkInside, resamplePolyline, validateLesions, validateVessel } from './polyline';
 import { parseVesselsJson } from './vessels-json';
 import { parseVtk } from './vessels-vtk';
@@ -16,18 +17,31 @@ export interface LoadVesselsOptions {
   readonly vtkSpace?: 'LPS' | 'RAS';
 }
 
-export async function loadVessels(path: string, opts: LoadVesselsOptions = {}): Promise<VesselSet> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    fail('E_INPUT_NOT_FOUND', path, `cannot read: ${(e as Error).message}`);
-  }
+/** The format of centerline bytes, by content: JSON, legacy VTK, or VTK XML (.vtp). */
+export function centerlineFormat(bytes: Uint8Array): 'json' | 'vtk' | null {
+  let i = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3; // UTF-8 byte-order mark
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  const head = new TextDecoder().decode(bytes.subarray(i, i + 32));
+  if (head.startsWith('{')) return 'json';
+  if (head.startsWith('# vtk DataFile') || head.startsWith('<?xml') || head.startsWith('<VTKFile')) return 'vtk';
+  return null;
+}
+
+/** Centerlines from one file: perifat-vessels/1 JSON, VTK legacy or .vtp (told apart by content). */
+export async function readVesselsFile(input: InputFile, opts: LoadVesselsOptions = {}): Promise<VesselSet> {
+  const path = input.name;
+  const bytes = await readAll(input);
   let set: VesselSet;
-  if (/\.json$/i.test(path))
-    set = parseVesselsJson(new TextDecoder().decode(bytes), path, opts.ct ? { ct: opts.ct } : {});
-  else if (/\.(vtk|vtp)$/i.test(path)) set = parseVtk(bytes, path, opts.vtkSpace ?? 'LPS');
-  else fail('E_CENTERLINE', path, 'unknown centerline format: expected .json (perifat-vessels/1), .vtk or .vtp');
+  const format = centerlineFormat(bytes);
+  if (format === 'json') set = parseVesselsJson(new TextDecoder().decode(bytes), path, opts.ct ? { ct: opts.ct } : {});
+  else if (format === 'vtk') set = parseVtk(bytes, path, opts.vtkSpace ?? 'LPS');
+  else
+    fail(
+      'E_CENTERLINE',
+      path,
+      'unknown centerline format: not a VTK file nor perifat-vessels/1 JSON (expected JSON, VTK .vtk or .vtp)',
+    );
   for (const v of set.vessels) validateVessel(v, path);
   validateLesions(set);
   if (opts.ct) checkInside(set, opts.ct);

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeNifti } from '../io/nifti-write';
+import { writeNifti } from '../node/write';
 import type { VesselSet } from '../volume/vessels';
 import { writeFileAtomic } from '../util/atomic-write';
 import { writeDicomSeries } from './dicom-write';

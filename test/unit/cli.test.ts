@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
-import { loadLabels } from '../../src/io';
+import { loadLabels } from '../../src/node/load';
 import { sameGrid } from '../../src/volume/geometry';
 import type { Report } from '../../src/measure/report-types';
 import { makePhantom, writePhantom } from '../../src/phantom';

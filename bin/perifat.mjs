@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The perifat command: runs the TypeScript sources through tsx (no build step to forget).
-import { register } from 'tsx/esm/api';
+// The perifat command. An installed package runs its compiled JavaScript (dist/cli.js); a
+// checkout of the sources runs them through tsx, so there is no build step to forget.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const sources = new URL('../src/cli/main.ts', import.meta.url);
+let main;
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(sources.href));
+} else {
+  ({ main } = await import('../dist/cli.js'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -28,8 +28,9 @@ export type PerifatErrorCode =
   | 'E_GPU_INTERNAL'
   | 'E_GPU_SHADER'
   | 'E_GPU_DEVICE_LOST'
-  // runtime (browser runner, output)
+  // runtime (browser runner, output); a measurement cancelled through its AbortSignal
   | 'E_RUNTIME'
+  | 'E_ABORTED'
   | 'E_OUTPUT';
 
 export class PerifatError extends Error {

@@ -30,6 +30,7 @@ import { cropHu, planShells } from '../shells/plan';
 import { emptyResult, requireInt16, settleInto, sumHistograms } from '../shells/result';
 import { shellTables } from '../shells/tables';
 import { lapTimer } from '../util/lap-timer';
+import { step } from '../measure/control';
 import type { CtVolume } from '../volume/volume';
 import { BufferScope, readBuffer } from './buffers';
 import { withErrorScopes } from './error-scope';
@@ -47,6 +48,8 @@ export async function pericoronaryHistogramsGpu(
   requireInt16(ct);
   const ctx = backend.ctx;
   const { timings, lap } = lapTimer();
+  const control = extra.control;
+  step(control, 'pericoronary.plan', 0);
   const plan = planShells(ct, vessels, lesions, opts);
   if (plan.cropVoxels === 0) return emptyResult(plan, opts, extra, timings);
   const V = Math.max(1, vessels.length);
@@ -67,6 +70,7 @@ export async function pericoronaryHistogramsGpu(
   const ex = new ExactShells(plan, cands);
   const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
   lap('plan');
+  step(control, 'pericoronary.compile', 0.15);
   const [nearestPipe, labelsPipe, edtPipes] = await Promise.all([
     shellNearestPipeline(ctx),
     shellLabelsPipeline(ctx),
@@ -89,6 +93,7 @@ export async function pericoronaryHistogramsGpu(
     const lesionVols = Array.from({ length: plan.lesionLayerCount }, (_, i) => layerVolume(`lesions[${i}]`));
     const bufOf = (v: GpuVolume): GPUBuffer => (v.slabs[0] as { buffer: GPUBuffer }).buffer;
 
+    step(control, 'pericoronary.shells', 0.2);
     const inputs = uploadNearestInputs(ctx, scope, plan, cands, tables);
     const state = scope.storage('pericoronary.state', n * 16);
     const owner = scope.storage('pericoronary.owner', n * 4);
@@ -136,8 +141,10 @@ export async function pericoronaryHistogramsGpu(
         reasons: Uint32Array.from(order, (q) => words[2 + 2 * q] as number),
       };
     };
+    step(control, 'pericoronary.labels', 0.7);
     const undecided = await labelsWith(Math.min(n, Math.max(1 << 14, Math.ceil(n / 256))));
     lap('shells');
+    step(control, 'pericoronary.stats', 0.8);
 
     const window = opts.window;
     const voi = await fatStatsGpu(ctx, huVol, voiVol, { maxLabel: V, window });
@@ -156,6 +163,7 @@ export async function pericoronaryHistogramsGpu(
       lap('readLayers');
     }
     const lesionsH = L > 0 ? sumHistograms(lesionParts) : null;
+    step(control, 'pericoronary.settle', 0.95);
     settleInto(
       ex,
       undecided.indices,

@@ -8,6 +8,7 @@ import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { VesselSet } from '../volume/vessels';
 import { eatReport, lesionReports, vesselReports } from './assemble';
 import type { MeasureBackend } from './backend';
+import { type MeasureControl, step, within } from './control';
 import { kvpFactor } from './kvp';
 import { type MeasureOptions, withDefaults } from './options';
 import { eatLabels, integerCt, prepareVessels } from './prepare';
@@ -36,13 +37,18 @@ export async function measure(
   return (await measureDetailed(input, backend, options)).report;
 }
 
-/** measure(), and with `wantLayers` also the VOI / ring / lesion label layers the numbers came from. */
+/**
+ * measure(), and with `wantLayers` also the VOI / ring / lesion label layers the numbers came from.
+ * `control` cancels (E_ABORTED, between stages and the backends' dispatches) and reports progress.
+ */
 export async function measureDetailed(
   input: MeasureInput,
   backend: MeasureBackend,
   options: Partial<MeasureOptions> = {},
-  extra: { wantLayers?: boolean } = {},
+  extra: { wantLayers?: boolean; control?: MeasureControl } = {},
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
+  const control = extra.control;
+  step(control, 'prepare', 0);
   const o = withDefaults(options);
   const warnings: string[] = [];
   const timingsMs: Record<string, number> = {};
@@ -58,6 +64,7 @@ export async function measureDetailed(
 
   let eat = null;
   if (input.pericardium) {
+    step(control, 'eat', 0.02);
     const t = now();
     const labels = eatLabels(ct, input.pericardium, o);
     eat = eatReport(await backend.fatHistograms(ct, labels, 1, o.window), ct, factor);
@@ -69,14 +76,16 @@ export async function measureDetailed(
   let lesions: Report['lesions'] = [];
   let diagnostics: Report['diagnostics'];
   if (input.vessels && input.vessels.vessels.length > 0) {
+    step(control, 'pericoronary', 0.1);
     const t = now();
     const prepared = prepareVessels(input.vessels, o, warnings);
+    const sub = within(control, 0.1, 0.98);
     const h = await backend.pericoronary(
       ct,
       prepared.vessels,
       prepared.lesions,
       { window: o.window, wallGapMm: o.wallGapMm, calciumGuardMm: o.calciumGuardMm, calciumHu: o.calciumHu },
-      { returnLayers: extra.wantLayers === true },
+      { returnLayers: extra.wantLayers === true, ...(sub ? { control: sub } : {}) },
     );
     if (h.layers) layers = { crop: h.crop, layers: h.layers, vessels: prepared.vessels.map((v) => v.name) };
     vessels = vesselReports(h, prepared.vessels, ct, factor, o);
@@ -85,6 +94,7 @@ export async function measureDetailed(
     diagnostics = { pericoronary: h.diagnostics };
     timingsMs['fai'] = now() - t;
   }
+  step(control, 'report', 0.99);
   timingsMs['total'] = now() - t0;
 
   const report: Report = {
@@ -98,6 +108,7 @@ export async function measureDetailed(
     timingsMs,
     ...(diagnostics ? { diagnostics } : {}),
   };
+  step(control, 'done', 1);
   return { report, layers };
 }
 

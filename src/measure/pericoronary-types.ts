@@ -5,6 +5,7 @@
  * shared host code, so backends cannot disagree in how statistics are computed.
  */
 import type { FatWindow } from '../stats/fat-window';
+import type { MeasureControl } from './control';
 import type { LabelHistograms } from '../stats/label-stats';
 import type { Vec3 } from '../volume/geometry';
 
@@ -99,6 +100,8 @@ export interface ShellDiagnostics {
 export interface PericoronaryExtra {
   /** Also return the label layers of the crop. */
   readonly returnLayers?: boolean;
+  /** Cancellation and progress (fractions of this stage, 0…1). */
+  readonly control?: MeasureControl;
 }
 
 export type PericoronaryResult = PericoronaryHistograms & { readonly layers?: ShellLayers };

@@ -7,13 +7,11 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerifatError } from '../errors';
+import { step } from '../measure/control';
 import { cellGrid } from '../shells/candidates';
-import { type ClassifyJob, type ClassifyShare, type LabelLayers, classifyShare } from '../shells/classify';
-import { type CropClassifier, guardInputs } from '../shells/measure-f64';
-import type { ShellPlan } from '../shells/plan';
+import { type ClassifyJob, type ClassifyShare, classifyShare } from '../shells/classify';
+import { type CropClassifier, SHARE_CELLS, guardInputs, stitchShares } from '../shells/measure-f64';
 
-/** Cell slices per share: a block of the two-level index (see candidates.ts). */
-const SHARE_CELLS = 4;
 /** Below this many crop voxels a second thread costs more than it saves. */
 const MIN_PARALLEL_VOXELS = 2_000_000;
 
@@ -43,26 +41,12 @@ function runOn(worker: Worker, jobs: ClassifyJob[]): Promise<ClassifyShare[]> {
   });
 }
 
-function stitch(plan: ShellPlan, shares: readonly ClassifyShare[]): LabelLayers {
-  const n = plan.cropVoxels;
-  const slice = plan.cropDims[0] * plan.cropDims[1];
-  const voi = new Uint8Array(n);
-  const rings = new Uint8Array(n);
-  const lesions = Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n));
-  for (const s of shares) {
-    voi.set(s.layers.voi, s.z0 * slice);
-    rings.set(s.layers.rings, s.z0 * slice);
-    s.layers.lesions.forEach((l, i) => (lesions[i] as Uint8Array).set(l, s.z0 * slice));
-  }
-  return { voi, rings, lesions };
-}
-
 /**
  * A classifier over `threads` threads (the main thread included); crops under `minVoxels` stay on
  * the main thread.
  */
 export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PARALLEL_VOXELS): CropClassifier {
-  return async (plan, hu) => {
+  return async (plan, hu, control) => {
     const gz = cellGrid(plan).counts[2];
     const useThreads = plan.cropVoxels < minVoxels ? 1 : Math.max(1, Math.min(threads, Math.ceil(gz / SHARE_CELLS)));
     const guard = guardInputs(plan, hu);
@@ -73,10 +57,14 @@ export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PAR
     const workers = jobs.slice(1).map(() => startWorker());
     try {
       const pending = workers.map((w, i) => runOn(w, jobs[i + 1] as ClassifyJob[]));
-      const mine = (jobs[0] as ClassifyJob[]).map(classifyShare);
+      const mine = (jobs[0] as ClassifyJob[]).map((job, i, all) => {
+        step(control, 'pericoronary.classify', i / all.length);
+        return classifyShare(job);
+      });
       const shares = [...mine, ...(await Promise.all(pending)).flat()];
+      step(control, 'pericoronary.classify', 1);
       return {
-        layers: stitch(plan, shares),
+        layers: stitchShares(plan, shares),
         evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
         candidates: shares.reduce((a, s) => a + s.candidates, 0),
         workers: useThreads,

@@ -1,11 +1,13 @@
 /**
  * The browser bundle the headless page loads (src/browser/entry.ts and what it imports, shaders
- * inlined via ?raw). Rebuilt with Vite whenever a source or shader is newer than it, so the page
- * never runs stale WGSL.
+ * inlined via ?raw). The package ships it prebuilt (`npm run build`); in a checkout of the sources
+ * it is rebuilt with Vite whenever a source or shader is newer than it, so the page never runs
+ * stale WGSL.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BROWSER_BUNDLE, BROWSER_BUNDLE_DIR, PROJECT_ROOT } from './paths';
+import { PerifatError } from '../errors';
+import { BROWSER_BUNDLE, BROWSER_BUNDLE_DIR, FROM_SOURCES, PROJECT_ROOT } from './paths';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -23,6 +25,13 @@ export function bundleIsFresh(): boolean {
 }
 
 export async function ensureBrowserBundle(): Promise<string> {
+  if (!FROM_SOURCES) {
+    if (existsSync(BROWSER_BUNDLE)) return BROWSER_BUNDLE;
+    throw new PerifatError(
+      'E_RUNTIME',
+      `the package's browser bundle is missing (${BROWSER_BUNDLE}); reinstall perifat`,
+    );
+  }
   if (bundleIsFresh()) return BROWSER_BUNDLE;
   const { build } = await import('vite');
   mkdirSync(resolve(PROJECT_ROOT, 'dist'), { recursive: true });

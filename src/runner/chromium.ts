@@ -72,7 +72,15 @@ export class ChromiumRunner {
     const profileDir = mkdtempSync(join(tmpdir(), 'perifat-chromium-'));
     let browser: Browser | null = null;
     try {
-      const { default: puppeteer } = await import('puppeteer-core');
+      const puppeteer = await import('puppeteer-core').then(
+        (m) => m.default,
+        () => {
+          throw new PerifatError(
+            'E_GPU_UNAVAILABLE',
+            'WebGPU from Node needs puppeteer-core (an optional dependency): npm install puppeteer-core, or use --backend cpu',
+          );
+        },
+      );
       browser = await puppeteer.launch({
         executablePath,
         headless: true,

@@ -16,7 +16,8 @@ import {
 import type { CtVolume } from '../volume/volume';
 import { lapTimer } from '../util/lap-timer';
 import { buildCandidates, cellGrid } from './candidates';
-import { type ClassifyJob, type LabelLayers, calciumMask, classifyShare } from './classify';
+import { type ClassifyJob, type ClassifyShare, type LabelLayers, calciumMask, classifyShare } from './classify';
+import { type MeasureControl, step } from '../measure/control';
 import { ExactShells } from './exact';
 import { cropHu, planShells, type ShellPlan } from './plan';
 import { emptyHistograms, emptyResult, requireInt16, sumHistograms } from './result';
@@ -28,6 +29,7 @@ import { emptyHistograms, emptyResult, requireInt16, sumHistograms } from './res
 export type CropClassifier = (
   plan: ShellPlan,
   hu: Int16Array,
+  control?: MeasureControl,
 ) => Promise<{ layers: LabelLayers; evaluations: number; candidates: number; workers: number }>;
 
 /** The calcium mask and its squared distances, or null when the guard is off (needs the whole index). */
@@ -37,11 +39,40 @@ export function guardInputs(plan: ShellPlan, hu: Int16Array): ClassifyJob['guard
   return { calcium, dist2: edtCpu(plan.cropDims, plan.spacing, calcium) };
 }
 
-/** Single-threaded classification. */
-export const classifyHere: CropClassifier = async (plan, hu) => {
-  const share = classifyShare({ plan, zCells: [0, cellGrid(plan).counts[2]], guard: guardInputs(plan, hu) });
-  return { layers: share.layers, evaluations: share.evaluations, candidates: share.candidates, workers: 1 };
+/** Cell slices per share of the classification (a block of the two-level index, candidates.ts). */
+export const SHARE_CELLS = 4;
+
+/** Single-threaded classification, share by share (cancellation and progress between shares). */
+export const classifyHere: CropClassifier = async (plan, hu, control) => {
+  const guard = guardInputs(plan, hu);
+  const gz = cellGrid(plan).counts[2];
+  const shares: ClassifyShare[] = [];
+  for (let c = 0; c < gz; c += SHARE_CELLS) {
+    step(control, 'pericoronary.classify', c / gz);
+    shares.push(classifyShare({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard }));
+  }
+  return {
+    layers: stitchShares(plan, shares),
+    evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
+    candidates: shares.reduce((a, s) => a + s.candidates, 0),
+    workers: 1,
+  };
 };
+
+/** Whole-crop layers from shares' slices. */
+export function stitchShares(plan: ShellPlan, shares: readonly ClassifyShare[]): LabelLayers {
+  const n = plan.cropVoxels;
+  const slice = plan.cropDims[0] * plan.cropDims[1];
+  const voi = new Uint8Array(n);
+  const rings = new Uint8Array(n);
+  const lesions = Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n));
+  for (const s of shares) {
+    voi.set(s.layers.voi, s.z0 * slice);
+    rings.set(s.layers.rings, s.z0 * slice);
+    s.layers.lesions.forEach((l, i) => (lesions[i] as Uint8Array).set(l, s.z0 * slice));
+  }
+  return { voi, rings, lesions };
+}
 
 export async function pericoronaryF64(
   ct: CtVolume,
@@ -57,7 +88,9 @@ export async function pericoronaryF64(
   if (plan.cropVoxels === 0) return emptyResult(plan, opts, extra, timings);
   const hu = cropHu(ct.dims, ct.hu, plan.crop);
   lap('plan');
-  const { layers, evaluations, candidates, workers } = await classify(plan, hu);
+  const control = extra.control;
+  const { layers, evaluations, candidates, workers } = await classify(plan, hu, control);
+  step(control, 'pericoronary.stats', 0.95);
   lap('classify');
   const V = Math.max(1, vessels.length);
   const L = lesions.length;

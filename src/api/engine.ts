@@ -1,0 +1,146 @@
+/**
+ * The engine a web app (or Node) drives: one device or the CPU, pipelines compiled once and kept
+ * per device, `measure()` returning the same `perifat-report/1` as `perifat measure`, number for
+ * number. An app's own GPUDevice is checked against REQUIRED_LIMITS first and never destroyed.
+ */
+import { CpuMeasureBackend } from '../cpu/backend';
+import { PerifatError } from '../errors';
+import { type GpuContext, acquireGpu } from '../host/device';
+import { GpuBackend } from '../host/gpu-backend';
+import { GpuMeasureBackend } from '../host/measure-gpu';
+import type { MeasureBackend } from '../measure/backend';
+import type { MeasureProgress } from '../measure/control';
+import { measureDetailed, type MeasureLayers } from '../measure/measure';
+import type { MeasureOptions } from '../measure/options';
+import type { BackendInfo, Report } from '../measure/report-types';
+import type { CropClassifier } from '../shells/measure-f64';
+import type { CtVolume, LabelVolume } from '../volume/volume';
+import type { Lesion, VesselSet } from '../volume/vessels';
+import { checkDeviceLimits } from './limits';
+
+export interface EngineOptions {
+  /** An app's GPUDevice: checked against REQUIRED_LIMITS (E_GPU_LIMITS), used, never destroyed. */
+  readonly device?: GPUDevice;
+  /**
+   * 'webgpu' (fails with E_GPU_UNAVAILABLE without it), 'cpu', or 'auto' (default): WebGPU on a
+   * hardware adapter, the CPU where the only adapter is a software one or there is none.
+   */
+  readonly backend?: 'webgpu' | 'cpu' | 'auto';
+  /** How the CPU backend runs its float64 shells (Node passes a worker-thread pool). */
+  readonly classify?: CropClassifier;
+  /** Runtime recorded in reports. */
+  readonly runtime?: BackendInfo['runtime'];
+}
+
+export interface MeasureRequest {
+  readonly ct: CtVolume;
+  /** On the CT grid (readMask resamples onto it). */
+  readonly pericardium?: LabelVolume | null;
+  readonly vessels?: VesselSet | null;
+  /** Lesions added to the centerlines' own. */
+  readonly lesions?: readonly Lesion[];
+}
+
+export interface MeasureCallOptions extends Partial<MeasureOptions> {
+  /** Cancels between stages and dispatches with a typed E_ABORTED. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: MeasureProgress) => void;
+  /** Also return the VOI / ring / lesion label layers (measureDetailed). */
+  readonly wantLayers?: boolean;
+}
+
+export interface Engine {
+  /** The backend every measurement of this engine runs on. */
+  readonly backend: BackendInfo;
+  measure(request: MeasureRequest, options?: MeasureCallOptions): Promise<Report>;
+  measureDetailed(
+    request: MeasureRequest,
+    options?: MeasureCallOptions,
+  ): Promise<{ report: Report; layers: MeasureLayers | null }>;
+  /** Releases every GPU object the engine made (and its device, if it made that too). */
+  destroy(): void;
+}
+
+function typed(e: unknown): PerifatError {
+  if (e instanceof PerifatError) return e;
+  if (typeof DOMException !== 'undefined' && e instanceof DOMException && e.name === 'AbortError') {
+    return new PerifatError('E_ABORTED', 'measurement cancelled');
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new PerifatError('E_RUNTIME', `${err.name}: ${err.message}`, { cause: e });
+}
+
+async function gpuContext(opts: EngineOptions): Promise<GpuContext | null> {
+  if (opts.backend === 'cpu') return null;
+  if (opts.device) {
+    checkDeviceLimits(opts.device);
+    return acquireGpu({ device: opts.device });
+  }
+  try {
+    const ctx = await acquireGpu();
+    if (opts.backend !== 'webgpu' && ctx.isSoftware) {
+      // A software adapter emulates a GPU on the CPU cores the CPU backend would use, slower.
+      ctx.dispose();
+      return null;
+    }
+    return ctx;
+  } catch (e) {
+    if (opts.backend === 'webgpu') throw typed(e);
+    return null;
+  }
+}
+
+export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  const runtime = opts.runtime ?? 'browser';
+  const ctx = await gpuContext(opts);
+  let destroyed = false;
+  const backendFor = (): { backend: MeasureBackend; dispose: () => void } => {
+    if (destroyed) throw new PerifatError('E_RUNTIME', 'this engine was destroyed');
+    if (!ctx) {
+      return {
+        backend: new CpuMeasureBackend(runtime, opts.classify ? { classify: opts.classify } : {}),
+        dispose: () => {},
+      };
+    }
+    ctx.assertAlive();
+    // A backend per measurement: its volumes go with it, the device and pipelines stay.
+    const gpu = new GpuBackend(ctx);
+    return { backend: new GpuMeasureBackend(gpu, runtime), dispose: () => gpu.dispose() };
+  };
+  const info: BackendInfo = ctx
+    ? { api: 'webgpu', runtime, adapter: ctx.adapter }
+    : { api: 'cpu', runtime, adapter: null };
+  const run = async (request: MeasureRequest, options: MeasureCallOptions = {}) => {
+    const { signal, onProgress, wantLayers, ...measureOptions } = options;
+    const { backend, dispose } = backendFor();
+    try {
+      const vessels = request.vessels
+        ? request.lesions?.length
+          ? { ...request.vessels, lesions: [...request.vessels.lesions, ...request.lesions] }
+          : request.vessels
+        : null;
+      return await measureDetailed(
+        { ct: request.ct, pericardium: request.pericardium ?? null, vessels },
+        backend,
+        measureOptions,
+        {
+          wantLayers: wantLayers === true,
+          control: { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
+        },
+      );
+    } catch (e) {
+      throw typed(e);
+    } finally {
+      dispose();
+    }
+  };
+  return {
+    backend: info,
+    measure: async (request, options) => (await run(request, options)).report,
+    measureDetailed: run,
+    destroy() {
+      destroyed = true;
+      ctx?.dispose();
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * perifat for web apps (the package's browser entry): read a scan from bytes, measure EAT and
+ * pericoronary FAI on WebGPU (or the CPU), get the `perifat-report/1` that `perifat measure`
+ * writes. No Node built-ins; the WGSL is inlined.
+ *
+ *   const engine = await createEngine({ device });          // or {} to let perifat pick
+ *   const ct = await readCt(files);                          // DICOM series / NIfTI, by content
+ *   const report = await engine.measure({ ct, pericardium: await readMask(mask, ct),
+ *                                         vessels: await readVessels(json) }, { onProgress, signal });
+ */
+export { createEngine } from './engine';
+export type { Engine, EngineOptions, MeasureCallOptions, MeasureRequest } from './engine';
+export { REQUIRED_LIMITS } from './limits';
+export { readCt, readMask, readVessels, encodeNifti } from '../io/index';
+export type { BytesInput, InputFile, LoadCtOptions, LoadLabelsOptions, LoadVesselsOptions } from '../io/index';
+export { shellMaskFiles } from '../io/mask-outputs';
+export { reportCsv } from '../io/report-csv';
+export { PerifatError } from '../errors';
+export type { PerifatErrorCode } from '../errors';
+export type { MeasureOptions } from '../measure/options';
+export type { MeasureProgress } from '../measure/control';
+export type { MeasureLayers } from '../measure/measure';
+export type { Report, VesselReport, LesionReport, EatReport, BackendInfo } from '../measure/report-types';
+export type { CtVolume, LabelVolume } from '../volume/volume';
+export type { VesselSet, Vessel, Lesion } from '../volume/vessels';
+export { makePhantom } from '../phantom/generate';
+export type { Phantom, PhantomOptions } from '../phantom/types';
+export { createWorkerEngine, type WorkerEngine } from './worker-client';

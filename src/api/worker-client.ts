@@ -1,0 +1,86 @@
+/**
+ * The page side of the perifat worker: an Engine whose work runs in a dedicated worker. Volumes
+ * sent to measure() are transferred, not copied (their buffers are detached afterwards); files
+ * sent to measureFiles() are read in the worker.
+ */
+import { PerifatError, reviveError } from '../errors';
+import type { MeasureProgress } from '../measure/control';
+import type { BackendInfo, Report } from '../measure/report-types';
+import type { MeasureCallOptions, MeasureRequest } from './engine';
+import type { FileRequest, FromWorker, ToWorker, WorkerMeasureOptions } from './worker-protocol';
+
+export interface WorkerEngine {
+  readonly backend: BackendInfo;
+  measure(request: MeasureRequest, options?: MeasureCallOptions): Promise<Report>;
+  measureFiles(files: FileRequest, options?: MeasureCallOptions): Promise<Report>;
+  /** Ends the worker (and every GPU object in it). */
+  destroy(): void;
+}
+
+interface Pending {
+  resolve(r: FromWorker): void;
+  reject(e: PerifatError): void;
+  onProgress?: (p: MeasureProgress) => void;
+}
+
+export async function createWorkerEngine(
+  worker: Worker,
+  opts: { backend?: 'webgpu' | 'cpu' | 'auto' } = {},
+): Promise<WorkerEngine> {
+  let next = 1;
+  const pending = new Map<number, Pending>();
+  worker.addEventListener('message', (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    const p = pending.get(m.id);
+    if (!p) return;
+    if (m.type === 'progress') {
+      p.onProgress?.(m.progress);
+      return;
+    }
+    pending.delete(m.id);
+    if (m.type === 'error') p.reject(reviveError(m.error));
+    else p.resolve(m);
+  });
+  worker.addEventListener('error', (e: ErrorEvent) => {
+    const err = new PerifatError('E_RUNTIME', `the perifat worker failed: ${e.message}`);
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  });
+  const call = (m: ToWorker, transfer: Transferable[], control: MeasureCallOptions = {}): Promise<FromWorker> =>
+    new Promise((resolve, reject) => {
+      const signal = control.signal;
+      if (signal?.aborted) return reject(new PerifatError('E_ABORTED', 'measurement cancelled'));
+      signal?.addEventListener('abort', () => worker.postMessage({ id: m.id, type: 'abort' } satisfies ToWorker), {
+        once: true,
+      });
+      pending.set(m.id, { resolve, reject, ...(control.onProgress ? { onProgress: control.onProgress } : {}) });
+      worker.postMessage(m, transfer);
+    });
+  const ready = await call({ id: next++, type: 'init', backend: opts.backend ?? 'auto' }, []);
+  if (ready.type !== 'ready') throw new PerifatError('E_RUNTIME', 'the perifat worker did not start');
+  const crossing = (options: MeasureCallOptions): WorkerMeasureOptions => {
+    const { signal: _s, onProgress: _p, ...rest } = options;
+    return rest;
+  };
+  const reportOf = (m: FromWorker): Report => {
+    if (m.type !== 'report') throw new PerifatError('E_RUNTIME', `unexpected worker reply ${m.type}`);
+    return m.report;
+  };
+  return {
+    backend: ready.backend,
+    async measure(request, options = {}) {
+      const transfer: Transferable[] = [request.ct.hu.buffer as ArrayBuffer];
+      if (request.pericardium && request.pericardium.labels.buffer !== request.ct.hu.buffer)
+        transfer.push(request.pericardium.labels.buffer as ArrayBuffer);
+      const m = { id: next++, type: 'measure', request, options: crossing(options) } as const;
+      return reportOf(await call(m, [...new Set(transfer)], options));
+    },
+    async measureFiles(files, options = {}) {
+      return reportOf(await call({ id: next++, type: 'measureFiles', files, options: crossing(options) }, [], options));
+    },
+    destroy() {
+      worker.postMessage({ id: next++, type: 'destroy' } satisfies ToWorker);
+      worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/** Messages between a page and the perifat worker (src/api/worker.ts, src/api/worker-client.ts). */
+import type { SerializedPerifatError } from '../errors';
+import type { MeasureProgress } from '../measure/control';
+import type { BackendInfo, Report } from '../measure/report-types';
+import type { BytesInput } from '../io/input-file';
+import type { MeasureCallOptions, MeasureRequest } from './engine';
+
+/** Options that cross to the worker: everything but the signal and the callback. */
+export type WorkerMeasureOptions = Omit<MeasureCallOptions, 'signal' | 'onProgress'>;
+
+/** Files the worker reads itself (Blobs are cheap to post, buffers are transferred). */
+export interface FileRequest {
+  readonly ct: BytesInput | readonly BytesInput[];
+  readonly pericardium?: BytesInput | null;
+  readonly vessels?: BytesInput | string | null;
+}
+
+export type ToWorker =
+  | { readonly id: number; readonly type: 'init'; readonly backend: 'webgpu' | 'cpu' | 'auto' }
+  | {
+      readonly id: number;
+      readonly type: 'measure';
+      readonly request: MeasureRequest;
+      readonly options: WorkerMeasureOptions;
+    }
+  | {
+      readonly id: number;
+      readonly type: 'measureFiles';
+      readonly files: FileRequest;
+      readonly options: WorkerMeasureOptions;
+    }
+  | { readonly id: number; readonly type: 'abort' }
+  | { readonly id: number; readonly type: 'destroy' };
+
+export type FromWorker =
+  | { readonly id: number; readonly type: 'ready'; readonly backend: BackendInfo }
+  | { readonly id: number; readonly type: 'progress'; readonly progress: MeasureProgress }
+  | { readonly id: number; readonly type: 'report'; readonly report: Report }
+  | { readonly id: number; readonly type: 'error'; readonly error: SerializedPerifatError };

@@ -1,0 +1,77 @@
+/**
+ * The perifat worker (the package's `perifat/worker` entry): an Engine in a dedicated worker, so a
+ * page never blocks on reading or measuring. Import it from a worker module of your app:
+ *
+ *   // perifat-worker.js
+ *   import 'perifat/worker';
+ *   // page
+ *   const engine = await createWorkerEngine(new Worker(new URL('./perifat-worker.js', import.meta.url), { type: 'module' }));
+ */
+import { PerifatError } from '../errors';
+import { readCt, readMask, readVessels } from '../io/index';
+import { type Engine, createEngine } from './engine';
+import type { FromWorker, ToWorker } from './worker-protocol';
+
+interface WorkerScope {
+  postMessage(m: FromWorker): void;
+  addEventListener(type: 'message', fn: (e: MessageEvent<ToWorker>) => void): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+let engine: Engine | null = null;
+const running = new Map<number, AbortController>();
+
+function post(m: FromWorker): void {
+  scope.postMessage(m);
+}
+
+function fail(id: number, e: unknown): void {
+  const err = e instanceof PerifatError ? e : new PerifatError('E_RUNTIME', e instanceof Error ? e.message : String(e));
+  post({ id, type: 'error', error: err.toJSON() });
+}
+
+async function handle(m: ToWorker): Promise<void> {
+  switch (m.type) {
+    case 'init':
+      engine ??= await createEngine({ backend: m.backend, runtime: 'browser' });
+      post({ id: m.id, type: 'ready', backend: engine.backend });
+      return;
+    case 'abort':
+      running.get(m.id)?.abort(new PerifatError('E_ABORTED', 'cancelled by the page'));
+      return;
+    case 'destroy':
+      engine?.destroy();
+      engine = null;
+      return;
+    case 'measure':
+    case 'measureFiles': {
+      if (!engine) throw new PerifatError('E_RUNTIME', 'the worker engine is not initialised');
+      const ac = new AbortController();
+      running.set(m.id, ac);
+      try {
+        const control = {
+          signal: ac.signal,
+          onProgress: (progress: { stage: string; fraction: number }) => post({ id: m.id, type: 'progress', progress }),
+        };
+        let request = m.type === 'measure' ? m.request : null;
+        if (m.type === 'measureFiles') {
+          control.onProgress({ stage: 'read', fraction: 0 });
+          const ct = await readCt(m.files.ct);
+          request = {
+            ct,
+            pericardium: m.files.pericardium ? await readMask(m.files.pericardium, ct) : null,
+            vessels: m.files.vessels ? await readVessels(m.files.vessels, { ct }) : null,
+          };
+        }
+        const report = await engine.measure(request as NonNullable<typeof request>, { ...m.options, ...control });
+        post({ id: m.id, type: 'report', report });
+      } finally {
+        running.delete(m.id);
+      }
+    }
+  }
+}
+
+scope.addEventListener('message', (e) => {
+  handle(e.data).catch((err: unknown) => fail(e.data.id, err));
+});

@@ -34,13 +34,7 @@ struct Params {
 var<workgroup> wHist: array<atomic<u32>, HIST_WORDS>;
 var<workgroup> wCount: array<atomic<u32>, LABEL_SLOTS>;
 
-// Sign-extend one int16 half of a packed word.
-fn huAt(word: u32, high: bool) -> i32 {
-  if (high) {
-    return i32(word) >> 16u;
-  }
-  return i32(word << 16u) >> 16u;
-}
+// huAt() comes from shaders/lib/hu.wgsl (prepended by src/kernels/fat-stats.ts).
 
 @compute @workgroup_size(WG)
 fn main(

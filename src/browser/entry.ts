@@ -5,7 +5,7 @@
 import { PerifatError } from '../errors';
 import * as jobs from './jobs';
 import * as distanceJobs from './jobs-distance';
-import { errorSurfacing } from './jobs-diagnostics';
+import { engineLifecycle, errorSurfacing } from './jobs-diagnostics';
 import { measureJob } from './jobs-measure';
 import type { CallResult, PageApi } from './protocol';
 
@@ -17,6 +17,7 @@ const table: Record<string, Job> = {
   featureTransform: distanceJobs.featureTransform,
   pericoronary: distanceJobs.pericoronary,
   errorSurfacing,
+  engineLifecycle,
   measure: measureJob,
 };
 

@@ -7,7 +7,9 @@ import { PerifatError } from '../errors';
 import { acquireGpu } from '../host/device';
 import { withErrorScopes } from '../host/error-scope';
 import { getPipeline } from '../host/pipeline-cache';
+import { createEngine } from '../api/engine';
 import { GpuBackend } from '../host/gpu-backend';
+import { makePhantom } from '../phantom/generate';
 import { gpu } from './jobs';
 
 async function codeOf(work: () => Promise<unknown>): Promise<string> {
@@ -53,4 +55,63 @@ export async function errorSurfacing(): Promise<Record<string, string>> {
   await own.device.lost;
   const lost = await codeOf(() => withErrorScopes(own, 'after loss', () => undefined));
   return { validation, shader, lost, handedContext };
+}
+
+/**
+ * The public engine on a device of its own whose buffers are counted: a measurement cancelled in
+ * the middle and one that completes must both leave no buffer alive, and the cancel must surface
+ * as E_ABORTED; an app's device is left working after engine.destroy().
+ */
+export async function engineLifecycle(): Promise<{
+  abortCode: string;
+  created: number;
+  aliveAfterAbort: number;
+  aliveAfterMeasure: number;
+  deviceUsableAfterDestroy: string;
+  stages: string[];
+}> {
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) throw new PerifatError('E_GPU_UNAVAILABLE', 'no adapter');
+  const device = await adapter.requestDevice();
+  const live = new Set<GPUBuffer>();
+  let created = 0;
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (d: GPUBufferDescriptor): GPUBuffer => {
+    const b = create(d);
+    created++;
+    live.add(b);
+    const destroy = b.destroy.bind(b);
+    b.destroy = () => {
+      live.delete(b);
+      destroy();
+    };
+    return b;
+  };
+  const engine = await createEngine({ device, backend: 'webgpu' });
+  const ph = makePhantom({ dims: [48, 48, 32], spacing: [0.7, 0.7, 1] });
+  const request = { ct: ph.ct, pericardium: ph.pericardium, vessels: ph.vessels };
+  const ac = new AbortController();
+  const stages: string[] = [];
+  const abortCode = await engine
+    .measure(request, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        stages.push(p.stage);
+        if (p.stage === 'pericoronary.labels') ac.abort();
+      },
+    })
+    .then(
+      () => 'no error',
+      (e: unknown) => (e instanceof PerifatError ? e.code : `untyped: ${String(e)}`),
+    );
+  const aliveAfterAbort = live.size;
+  await engine.measure(request);
+  const aliveAfterMeasure = live.size;
+  engine.destroy();
+  const deviceUsableAfterDestroy = await codeOf(async () => {
+    device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE }).destroy();
+    await device.queue.onSubmittedWorkDone();
+  });
+  device.destroy();
+  return { abortCode, created, aliveAfterAbort, aliveAfterMeasure, deviceUsableAfterDestroy, stages };
 }

@@ -60,7 +60,11 @@ export async function fatStats(args: FatStatsCall): Promise<FatStatsReply> {
     let result = null;
     for (let r = 0; r < Math.max(1, args.repeats ?? 1); r++) {
       const t = performance.now();
-      result = await fatStatsGpu(ctx, huVolume, labelVolume, { maxLabel: args.maxLabel, window: args.window });
+      result = await fatStatsGpu(ctx, huVolume, labelVolume, {
+        maxLabel: args.maxLabel,
+        window: args.window,
+        ...(args.variant ? { variant: args.variant } : {}),
+      });
       timesMs.push(performance.now() - t);
     }
     if (!result) throw new Error('no result');

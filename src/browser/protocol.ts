@@ -24,6 +24,8 @@ export interface FatStatsCall {
   maxLabel: number;
   window: { lo: number; hi: number };
   maxBindingBytes?: number;
+  /** Force a kernel variant (tests run both). */
+  variant?: 'shared' | 'private';
   /** Repeat the dispatch this many times and report each wall time (benchmarks). */
   repeats?: number;
 }

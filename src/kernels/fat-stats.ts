@@ -1,8 +1,13 @@
 /**
- * Host side of shaders/fat_stats.wgsl: plans label passes that fit workgroup memory, dispatches
- * one grid-stride pass per (label chunk, z-slab) in a single submit, reads back histograms.
+ * Host side of the fat-statistics kernels. Hardware adapters run shaders/fat_stats.wgsl
+ * (workgroup-private histograms; label passes planned to fit workgroup memory); software adapters
+ * run shaders/fat_stats_private.wgsl (each workgroup's histogram in a storage slice, summed here),
+ * which needs no workgroup memory and so compiles fast without Dawn's disable_workgroup_init.
+ * One grid-stride pass per (label chunk, z-slab), all in a single submit.
  */
-import code from '../../shaders/fat_stats.wgsl?raw';
+import huLib from '../../shaders/lib/hu.wgsl?raw';
+import sharedCode from '../../shaders/fat_stats.wgsl?raw';
+import privateCode from '../../shaders/fat_stats_private.wgsl?raw';
 import { PerifatError } from '../errors';
 import type { GpuContext } from '../host/device';
 import { BufferScope, readBuffer } from '../host/buffers';
@@ -16,7 +21,7 @@ import { type KernelDecl, packUniform } from './types';
 
 export const FAT_STATS: KernelDecl = {
   name: 'fat_stats',
-  code,
+  code: `${huLib}\n${sharedCode}`,
   entryPoint: 'main',
   bindings: {
     params: { group: 0, binding: 0, kind: 'uniform' },
@@ -41,6 +46,27 @@ export const FAT_STATS: KernelDecl = {
   overrides: ['WG', 'HIST_WORDS', 'LABEL_SLOTS'],
 };
 
+export const FAT_STATS_PRIVATE: KernelDecl = {
+  name: 'fat_stats_private',
+  code: `${huLib}\n${privateCode}`,
+  entryPoint: 'main',
+  bindings: FAT_STATS.bindings,
+  params: {
+    size: 32,
+    fields: {
+      voxelCount: { offset: 0, type: 'u32' },
+      maxLabel: { offset: 4, type: 'u32' },
+      bins: { offset: 8, type: 'u32' },
+      fatLo: { offset: 12, type: 'i32' },
+      fatHi: { offset: 16, type: 'i32' },
+      _pad0: { offset: 20, type: 'u32' },
+      _pad1: { offset: 24, type: 'u32' },
+      _pad2: { offset: 28, type: 'u32' },
+    },
+  },
+  overrides: ['WG'],
+};
+
 /** Labels per pass that fit the adapter's workgroup memory (histogram rows plus one counter each). */
 export function labelSlotsPerPass(workgroupBytes: number, bins: number, maxLabel: number): number {
   const slots = Math.floor(workgroupBytes / (4 * (bins + 1)));
@@ -51,6 +77,8 @@ export interface FatStatsOptions {
   /** Labels 1…maxLabel are counted (≤ 255). */
   maxLabel: number;
   window: FatWindow;
+  /** Which kernel: default 'private' on software adapters, 'shared' (workgroup memory) elsewhere. */
+  variant?: 'shared' | 'private';
 }
 
 export async function fatStatsGpu(
@@ -68,6 +96,9 @@ export async function fatStatsGpu(
     throw new PerifatError('E_MASK_GRID', 'HU and label volumes are not cut into the same slabs');
   }
   const bins = windowBins(window);
+  if ((opts.variant ?? (ctx.isSoftware ? 'private' : 'shared')) === 'private') {
+    return fatStatsPrivate(ctx, hu, labels, maxLabel, window, bins);
+  }
   const slots = labelSlotsPerPass(ctx.device.limits.maxComputeWorkgroupStorageSize, bins, maxLabel);
   if (slots < 1) {
     throw new PerifatError('E_GPU_LIMITS', `a fat window of ${bins} HU does not fit this adapter's workgroup memory`);
@@ -131,6 +162,87 @@ export async function fatStatsGpu(
     const h = await readBuffer(ctx, histogram, histBytes);
     const c = await readBuffer(ctx, labelVoxels, countBytes);
     return { window, maxLabel, voxels: Float64Array.from(new Uint32Array(c)), histogram: new Uint32Array(h) };
+  } finally {
+    scope.destroyAll();
+  }
+}
+
+/** fat_stats_private.wgsl: per-workgroup storage slices, summed on the host. */
+async function fatStatsPrivate(
+  ctx: GpuContext,
+  hu: GpuVolume,
+  labels: GpuVolume,
+  maxLabel: number,
+  window: FatWindow,
+  bins: number,
+): Promise<LabelHistograms> {
+  const wgSize = Math.min(256, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+  const pipeline = await getPipeline(ctx, FAT_STATS_PRIVATE, { WG: wgSize });
+  const rows = maxLabel + 1;
+  const grids = hu.slabs.map((slab) =>
+    chooseGrid(Math.ceil(slab.voxels / 4), {
+      software: true,
+      hostCores: ctx.hostCores,
+      workgroupSize: wgSize,
+      maxPerDim: ctx.device.limits.maxComputeWorkgroupsPerDimension,
+    }),
+  );
+  const groups = Math.max(1, ...grids.map((g) => g.workgroups));
+  const scope = new BufferScope(ctx);
+  try {
+    const histBytes = groups * rows * bins * 4;
+    const countBytes = groups * rows * 4;
+    const histogram = scope.storage('fat_stats_private.histogram', histBytes);
+    const labelVoxels = scope.storage('fat_stats_private.labelVoxels', countBytes);
+    await withErrorScopes(ctx, 'fat_stats_private dispatch', () => {
+      const enc = ctx.device.createCommandEncoder({ label: 'perifat:fat_stats_private' });
+      hu.slabs.forEach((slab, i) => {
+        const labelSlab = labels.slabs[i];
+        if (!labelSlab) return;
+        const params = scope.uniform(
+          `fat_stats_private.params[${slab.z0}]`,
+          packUniform(FAT_STATS_PRIVATE.params!, {
+            voxelCount: slab.voxels,
+            maxLabel,
+            bins,
+            fatLo: window.lo,
+            fatHi: window.hi,
+            _pad0: 0,
+            _pad1: 0,
+            _pad2: 0,
+          }),
+        );
+        const bind = ctx.device.createBindGroup({
+          label: `perifat:fat_stats_private[${slab.z0}]`,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer: params } },
+            { binding: 1, resource: { buffer: slab.buffer } },
+            { binding: 2, resource: { buffer: labelSlab.buffer } },
+            { binding: 3, resource: { buffer: histogram } },
+            { binding: 4, resource: { buffer: labelVoxels } },
+          ],
+        });
+        const pass = enc.beginComputePass({ label: `perifat:fat_stats_private[${slab.z0}]` });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bind);
+        pass.dispatchWorkgroups((grids[i] as { workgroups: number }).workgroups);
+        pass.end();
+      });
+      ctx.device.queue.submit([enc.finish()]);
+    });
+    const h = new Uint32Array(await readBuffer(ctx, histogram, histBytes));
+    const c = new Uint32Array(await readBuffer(ctx, labelVoxels, countBytes));
+    const histogramSum = new Uint32Array(rows * bins);
+    const voxels = new Float64Array(rows);
+    for (let g = 0; g < groups; g++) {
+      const hb = g * rows * bins;
+      for (let i = 0; i < rows * bins; i++) histogramSum[i] = (histogramSum[i] as number) + (h[hb + i] as number);
+      for (let l = 0; l < rows; l++) voxels[l] = (voxels[l] as number) + (c[g * rows + l] as number);
+    }
+    voxels[0] = 0;
+    histogramSum.fill(0, 0, bins);
+    return { window, maxLabel, voxels, histogram: histogramSum };
   } finally {
     scope.destroyAll();
   }

@@ -22,10 +22,10 @@ const CANDIDATES = [
   '/Applications/Chromium.app/Contents/MacOS/Chromium',
 ];
 
-// disable_workgroup_init: our kernels zero their own workgroup memory; without it SwiftShader spends
-// ~1 ms of compile time per workgroup word on redundant zero-initialisation (9 s for a 64-label histogram).
+// No Dawn feature flags: the runner's page runs the kernels exactly as any web page would (the
+// software-adapter kernels use no large workgroup arrays, whose zero-initialisation a page cannot
+// switch off and SwiftShader compiles slowly).
 export const CHROMIUM_FLAGS = [
-  '--enable-dawn-features=disable_workgroup_init',
   '--headless=new',
   '--no-sandbox',
   '--enable-unsafe-webgpu',

@@ -29,15 +29,23 @@ async function gpuStats(
   window: FatWindow = DEFAULT_FAT_WINDOW,
   maxBindingBytes?: number,
 ): Promise<LabelHistograms & { slabs: number }> {
-  const call: FatStatsCall = {
-    dims,
-    huBlob: runner.putBlob(bytesOf(hu)),
-    labelsBlob: runner.putBlob(bytesOf(labels)),
-    maxLabel,
-    window: { lo: window.lo, hi: window.hi },
-    ...(maxBindingBytes !== undefined ? { maxBindingBytes } : {}),
-  };
-  const r = await runner.call<FatStatsReply>('fatStats', call);
+  // Both kernels: workgroup-memory histograms (hardware adapters) and storage slices (software).
+  const replies: FatStatsReply[] = [];
+  for (const variant of ['shared', 'private'] as const) {
+    const call: FatStatsCall = {
+      dims,
+      huBlob: runner.putBlob(bytesOf(hu)),
+      labelsBlob: runner.putBlob(bytesOf(labels)),
+      maxLabel,
+      window: { lo: window.lo, hi: window.hi },
+      variant,
+      ...(maxBindingBytes !== undefined ? { maxBindingBytes } : {}),
+    };
+    replies.push(await runner.call<FatStatsReply>('fatStats', call));
+  }
+  const [r, other] = replies as [FatStatsReply, FatStatsReply];
+  expect(other.voxels).toEqual(r.voxels);
+  expect(other.histogram).toEqual(r.histogram);
   return {
     window,
     maxLabel,
@@ -166,5 +174,24 @@ describe('GPU errors are surfaced as typed errors', () => {
       // GpuBackend.dispose() leaves a handed-in device alone.
       handedContext: 'no error',
     });
+  });
+});
+
+describe('the public engine on an app device', () => {
+  it('a cancelled measurement ends in E_ABORTED and leaks no GPU buffer; destroy() leaves the device working', async () => {
+    const r = await runner.call<{
+      abortCode: string;
+      created: number;
+      aliveAfterAbort: number;
+      aliveAfterMeasure: number;
+      deviceUsableAfterDestroy: string;
+      stages: string[];
+    }>('engineLifecycle');
+    expect(r.abortCode).toBe('E_ABORTED');
+    expect(r.created).toBeGreaterThan(10);
+    expect(r.aliveAfterAbort).toBe(0);
+    expect(r.aliveAfterMeasure).toBe(0);
+    expect(r.deviceUsableAfterDestroy).toBe('no error');
+    expect(r.stages).toContain('pericoronary.shells');
   });
 });

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  // Relative asset URLs: the app works from any folder it is served from.
+  base: './',
+  worker: { format: 'es' },
+  build: { target: 'es2022' },
+});

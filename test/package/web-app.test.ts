@@ -1,0 +1,165 @@
+/**
+ * The package as a user gets it: `npm run build`, `npm pack`, the tarball installed into the
+ * example web app (examples/web-app), built with Vite and with esbuild, served on 127.0.0.1 and
+ * driven in headless Chromium WITHOUT Dawn feature flags. The app reads a phantom's files through
+ * fetch → readCt / readMask / readVessels, measures in a worker on a device it created with default
+ * limits, and its report must equal `perifat measure --backend cpu` on the same files.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../src/measure/report-types';
+import { main } from '../../src/cli/main';
+import { makePhantom, writePhantom } from '../../src/phantom';
+import { findBrowser } from '../../src/runner/chromium';
+import { reportDiff } from '../helpers/report-diff';
+import { serveStatic } from '../helpers/static-server';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+/** Gzipped size budgets (bytes) of the browser entry and of everything it may load. */
+const BUDGET = { entry: 40 * 1024, all: 450 * 1024 };
+
+let work: string;
+let app: string;
+let expected: Report;
+
+function run(cmd: string, args: string[], cwd: string): string {
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'perifat-webapp-'));
+  run(process.execPath, ['scripts/build.mjs'], ROOT);
+  const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT)) as {
+    filename: string;
+  }[];
+  const tgz = join(work, (packed[0] as { filename: string }).filename);
+  app = join(work, 'app');
+  cpSync(join(ROOT, 'examples', 'web-app'), app, { recursive: true });
+  // As a user would: the tarball and Vite (the version this repository tests with, from npm's cache).
+  const vite = (
+    JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vite', 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  run(
+    'npm',
+    ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tgz, `vite@${vite}`],
+    app,
+  );
+  const data = join(app, 'public', 'data');
+  const files = await writePhantom(
+    makePhantom({ dims: [64, 64, 48], spacing: [0.6, 0.6, 0.8], noiseSd: 8, seed: 3 }),
+    data,
+  );
+  const out = join(work, 'cpu.json');
+  const code = await main([
+    'measure',
+    '--ct',
+    files.ct,
+    '--pericardium',
+    files.pericardium,
+    '--vessels',
+    files.vessels,
+    '--backend',
+    'cpu',
+    '--quiet',
+    '--out',
+    out,
+  ]);
+  expect(code).toBe(0);
+  expected = JSON.parse(readFileSync(out, 'utf8')) as Report;
+}, 600_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function drive(dir: string): Promise<{ report: Report; errors: string[] }> {
+  const server = await serveStatic(dir);
+  const { default: puppeteer } = await import('puppeteer-core');
+  const profile = mkdtempSync(join(tmpdir(), 'perifat-webapp-profile-'));
+  // No --enable-dawn-features: what any web page gets.
+  const browser = await puppeteer.launch({
+    executablePath: findBrowser(),
+    headless: true,
+    userDataDir: profile,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--enable-unsafe-webgpu',
+      '--enable-features=Vulkan',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+  });
+  const errors: string[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(`${server.url}index.html?data=./data/`);
+    await page.waitForFunction(() => document.body.dataset['perifatStatus'] !== undefined, { timeout: 240_000 });
+    const status = await page.evaluate(() => document.body.dataset['perifatStatus']);
+    if (status !== 'done')
+      throw new Error(
+        `app failed: ${JSON.stringify(await page.evaluate(() => (window as unknown as { perifatError?: unknown }).perifatError))}`,
+      );
+    const report = (await page.evaluate(
+      () => (window as unknown as { perifatReport: unknown }).perifatReport,
+    )) as Report;
+    return { report, errors };
+  } finally {
+    await browser.close();
+    await server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+describe('the packed package in a web app', () => {
+  it('stays within its size budget', () => {
+    const dist = join(app, 'node_modules', 'perifat', 'dist');
+    const gz = (f: string) => gzipSync(readFileSync(join(dist, f))).length;
+    const entry = gz('perifat.js');
+    const all =
+      entry +
+      readdirSync(join(dist, 'chunks'))
+        .filter((f) => f.endsWith('.js'))
+        .reduce((a, f) => a + gz(join('chunks', f)), 0);
+    console.log(
+      `browser entry ${(entry / 1024).toFixed(1)} KiB gzipped, with its chunks ${(all / 1024).toFixed(1)} KiB`,
+    );
+    expect(entry).toBeLessThanOrEqual(BUDGET.entry);
+    expect(all).toBeLessThanOrEqual(BUDGET.all);
+  });
+
+  it('built with Vite: measures in a worker on WebGPU, equal to perifat measure --backend cpu', async () => {
+    run(process.execPath, [join(app, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], app);
+    const { report, errors } = await drive(join(app, 'dist'));
+    expect(errors).toEqual([]);
+    expect(report.backend.api).toBe('webgpu');
+    expect(reportDiff(report, expected, 1e-9)).toEqual([]);
+  }, 400_000);
+
+  it('built with esbuild: no bundler-specific import left', async () => {
+    const out = join(app, 'dist-esbuild');
+    await build({
+      absWorkingDir: app,
+      entryPoints: ['src/main.js', 'src/measure-worker.js'],
+      bundle: true,
+      format: 'esm',
+      splitting: true,
+      outdir: join(out, 'src'),
+      logLevel: 'warning',
+    });
+    writeFileSync(join(out, 'index.html'), readFileSync(join(app, 'index.html')));
+    cpSync(join(app, 'public', 'data'), join(out, 'data'), { recursive: true });
+    const { report, errors } = await drive(out);
+    expect(errors).toEqual([]);
+    expect(reportDiff(report, expected, 1e-9)).toEqual([]);
+  }, 400_000);
+});

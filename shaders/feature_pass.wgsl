@@ -36,18 +36,7 @@ struct Params {
 // 3·n words per invocation: envelope positions, their f, and their left boundaries (f32 as bits).
 @group(0) @binding(3) var<storage, read_write> scratch: array<u32>;
 
-fn coordsOf(v: u32) -> vec3<i32> {
-  let slice = params.nx * params.ny;
-  return vec3<i32>(i32(v % params.nx), i32((v / params.nx) % params.ny), i32(v / slice));
-}
-
-// Squared distance in mm² between two voxels, summed x, y, z in that order.
-fn dist2(a: vec3<i32>, b: vec3<i32>) -> f32 {
-  let dx = f32(a.x - b.x) * params.sx;
-  let dy = f32(a.y - b.y) * params.sy;
-  let dz = f32(a.z - b.z) * params.sz;
-  return (dx * dx + dy * dy) + dz * dz;
-}
+// coordsOf() and dist2() come from shaders/lib/grid.wgsl (prepended by the kernel module).
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -102,6 +102,6 @@ export function deviceLostError(info: GPUDeviceLostInfo): PerifatError {
     'E_GPU_DEVICE_LOST',
     `the GPU device was lost (${info.reason}: ${info.message || 'no message'}). ` +
       'The driver may have reset after a long-running dispatch or run out of memory; ' +
-      'retry, use smaller slabs (--max-slab-mb), or run with --backend cpu.',
+      'retry on a new engine, or measure on the CPU backend.',
   );
 }

@@ -4,7 +4,8 @@
  * squared distances (mm², f32). Signed: outside +d² to the mask, inside −d² to the background.
  * Sentinels: +∞ where the mask is empty, −∞ inside when there is no background (src/cpu/edt.ts).
  */
-import code from '../../shaders/edt_distance.wgsl?raw';
+import distanceCode from '../../shaders/edt_distance.wgsl?raw';
+import gridLib from '../../shaders/lib/grid.wgsl?raw';
 import { PerifatError } from '../errors';
 import { BufferScope, readBuffer } from '../host/buffers';
 import type { GpuContext } from '../host/device';
@@ -29,7 +30,7 @@ import { type KernelDecl, packUniform } from './types';
 
 export const EDT_DISTANCE: KernelDecl = {
   name: 'edt_distance',
-  code,
+  code: `${gridLib}\n${distanceCode}`,
   entryPoint: 'main',
   bindings: {
     params: { group: 0, binding: 0, kind: 'uniform' },

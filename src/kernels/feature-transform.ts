@@ -8,7 +8,8 @@
  * dispatch never needs more than maxComputeWorkgroupsPerDimension workgroups, so nothing is folded.
  */
 import initCode from '../../shaders/feature_init.wgsl?raw';
-import passCode from '../../shaders/feature_pass.wgsl?raw';
+import gridLib from '../../shaders/lib/grid.wgsl?raw';
+import featurePassCode from '../../shaders/feature_pass.wgsl?raw';
 import seedCode from '../../shaders/feature_seed.wgsl?raw';
 import { PerifatError } from '../errors';
 import { BufferScope, readBuffer, writeBytes } from '../host/buffers';
@@ -71,7 +72,7 @@ export const FEATURE_SEED: KernelDecl = {
 
 export const FEATURE_PASS: KernelDecl = {
   name: 'feature_pass',
-  code: passCode,
+  code: `${gridLib}\n${featurePassCode}`,
   entryPoint: 'main',
   bindings: {
     params: { group: 0, binding: 0, kind: 'uniform' },

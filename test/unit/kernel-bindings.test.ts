@@ -5,6 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { WgslReflect } from 'wgsl_reflect';
 import { KERNELS } from '../../src/kernels/registry';
+import { SHELL_LABELS } from '../../src/kernels/shell-labels';
+import { SHELL_NEAREST } from '../../src/kernels/shell-nearest';
+import { RING_COUNT } from '../../src/measure/pericoronary-types';
+import { BAND_MM, LUMEN_BIT, shellOverrides } from '../../src/shells/constants';
 
 describe.each(KERNELS.map((k) => [k.name, k] as const))('kernel %s', (_name, kernel) => {
   const reflect = new WgslReflect(kernel.code);
@@ -48,5 +52,19 @@ describe.each(KERNELS.map((k) => [k.name, k] as const))('kernel %s', (_name, ker
 
   it('declares the override constants it sets', () => {
     expect(reflect.overrides.map((o) => o.name).sort()).toEqual([...kernel.overrides].sort());
+  });
+});
+
+describe('shared constants reach the shell kernels as override constants', () => {
+  it('every override of the shell kernels comes from src/shells/constants.ts, with its value', () => {
+    for (const k of [SHELL_NEAREST, SHELL_LABELS]) {
+      const values = shellOverrides(k.overrides.filter((n) => n !== 'WG'));
+      expect(Object.keys(values).sort()).toEqual(k.overrides.filter((n) => n !== 'WG').sort());
+      // The WGSL declares them without defaults: a constant the host forgot fails pipeline creation.
+      for (const name of k.overrides.filter((n) => n !== 'WG')) {
+        expect(k.code, name).toMatch(new RegExp(`override ${name}: (u32|f32);`));
+      }
+    }
+    expect(shellOverrides(['LUMEN_BIT', 'BAND_MM', 'RINGS'])).toEqual({ LUMEN_BIT, BAND_MM, RINGS: RING_COUNT });
   });
 });

@@ -4,5 +4,8 @@ export default defineConfig({
   // Relative asset URLs: the app works from any folder it is served from.
   base: './',
   worker: { format: 'es' },
-  build: { target: 'es2022' },
+  build: {
+    target: 'es2022',
+    rollupOptions: { input: { main: 'index.html', workerEngine: 'worker-engine.html' } },
+  },
 });

@@ -77,7 +77,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function drive(dir: string): Promise<{ report: Report; errors: string[] }> {
+async function drive(dir: string, pageName = 'index.html'): Promise<{ report: Report; errors: string[] }> {
   const server = await serveStatic(dir);
   const { default: puppeteer } = await import('puppeteer-core');
   const profile = mkdtempSync(join(tmpdir(), 'perifat-webapp-profile-'));
@@ -102,7 +102,7 @@ async function drive(dir: string): Promise<{ report: Report; errors: string[] }>
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
-    await page.goto(`${server.url}index.html?data=./data/`);
+    await page.goto(`${server.url}${pageName}?data=./data/`);
     await page.waitForFunction(() => document.body.dataset['perifatStatus'] !== undefined, { timeout: 240_000 });
     const status = await page.evaluate(() => document.body.dataset['perifatStatus']);
     if (status !== 'done')
@@ -143,23 +143,31 @@ describe('the packed package in a web app', () => {
     expect(errors).toEqual([]);
     expect(report.backend.api).toBe('webgpu');
     expect(reportDiff(report, expected, 1e-9)).toEqual([]);
+    // The same files through perifat's packaged worker (createWorkerEngine + perifat/worker).
+    const viaWorker = await drive(join(app, 'dist'), 'worker-engine.html');
+    expect(viaWorker.errors).toEqual([]);
+    expect(viaWorker.report.backend.api).toBe('webgpu');
+    expect(reportDiff(viaWorker.report, expected, 1e-9)).toEqual([]);
   }, 400_000);
 
   it('built with esbuild: no bundler-specific import left', async () => {
     const out = join(app, 'dist-esbuild');
     await build({
       absWorkingDir: app,
-      entryPoints: ['src/main.js', 'src/measure-worker.js'],
+      entryPoints: ['src/main.js', 'src/measure-worker.js', 'src/worker-engine.js', 'src/perifat-worker.js'],
       bundle: true,
       format: 'esm',
       splitting: true,
       outdir: join(out, 'src'),
       logLevel: 'warning',
     });
-    writeFileSync(join(out, 'index.html'), readFileSync(join(app, 'index.html')));
+    for (const html of ['index.html', 'worker-engine.html'])
+      writeFileSync(join(out, html), readFileSync(join(app, html)));
     cpSync(join(app, 'public', 'data'), join(out, 'data'), { recursive: true });
-    const { report, errors } = await drive(out);
-    expect(errors).toEqual([]);
-    expect(reportDiff(report, expected, 1e-9)).toEqual([]);
+    for (const pageName of ['index.html', 'worker-engine.html']) {
+      const { report, errors } = await drive(out, pageName);
+      expect(errors).toEqual([]);
+      expect(reportDiff(report, expected, 1e-9)).toEqual([]);
+    }
   }, 400_000);
 });

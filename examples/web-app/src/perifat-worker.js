@@ -1,0 +1,2 @@
+// A worker module of the app that hosts perifat's own worker engine.
+import 'perifat/worker';

@@ -4,12 +4,12 @@
 import { existsSync } from 'node:fs';
 
 const sources = new URL('../src/cli/main.ts', import.meta.url);
-let main;
+let runCli;
 if (existsSync(sources)) {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(sources.href));
+  ({ runCli } = await import(sources.href));
 } else {
-  ({ main } = await import('../dist/cli.js'));
+  ({ runCli } = await import('../dist/cli.js'));
 }
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2));

@@ -31,6 +31,8 @@ export type PerifatErrorCode =
   // runtime (browser runner, output); a measurement cancelled through its AbortSignal
   | 'E_RUNTIME'
   | 'E_ABORTED'
+  // the command was stopped by SIGINT / SIGTERM
+  | 'E_INTERRUPTED'
   | 'E_OUTPUT';
 
 export class PerifatError extends Error {

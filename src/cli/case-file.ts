@@ -38,6 +38,24 @@ export interface LoadedCase {
   notes: string[];
 }
 
+/** The files a case file reads (its CT, masks, centerlines), for the output-path check. */
+export function caseInputs(path: string): string[] {
+  let doc: Partial<CaseDoc>;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8')) as Partial<CaseDoc>;
+  } catch {
+    return []; // loadCase reports an unreadable case file
+  }
+  const rel = (p: unknown): string[] => (typeof p === 'string' ? [resolve(dirname(path), p)] : []);
+  const p = doc.pericardium;
+  return [
+    ...rel(doc.ct),
+    ...(p && 'mask' in p ? rel(p.mask) : []),
+    ...(typeof doc.vessels === 'string' ? rel(doc.vessels) : []),
+    ...(Array.isArray(doc.vessels) ? doc.vessels.flatMap((v) => [...rel(v.fromMask), ...rel(v.seedMask)]) : []),
+  ];
+}
+
 export async function loadCase(path: string): Promise<LoadedCase> {
   let doc: CaseDoc;
   try {

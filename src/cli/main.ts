@@ -3,6 +3,7 @@
  * codes scripts can rely on: 0 ok, 1 unexpected, 2 usage, 3 bad input, 4 GPU/runtime, 5 output.
  */
 import { PerifatError } from '../errors';
+import { installInterruptHandlers } from '../node/cleanup';
 import { phantomCommand } from '../phantom/cli';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { MEASURE_USAGE, measureCommand } from './measure-command';
@@ -15,6 +16,12 @@ commands:
   perifat help
 
 ${MEASURE_USAGE}`;
+
+/** The command as a process runs it: SIGINT / SIGTERM clean up and exit with E_INTERRUPTED. */
+export function runCli(argv: string[]): Promise<number> {
+  installInterruptHandlers();
+  return main(argv);
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

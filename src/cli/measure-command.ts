@@ -3,7 +3,9 @@
  * the CPU reference, write the report JSON / CSV / masks, print the summary.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CpuMeasureBackend } from '../cpu/backend';
 import { defaultThreads, workerClassifier } from '../node/shell-workers';
@@ -12,7 +14,11 @@ import type { AdapterReport } from '../browser/protocol';
 import { fatMask } from '../cpu/masks';
 import { PerifatError } from '../errors';
 import { loadCt, loadLabels, loadVessels } from '../node/load';
-import { writeNifti, writeShellMasks } from '../node/write';
+import { shellMaskFiles } from '../io/mask-outputs';
+import { niftiFileBytes } from '../io/nifti-write';
+import { onInterrupt } from '../node/cleanup';
+import { OutputSet, checkOwnFolder } from '../node/output-set';
+import { checkOutputPaths } from '../node/path-guard';
 import { reportCsv } from '../io/report-csv';
 import { reportSummary } from '../io/report-text';
 import { measureDetailed, type MeasureInput, type MeasureLayers } from '../measure/measure';
@@ -21,10 +27,9 @@ import { eatLabels, integerCt } from '../measure/prepare';
 import type { Report } from '../measure/report-types';
 import { ChromiumRunner } from '../runner/chromium';
 import { measureInChromiumDetailed } from '../runner/measure-chromium';
-import { writeFileAtomic } from '../util/atomic-write';
 import type { Lesion, VesselSet } from '../volume/vessels';
 import { measureOptionsFrom, parseLesionSpecs } from './args';
-import { loadCase } from './case-file';
+import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
 import { Progress } from './progress';
 
@@ -47,6 +52,10 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
   --calcium-guard MM     exclude voxels within MM of calcium (≥ 130 HU) outside the lumen (default off)
   --axial-slices A:B     EAT only between these slices (inclusive)
   --axial-mm A:B         EAT only between these LPS z positions in mm (inclusive)
+  --case-id ID           name the case ID in the report, CSV and summary (default: the case file's
+                         name, else case-<hash of the input path>; file and folder names can hold
+                         patient names, so they are left out)
+  --keep-names           name the input by its file or folder name instead
   --quiet                no progress or summary
   --verbose              details on errors, page console`;
 
@@ -71,6 +80,8 @@ export async function measureCommand(argv: string[]): Promise<number> {
       'calcium-guard': { type: 'string' },
       'axial-slices': { type: 'string' },
       'axial-mm': { type: 'string' },
+      'case-id': { type: 'string' },
+      'keep-names': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -88,6 +99,23 @@ export async function measureCommand(argv: string[]): Promise<number> {
   if (backendChoice !== 'webgpu' && backendChoice !== 'cpu' && backendChoice !== 'auto') {
     throw new PerifatError('E_OPTIONS', `--backend must be webgpu, cpu or auto, got "${backendChoice}"`);
   }
+  // Before anything is read: no output may be an input, hold one, or be another output.
+  const inputs = values.case
+    ? [values.case, ...caseInputs(values.case)]
+    : [
+        values.ct as string,
+        values.pericardium,
+        values.vessels,
+        ...(values.lesions ?? []).filter((l) => l.toLowerCase().endsWith('.json')),
+      ];
+  checkOutputPaths(
+    inputs.filter((p): p is string => typeof p === 'string'),
+    [values.out, values.csv].filter((p): p is string => typeof p === 'string'),
+    values['masks-out'] !== undefined ? [values['masks-out']] : [],
+  );
+  if (values['masks-out'] !== undefined) checkOwnFolder(values['masks-out']);
+  const caseId =
+    values['case-id'] ?? (values.case ? basename(values.case).replace(/\.json$/i, '') : neutralId(values.ct as string));
   const progress = new Progress(!values.quiet);
   let input: MeasureInput;
   let options = measureOptionsFrom(values);
@@ -121,23 +149,39 @@ export async function measureCommand(argv: string[]): Promise<number> {
     progress,
   );
   report.warnings.push(...notes);
+  // No identifiers by default: the input is named by a case id, its file name only when asked.
+  report.input.ct = values['keep-names'] ? basename(ct.source) : caseId;
+  report.input.caseId = caseId;
 
-  if (values.out) writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
-  if (values.csv) writeFileAtomic(values.csv, reportCsv(report));
-  if (values['masks-out']) {
-    const dir = values['masks-out'];
-    if (pericardium) {
-      const o = withDefaults(options);
-      const intCt = integerCt(ct, []);
-      const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
-      writeNifti({ ...ct, labels: eat, source: 'eat' }, join(dir, 'eat.nii.gz'));
+  // Every output to a temporary first; all renamed only when all were written.
+  const outputs = new OutputSet();
+  const forget = onInterrupt(() => outputs.discard());
+  try {
+    if (values.out) outputs.file(values.out, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.csv) outputs.file(values.csv, reportCsv(report));
+    if (values['masks-out']) {
+      const dir = values['masks-out'];
+      const files = new Map<string, Uint8Array>();
+      if (pericardium) {
+        const o = withDefaults(options);
+        const intCt = integerCt(ct, []);
+        const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
+        files.set('eat.nii.gz', niftiFileBytes({ ...ct, labels: eat, source: 'eat' }, 'eat.nii.gz'));
+      }
+      if (layers) {
+        const lesionNames = report.lesions.map((l) => `${l.vessel} lesion ${l.startMm}–${l.endMm} mm`);
+        for (const [name, bytes] of shellMaskFiles(ct, layers, lesionNames)) files.set(name, bytes);
+      }
+      outputs.folder(dir, files);
     }
-    if (layers) {
-      const lesionNames = report.lesions.map((l) => `${l.vessel} lesion ${l.startMm}–${l.endMm} mm`);
-      writeShellMasks(dir, ct, layers, lesionNames);
-    }
-    progress.step(`masks written to ${dir}`);
+    outputs.commit();
+  } catch (e) {
+    outputs.discard();
+    throw e;
+  } finally {
+    forget();
   }
+  if (values['masks-out']) progress.step(`masks written to ${values['masks-out']}`);
   progress.done();
   if (!values.quiet) console.log(reportSummary(report));
   return EXIT.ok;
@@ -201,12 +245,15 @@ async function runMeasurement(
   const presence = gpuPresence();
   if (choice === 'auto' && !presence.likely) return onCpu(`auto: ${presence.why}; the CPU backend is the fastest here`);
   let runner: ChromiumRunner | null = null;
+  let forgetRunner = () => {};
   try {
     progress.step('starting headless Chromium (WebGPU)');
     runner = await ChromiumRunner.start({
       ...(run.browserPath ? { browserPath: run.browserPath } : {}),
       verbose: run.verbose,
     });
+    const started = runner;
+    forgetRunner = onInterrupt(() => started.close());
     if (choice === 'auto') {
       const { adapter } = await runner.call<AdapterReport>('adapter');
       if (adapter.isFallback) {
@@ -231,6 +278,18 @@ async function runMeasurement(
     }
     throw e;
   } finally {
+    forgetRunner();
     await runner?.close();
   }
+}
+
+/** A case id that names no patient: a short hash of where the input lives. */
+function neutralId(path: string): string {
+  let where = resolve(path);
+  try {
+    where = realpathSync(where);
+  } catch {
+    // A missing input is reported by its reader.
+  }
+  return `case-${createHash('sha256').update(where).digest('hex').slice(0, 10)}`;
 }

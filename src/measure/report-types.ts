@@ -81,7 +81,14 @@ export interface LesionReport {
 
 export interface Report {
   schema: typeof REPORT_SCHEMA;
-  input: { ct: string; dims: [number, number, number]; spacingMm: [number, number, number]; kvp: number | null };
+  input: {
+    ct: string;
+    dims: [number, number, number];
+    spacingMm: [number, number, number];
+    kvp: number | null;
+    /** The case id the CLI or batch gave the input (no patient identifiers by default). */
+    caseId?: string;
+  };
   backend: BackendInfo;
   eat: EatReport | null;
   vessels: VesselReport[];

@@ -27,7 +27,6 @@ const CANDIDATES = [
 // switch off and SwiftShader compiles slowly).
 export const CHROMIUM_FLAGS = [
   '--headless=new',
-  '--no-sandbox',
   '--enable-unsafe-webgpu',
   '--enable-features=Vulkan',
   '--disable-background-networking',
@@ -81,12 +80,30 @@ export class ChromiumRunner {
           );
         },
       );
+      // DevTools over a pipe, not a TCP port any local process could attach to; the browser also
+      // exits when the pipe closes, i.e. when this process dies. Chromium's sandbox cannot run as
+      // root, so only then is it switched off.
+      const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+      if (opts.verbose && asRoot) process.stderr.write('perifat: running as root: Chromium starts with --no-sandbox\n');
       browser = await puppeteer.launch({
         executablePath,
         headless: true,
+        pipe: true,
+        // perifat's own handlers (src/node/cleanup.ts) close the browser and report E_INTERRUPTED.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
         userDataDir: profileDir,
-        args: [...CHROMIUM_FLAGS, ...(opts.extraFlags ?? [])],
+        args: [...CHROMIUM_FLAGS, ...(asRoot ? ['--no-sandbox'] : []), ...(opts.extraFlags ?? [])],
         protocolTimeout: 0,
+      });
+      // A browser that goes away on its own (crash) still takes its profile with it, best effort.
+      browser.once('disconnected', () => {
+        try {
+          rmSync(profileDir, { recursive: true, force: true });
+        } catch {
+          // Still being written by the exiting browser: close() removes it again.
+        }
       });
       const page = await browser.newPage();
       const pageErrors: string[] = [];

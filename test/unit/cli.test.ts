@@ -2,7 +2,17 @@
  * The `perifat` command in-process on the CPU backend: outputs, exit codes, and files that are
  * whole or absent when the input is bad.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -143,13 +153,116 @@ describe('perifat measure (cpu backend)', () => {
     }
   });
 
-  it('reports no patient folder names: input.ct is the file name only', async () => {
+  it('names no patient: a neutral case id by default, the file name only with --keep-names', async () => {
+    // A DICOM series in a folder named like a patient, with the name, ID and dates in its tags too.
+    const series = join(dir, 'DOE^JANE_MRN12345');
+    await writePhantom(makePhantom({ dims: [40, 40, 12], spacing: [0.8, 0.8, 1.5] }), join(dir, 'named'), {
+      dicom: true,
+    });
+    cpSync(join(dir, 'named', 'dicom'), series, { recursive: true });
     const out = join(dir, 'r2.json');
-    expect((await run(['measure', '--ct', files.ct, '--backend', 'cpu', '--out', out, '--quiet'])).code).toBe(0);
+    const csv = join(dir, 'r2.csv');
+    const r = await run(['measure', '--ct', series, '--backend', 'cpu', '--out', out, '--csv', csv]);
+    expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
-    expect(report.input.ct).toBe('ct.nii.gz');
-    expect(report.eat).toBeNull();
-    expect(report.vessels).toEqual([]);
+    expect(report.input.ct).toMatch(/^case-[0-9a-f]{10}$/);
+    expect(report.input.caseId).toBe(report.input.ct);
+    for (const text of [readFileSync(out, 'utf8'), readFileSync(csv, 'utf8'), r.out]) {
+      expect(text).not.toMatch(/DOE|JANE|MRN12345/);
+    }
+    const named = join(dir, 'r3.json');
+    expect(
+      (await run(['measure', '--ct', series, '--backend', 'cpu', '--keep-names', '--out', named, '--quiet'])).code,
+    ).toBe(0);
+    expect((JSON.parse(readFileSync(named, 'utf8')) as Report).input.ct).toBe('DOE^JANE_MRN12345');
+    const given = join(dir, 'r4.json');
+    expect(
+      (await run(['measure', '--ct', series, '--backend', 'cpu', '--case-id', 'study-07', '--out', given, '--quiet']))
+        .code,
+    ).toBe(0);
+    expect((JSON.parse(readFileSync(given, 'utf8')) as Report).input.ct).toBe('study-07');
+  });
+
+  it('never writes an input: outputs that are inputs or each other are refused before reading', async () => {
+    const before = readFileSync(files.ct);
+    const link = join(dir, 'ct-hardlink.nii.gz');
+    linkSync(files.ct, link);
+    for (const args of [
+      ['--out', files.ct],
+      ['--csv', files.pericardium],
+      ['--out', link],
+      ['--out', join(dir, 'same.json'), '--csv', join(dir, 'same.json')],
+      ['--masks-out', join(dir, 'case')],
+    ]) {
+      const r = await run([
+        'measure',
+        '--ct',
+        files.ct,
+        '--pericardium',
+        files.pericardium,
+        '--backend',
+        'cpu',
+        ...args,
+      ]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err).toMatch(/^perifat: E_OPTIONS: /);
+    }
+    expect(Buffer.compare(readFileSync(files.ct), before)).toBe(0);
+    expect(existsSync(join(dir, 'same.json'))).toBe(false);
+  });
+
+  it('one consistent output set: a bad masks folder writes nothing; a masks folder holds only this run', async () => {
+    const out = join(dir, 'set.json');
+    const notAFolder = join(dir, 'masks-file');
+    writeFileSync(notAFolder, 'x');
+    const r = await run([
+      'measure',
+      '--ct',
+      files.ct,
+      '--pericardium',
+      files.pericardium,
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+      '--masks-out',
+      notAFolder,
+    ]);
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    const masks = join(dir, 'masks-set');
+    const withVessels = ['--vessels', files.vessels];
+    for (const extra of [withVessels, []]) {
+      const args = [
+        'measure',
+        '--ct',
+        files.ct,
+        '--pericardium',
+        files.pericardium,
+        ...extra,
+        '--backend',
+        'cpu',
+        '--masks-out',
+        masks,
+        '--quiet',
+      ];
+      expect((await run(args)).code).toBe(0);
+    }
+    // The second run had no vessels: no voi/rings/labels.json of the first run are left.
+    expect(readdirSync(masks).sort()).toEqual(['eat.nii.gz', 'perifat-masks.json']);
+    // A folder perifat did not write is not emptied.
+    const foreign = join(dir, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    expect((await run(['measure', '--ct', files.ct, '--backend', 'cpu', '--masks-out', foreign, '--quiet'])).code).toBe(
+      2,
+    );
+    expect(readFileSync(join(foreign, 'notes.txt'), 'utf8')).toBe('mine');
+    // A legal name at the file system's limit (255 bytes) is written: temporaries have short names.
+    const long = join(dir, `${'r'.repeat(250)}.json`);
+    expect((await run(['measure', '--ct', files.ct, '--backend', 'cpu', '--out', long, '--quiet'])).code).toBe(0);
+    expect(existsSync(long)).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('exits 3 with one clear line for a missing CT, and writes nothing', async () => {

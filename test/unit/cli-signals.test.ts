@@ -1,0 +1,91 @@
+/**
+ * Clean exits of the real command (a child process): SIGTERM and SIGINT during a WebGPU run close
+ * the browser, leave no profile or temporary output, and end in E_INTERRUPTED with 143 / 130; a
+ * SIGKILLed perifat takes its browser with it (DevTools runs over a pipe that closes with it).
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePhantom, writePhantom } from '../../src/phantom';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+let dir: string;
+let files: Awaited<ReturnType<typeof writePhantom>>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'perifat-signals-'));
+  files = await writePhantom(
+    makePhantom({ dims: [128, 128, 96], spacing: [0.5, 0.5, 0.7], tree: {} }),
+    join(dir, 'case'),
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Chromium processes started with a perifat profile. */
+function perifatBrowsers(): string[] {
+  return execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('perifat-chromium-') && !l.includes(' ps '));
+}
+
+function startMeasure(out: string): { child: ChildProcess; stderr: () => string; started: Promise<void> } {
+  const child = spawn(
+    process.execPath,
+    ['bin/perifat.mjs', 'measure', '--ct', files.ct, '--vessels', files.vessels, '--backend', 'webgpu', '--out', out],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let err = '';
+  const started = new Promise<void>((ok, fail) => {
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('measuring on WebGPU')) ok();
+    });
+    child.once('exit', () => fail(new Error(`exited before measuring: ${err}`)));
+  });
+  return { child, stderr: () => err, started };
+}
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((ok) => child.once('exit', (code) => ok(code)));
+
+describe('clean exits', () => {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
+    it(`${signal} during a WebGPU run: browser closed, nothing left, E_INTERRUPTED ${code}`, async () => {
+      const out = join(dir, `${signal}.json`);
+      const profilesBefore = readdirSync(tmpdir()).filter((n) => n.startsWith('perifat-chromium-')).length;
+      const run = startMeasure(out);
+      await run.started;
+      run.child.kill(signal);
+      expect(await exited(run.child)).toBe(code);
+      expect(run.stderr()).toContain('E_INTERRUPTED');
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      expect(perifatBrowsers()).toEqual([]);
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith('perifat-chromium-')).length).toBeLessThanOrEqual(
+        profilesBefore,
+      );
+    }, 120_000);
+  }
+
+  it('SIGKILL of perifat: its browser goes too', async () => {
+    const run = startMeasure(join(dir, 'killed.json'));
+    await run.started;
+    expect(perifatBrowsers().length).toBeGreaterThan(0);
+    run.child.kill('SIGKILL');
+    await exited(run.child);
+    let left = perifatBrowsers();
+    for (let i = 0; i < 50 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      left = perifatBrowsers();
+    }
+    expect(left).toEqual([]);
+  }, 120_000);
+});

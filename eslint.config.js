@@ -15,6 +15,15 @@ export default tseslint.config(
     },
   },
   {
+    // Promises are awaited or handled: a forgotten one loses its error (type-aware rules).
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Data flows one way: read → volume → plan → kernels → histograms → report. These layers may not
     // reach into the GPU host, the kernels, the page or the runner, nor hold a GPU object.
     files: GPU_FREE,

@@ -107,15 +107,16 @@ export function lesionReports(
     const s = h.lesions ? summarizeLabel(h.lesions, 1 + i) : null;
     const fai = s?.meanHu ?? null;
     const fai120 = to120(fai, factor);
+    const vessel = vessels[l.vesselIndex]?.name ?? '?';
     return {
-      vessel: vessels[l.vesselIndex]?.name ?? '?',
+      vessel,
       startMm: l.startMm,
       endMm: l.endMm,
       faiHu: fai,
       faiHu120: fai120,
       fatVoxels: s?.fatVoxels ?? 0,
       voiVoxels: s?.voxels ?? 0,
-      flags: evaluateFlags(o.flags, 'lesion', fai, fai120),
+      flags: evaluateFlags(o.flags, 'lesion', fai, fai120, vessel),
     };
   });
 }

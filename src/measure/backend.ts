@@ -1,6 +1,6 @@
 /**
- * What a measurement needs from a compute backend. The WebGPU backend (in a browser, headless
- * Chromium or Node/Dawn) and the CPU reference implement it and return identical histograms.
+ * What a measurement needs from a compute backend. The WebGPU backend (a page, a worker, or headless
+ * Chromium driven from Node) and the CPU backend implement it and return identical histograms.
  */
 import type { FatWindow } from '../stats/fat-window';
 import type { LabelHistograms } from '../stats/label-stats';

@@ -30,7 +30,7 @@ export const DEFAULT_FLAGS: readonly FlagRule[] = [
   },
   { id: 'plaque-progression-risk', threshold: -75, source: 'Goeller 2019', appliesTo: 'vessel', vessels: CORONARY },
   { id: 'minoca-takotsubo-like', threshold: -70.83, source: 'Gaibazzi 2019', appliesTo: 'vessel', vessels: CORONARY },
-  { id: 'culprit-lesion-like', threshold: -68.2, source: 'Goeller 2018', appliesTo: 'lesion' },
+  { id: 'culprit-lesion-like', threshold: -68.2, source: 'Goeller 2018', appliesTo: 'lesion', vessels: CORONARY },
 ];
 
 /** METHOD.md §5: HU(kVp) = HU(120) · f(kVp), phantom factors of Etter et al. 2023. */

@@ -65,5 +65,10 @@ function flagsFor(rules: readonly FlagRule[], raw: number | null, at120: number 
     .map((r) => ({ id: r.id, threshold: r.threshold, value, source: r.source }));
 }
 
-export const vesselFlags = (raw: number | null, at120: number | null): Flag[] => flagsFor(VESSEL_FLAGS, raw, at120);
-export const lesionFlags = (raw: number | null, at120: number | null): Flag[] => flagsFor(LESION_FLAGS, raw, at120);
+/** METHOD.md §6: the cut-offs were derived on coronaries, so only RCA, LAD, LCx (any case) are flagged. */
+const isCoronary = (name: string): boolean => ['RCA', 'LAD', 'LCX'].includes(name.toUpperCase());
+
+export const vesselFlags = (name: string, raw: number | null, at120: number | null): Flag[] =>
+  isCoronary(name) ? flagsFor(VESSEL_FLAGS, raw, at120) : [];
+export const lesionFlags = (vessel: string, raw: number | null, at120: number | null): Flag[] =>
+  isCoronary(vessel) ? flagsFor(LESION_FLAGS, raw, at120) : [];

@@ -262,7 +262,7 @@ function vesselTruth(
       nearHu: acc.near.mean(),
       remoteHu: acc.remote.mean(),
       rings: acc.rings.map((ring, k) => ({ innerMm: k, outerMm: k + 1, meanHu: ring.mean(), fatVoxels: ring.n })),
-      flags: vesselFlags(fai, fai120),
+      flags: vesselFlags(v.name, fai, fai120),
     };
   });
   const lesionReports = set.lesions.map((l, li): LesionReport => {
@@ -277,7 +277,7 @@ function vesselTruth(
       faiHu120: fai120,
       fatVoxels: la.fat.n,
       voiVoxels: la.voi,
-      flags: lesionFlags(fai, fai120),
+      flags: lesionFlags(l.vessel, fai, fai120),
     };
   });
   return { vesselReports, lesionReports };

@@ -3,7 +3,7 @@
  * inputs, the page computes on its GPU (SwiftShader on machines without one), results come back
  * as JSON or through the local server. The browser profile is a temporary folder, removed on close.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
@@ -47,6 +47,25 @@ export function findBrowser(explicit?: string): string {
   );
 }
 
+/**
+ * Profiles of runs that were killed (SIGKILL leaves no chance to clean up): a profile is named
+ * after its perifat process, and removed here once that process is gone.
+ */
+export function sweepStaleProfiles(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const m = /^perifat-chromium-(\d+)-/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
 export interface RunnerOptions {
   browserPath?: string;
   /** Forward the page's console to stderr. */
@@ -68,7 +87,8 @@ export class ChromiumRunner {
     const bundle = await ensureBrowserBundle();
     const server = new LocalServer(bundle);
     await server.start();
-    const profileDir = mkdtempSync(join(tmpdir(), 'perifat-chromium-'));
+    sweepStaleProfiles();
+    const profileDir = mkdtempSync(join(tmpdir(), `perifat-chromium-${process.pid}-`));
     let browser: Browser | null = null;
     try {
       const puppeteer = await import('puppeteer-core').then(

@@ -89,7 +89,7 @@ describe('fuzz (seeded, bounded)', () => {
     const r = await run('ct', '.dcm', readFileSync(data('dicom-syntaxes/pydicom_deb/CT_small.dcm')), 150, 1, (p) =>
       loadCt(p, opts),
     );
-    expect(r.loaded + r.refused).toBe(150);
+    // Every mutation ends loaded or typed-refused (run() fails otherwise); some must be refused.
     expect(r.refused).toBeGreaterThan(0);
   });
 
@@ -97,7 +97,7 @@ describe('fuzz (seeded, bounded)', () => {
     const r = await run('ph', '.dcm', readFileSync(data('real-ct/tcia-a0001-philips-5mm/1-30.dcm')), 60, 2, (p) =>
       loadCt(p, opts),
     );
-    expect(r.loaded + r.refused).toBe(60);
+    expect(r.refused).toBeGreaterThan(0);
   });
 
   it('RLE, JPEG lossless, JPEG 2000 and deflate', async () => {

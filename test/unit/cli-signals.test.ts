@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePhantom, writePhantom } from '../../src/phantom';
+import { sweepStaleProfiles } from '../../src/runner/chromium';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 let dir: string;
@@ -75,10 +76,15 @@ describe('clean exits', () => {
     }, 120_000);
   }
 
-  it('SIGKILL of perifat: its browser goes too', async () => {
+  it('SIGKILL of perifat: its browser goes too, and the next run removes the profile it left', async () => {
     const run = startMeasure(join(dir, 'killed.json'));
     await run.started;
-    expect(perifatBrowsers().length).toBeGreaterThan(0);
+    const browsers = perifatBrowsers();
+    expect(browsers.length).toBeGreaterThan(0);
+    // DevTools over a pipe: no TCP port a local process could attach to.
+    expect(browsers.some((l) => l.includes('--remote-debugging-pipe'))).toBe(true);
+    expect(browsers.some((l) => l.includes('--remote-debugging-port'))).toBe(false);
+    const profile = `perifat-chromium-${run.child.pid}-`;
     run.child.kill('SIGKILL');
     await exited(run.child);
     let left = perifatBrowsers();
@@ -87,5 +93,8 @@ describe('clean exits', () => {
       left = perifatBrowsers();
     }
     expect(left).toEqual([]);
+    expect(readdirSync(tmpdir()).some((n) => n.startsWith(profile))).toBe(true);
+    sweepStaleProfiles();
+    expect(readdirSync(tmpdir()).some((n) => n.startsWith(profile))).toBe(false);
   }, 120_000);
 });

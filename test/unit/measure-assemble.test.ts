@@ -173,3 +173,25 @@ describe('options', () => {
     }
   });
 });
+
+describe('cut-off flags apply to coronaries only, in the engine and in the phantom oracle alike', () => {
+  it('a non-coronary vessel and its lesion get numbers, no flags', async () => {
+    const { vesselFlags, lesionFlags } = await import('../../src/phantom/rules');
+    const { evaluateFlags } = await import('../../src/measure/flags');
+    const o = withDefaults({});
+    for (const name of ['AORTA', 'RI']) {
+      expect(evaluateFlags(o.flags, 'vessel', -50, null, name)).toEqual([]);
+      expect(evaluateFlags(o.flags, 'lesion', -50, null, name)).toEqual([]);
+      expect(vesselFlags(name, -50, null)).toEqual([]);
+      expect(lesionFlags(name, -50, null)).toEqual([]);
+    }
+    for (const name of ['RCA', 'lad', 'LCx']) {
+      const engine = evaluateFlags(o.flags, 'vessel', -50, null, name).map((f) => f.id);
+      expect(engine.length).toBe(3);
+      expect(vesselFlags(name, -50, null).map((f) => f.id)).toEqual(engine);
+      expect(evaluateFlags(o.flags, 'lesion', -50, null, name).map((f) => f.id)).toEqual(
+        lesionFlags(name, -50, null).map((f) => f.id),
+      );
+    }
+  });
+});

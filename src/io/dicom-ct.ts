@@ -5,6 +5,7 @@
 import type { Geometry } from '../volume/geometry';
 import type { CtVolume } from '../volume/volume';
 import { fail } from './errors';
+import { DEFAULT_MAX_VOXELS } from './limits';
 import { readDicomFile, readDicomHeader, tsName, type DicomFile } from './dicom-read';
 import type { InputFile } from './input-file';
 import { FrameReader, frameCount, pixelFormat, type PixelFormat } from './dicom-pixels';
@@ -24,7 +25,7 @@ export interface LoadCtOptions extends StackOptions {
   readonly modalities?: readonly string[];
 }
 
-export const DEFAULT_MAX_VOXELS = 2 ** 30;
+export { DEFAULT_MAX_VOXELS } from './limits';
 
 /**
  * A CT from DICOM files: the slices of one series in any order (names such as a folder's listing),

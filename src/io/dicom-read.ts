@@ -8,7 +8,7 @@
  * which perifat refuses instead of measuring a half-read file.
  */
 import dcmjs, { type DcmjsDict, type ReadBufferStream } from 'dcmjs';
-import { inflateSync } from 'fflate';
+import { inflateCapped } from './inflate';
 import { asPerifatError, fail, guard } from './errors';
 import type { InputFile } from './input-file';
 
@@ -67,6 +67,8 @@ export interface DicomFile {
 }
 
 const PIXEL_DATA = '7FE00010';
+/** Most bytes a deflated DICOM dataset may inflate to (a 512×512×1000 16-bit multi-frame is 500 MiB). */
+export const MAX_INFLATED_DICOM_BYTES = 640 * 1024 * 1024;
 /** Bytes read for a header-only look; a header longer than this is read whole. */
 const HEADER_PREFIX = 64 * 1024;
 
@@ -128,7 +130,7 @@ export function parseDicom(
     if (ts === TS.DEFLATED_LE) {
       if (opts.isPrefix) return null; // the whole deflated stream is needed
       const start = stream.offset;
-      const inflated = guard(file, 'deflated dataset', () => inflateSync(bytes.subarray(start)), 'E_INPUT_TRUNCATED');
+      const inflated = inflateCapped(bytes.subarray(start), MAX_INFLATED_DICOM_BYTES, file, 'the deflated dataset');
       stream = new RBS(
         inflated.buffer.slice(inflated.byteOffset, inflated.byteOffset + inflated.byteLength) as ArrayBuffer,
         null,

@@ -6,7 +6,16 @@
 import { PerifatError } from '../errors';
 import { fail } from './errors';
 
-export type Gunzip = (gz: Uint8Array, maxBytes: number, name: string) => Promise<Uint8Array> | Uint8Array;
+/**
+ * Decompresses `gz`, refusing output past maxBytes (E_TOO_LARGE). With `prefix`, returns as soon as
+ * at least that many bytes are out (a header), without the cap and without inflating the rest.
+ */
+export type Gunzip = (
+  gz: Uint8Array,
+  maxBytes: number,
+  name: string,
+  prefix?: number,
+) => Promise<Uint8Array> | Uint8Array;
 
 let implementation: Gunzip = gunzipStream;
 
@@ -19,11 +28,11 @@ export function isGzip(b: Uint8Array): boolean {
   return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 }
 
-export function gunzip(gz: Uint8Array, maxBytes: number, name: string): Promise<Uint8Array> {
-  return Promise.resolve(implementation(gz, maxBytes, name));
+export function gunzip(gz: Uint8Array, maxBytes: number, name: string, prefix?: number): Promise<Uint8Array> {
+  return Promise.resolve(implementation(gz, maxBytes, name, prefix));
 }
 
-async function gunzipStream(gz: Uint8Array, maxBytes: number, name: string): Promise<Uint8Array> {
+async function gunzipStream(gz: Uint8Array, maxBytes: number, name: string, prefix?: number): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   try {
@@ -33,6 +42,11 @@ async function gunzipStream(gz: Uint8Array, maxBytes: number, name: string): Pro
       const { done, value } = await reader.read();
       if (done) break;
       total += value.byteLength;
+      if (prefix !== undefined && total >= prefix) {
+        parts.push(value);
+        await reader.cancel();
+        break;
+      }
       if (total > maxBytes) {
         await reader.cancel();
         fail('E_TOO_LARGE', name, `gzip stream inflates past ${maxBytes} bytes (the limit)`);

@@ -42,7 +42,14 @@ export async function readCtFiles(
   if (files.length === 1) {
     const f = files[0] as InputFile;
     const head = await f.read(0, Math.min(f.size, 544));
-    if (looksLikeNifti(head)) return niftiCt(await parseNifti(await readAll(f), f.name), f.name, opts);
+    if (looksLikeNifti(head)) {
+      const img = await parseNifti(
+        await readAll(f),
+        f.name,
+        opts.maxVoxels !== undefined ? { maxVoxels: opts.maxVoxels } : {},
+      );
+      return niftiCt(img, f.name, opts);
+    }
   }
   return readDicomCt(files, source, opts);
 }

@@ -22,7 +22,11 @@ export async function readLabels(input: InputFile, opts: LoadLabelsOptions = {})
   const path = input.name;
   const bytes = await readAll(input);
   const lab = looksLikeNifti(bytes)
-    ? niftiLabels(await parseNifti(bytes, path), path, opts)
+    ? niftiLabels(
+        await parseNifti(bytes, path, opts.maxVoxels !== undefined ? { maxVoxels: opts.maxVoxels } : {}),
+        path,
+        opts,
+      )
     : await readDicomSeg({ name: path, size: bytes.byteLength, read: async (a, b) => bytes.subarray(a, b) }, opts);
   if (opts.onto === undefined || sameGrid(lab, opts.onto)) return lab;
   const t = opts.onto;

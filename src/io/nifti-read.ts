@@ -7,6 +7,7 @@ import type { Geometry, Mat3, Vec3 } from '../volume/geometry';
 import { orthonormalityError } from '../volume/geometry';
 import { fail } from './errors';
 import { gunzip, isGzip } from './gunzip';
+import { DEFAULT_MAX_VOXELS } from './limits';
 
 export interface NiftiHeader {
   readonly version: 1 | 2;
@@ -41,7 +42,7 @@ const TYPES: Record<number, { name: string; bytes: number }> = {
 };
 
 /** Largest decompressed NIfTI accepted (bytes), whatever its gzip trailer claims. */
-export const MAX_NIFTI_BYTES = 2 ** 31 - 1;
+export const MAX_NIFTI_BYTES = 2 * 1024 * 1024 * 1024 - 1;
 
 /**
  * Whether the bytes are a NIfTI file, by content: gzip (perifat's only gzipped input), or a
@@ -58,14 +59,38 @@ export function looksLikeNifti(b: Uint8Array): boolean {
   return magic === 'n+1' || magic === 'n+2' || magic === 'ni1' || magic === 'ni2';
 }
 
-/** A NIfTI-1/2 file (gzipped or not) from its bytes; `name` is what errors call it. */
-export async function parseNifti(file: Uint8Array, name: string, maxBytes = MAX_NIFTI_BYTES): Promise<NiftiImage> {
-  const bytes = isGzip(file) ? await gunzip(file, maxBytes, name) : file;
+/** Bytes a gzip stream may hold past what its NIfTI header describes (padding, an extension). */
+const GZIP_SLACK = 1 << 20;
+
+export interface NiftiLimits {
+  /** Largest image, in voxels. */
+  readonly maxVoxels?: number;
+  /** Largest image, in bytes (header + voxels), after decompression. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * A NIfTI-1/2 file (gzipped or not) from its bytes; `name` is what errors call it. The header is
+ * read first (from the first inflated bytes) and its claims checked against the limits, so a small
+ * file declaring or inflating to gigabytes is refused before anything that size is allocated.
+ */
+export async function parseNifti(file: Uint8Array, name: string, limits: NiftiLimits = {}): Promise<NiftiImage> {
   const path = name;
-  const header = parseHeader(bytes, path);
+  const maxBytes = limits.maxBytes ?? MAX_NIFTI_BYTES;
+  const gz = isGzip(file);
+  const header = parseHeader(gz ? await gunzip(file, maxBytes, name, 544) : file, path);
   const n = header.dims[0] * header.dims[1] * header.dims[2];
   const t = TYPES[header.datatype] as { name: string; bytes: number };
   const need = header.voxOffset + n * t.bytes;
+  const maxVoxels = limits.maxVoxels ?? DEFAULT_MAX_VOXELS;
+  if (n > maxVoxels) {
+    fail('E_TOO_LARGE', path, `the header declares ${header.dims.join('×')} = ${n} voxels (limit ${maxVoxels})`);
+  }
+  if (need > maxBytes) {
+    fail('E_TOO_LARGE', path, `the header declares ${need} bytes of ${t.name} voxels (limit ${maxBytes} bytes)`);
+  }
+  // Never the gzip trailer's size: the stream may hold what the header describes, and little more.
+  const bytes = gz ? await gunzip(file, need + GZIP_SLACK, name) : file;
   if (bytes.length < need)
     fail('E_INPUT_TRUNCATED', path, `file is truncated: the image needs ${need} bytes, the file has ${bytes.length}`);
   return { header, raw: voxelView(bytes, header, n) };
@@ -111,7 +136,12 @@ function parseHeader(b: Uint8Array, path: string): NiftiHeader {
   }
   const datatype = version === 1 ? i16(70) : i16(12);
   const bitpix = version === 1 ? i16(72) : i16(14);
-  const voxOffset = Math.max(version === 1 ? f32(108) : i64(168), version === 1 ? 352 : 544);
+  const declaredOffset = version === 1 ? f32(108) : i64(168);
+  // NaN or an offset inside the header would read the image from the header's own bytes.
+  if (!Number.isFinite(declaredOffset) || declaredOffset < (version === 1 ? 348 : 540)) {
+    fail('E_INPUT_FORMAT', path, `vox_offset ${declaredOffset} lies inside the header: not a valid NIfTI file`);
+  }
+  const voxOffset = Math.max(declaredOffset, version === 1 ? 352 : 544);
   let slope = version === 1 ? f32(112) : f64(176);
   let inter = version === 1 ? f32(116) : f64(184);
   // NIfTI: slope 0 (or not finite) means "no scaling".

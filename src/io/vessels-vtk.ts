@@ -4,7 +4,7 @@
  * One polyline cell per vessel; radius from a point array named MaximumInscribedSphereRadius,
  * Radius or radius; names from a string cell/field array when present, else vessel0, vessel1, ….
  */
-import { unzlibSync } from 'fflate';
+import { unzlibCapped } from './inflate';
 import type { Vec3 } from '../volume/geometry';
 import type { Vessel, VesselSet } from '../volume/vessels';
 import { fail } from './errors';
@@ -324,7 +324,7 @@ function parseXml(bytes: Uint8Array, source: string): PolyData {
     if (tagEnd < 0 || us < 0) throw new Error('AppendedData without its "_" marker');
     appended = { start: us + 1, base64: enc === 'base64' };
   }
-  const ctx: XmlCtx = { bytes, whole, le, header, compressed, appended };
+  const ctx: XmlCtx = { source, bytes, whole, le, header, compressed, appended };
   const pieceTag = /<Piece\b[^>]*>/.exec(xml)?.[0];
   if (!pieceTag) throw new Error('no <Piece>');
   const pd: PolyData = { points: new Float64Array(0), lines: [], pointArrays: new Map(), stringArrays: new Map() };
@@ -362,7 +362,11 @@ function parseXml(bytes: Uint8Array, source: string): PolyData {
   return pd;
 }
 
+/** Most bytes one VTK XML data block may inflate to: centerlines are small. */
+export const MAX_VTK_BLOCK_BYTES = 64 * 1024 * 1024;
+
 interface XmlCtx {
+  source: string;
   bytes: Uint8Array;
   whole: string;
   le: boolean;
@@ -434,14 +438,27 @@ function decodeRawBlock(b: Uint8Array, ctx: XmlCtx): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const s of sizes) {
     if (o + s > b.byteLength) throw new Error('compressed block runs past the end of the file');
-    parts.push(unzlibSync(b.subarray(o, o + s)));
+    parts.push(unzlibCapped(b.subarray(o, o + s), blockCap(dv, h, ctx), ctx.source, 'a VTK data block'));
     o += s;
   }
   return concatBytes(parts);
 }
 
+/** The block size the compressed header declares (words 1 and 2: block size, last partial size), capped. */
+function blockCap(dv: DataView, h: number, ctx: XmlCtx): number {
+  const declared = Math.max(uint(dv, h, h, ctx.le), uint(dv, 2 * h, h, ctx.le));
+  if (declared > MAX_VTK_BLOCK_BYTES) {
+    fail('E_TOO_LARGE', ctx.source, `a VTK data block declares ${declared} bytes (limit ${MAX_VTK_BLOCK_BYTES})`);
+  }
+  return declared;
+}
+
+/** Base64 → bytes with the web's atob (the same in pages, workers and Node). */
 function b64(s: string): Uint8Array {
-  return new Uint8Array(Buffer.from(s, 'base64'));
+  const bin = atob(s.replace(/[^A-Za-z0-9+/=]/g, ''));
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
 }
 
 /** Inline base64: VTK encodes the header and the data separately (each padded), others jointly. */
@@ -469,7 +486,7 @@ function decodeBinaryBlock(s: string, ctx: XmlCtx): Uint8Array {
   let o = 0;
   for (let i = 0; i < nb; i++) {
     const cs = uint(hv, (3 + i) * h, h, ctx.le);
-    parts.push(unzlibSync(data.subarray(o, o + cs)));
+    parts.push(unzlibCapped(data.subarray(o, o + cs), blockCap(hv, h, ctx), ctx.source, 'a VTK data block'));
     o += cs;
   }
   return concatBytes(parts);

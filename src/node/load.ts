@@ -3,7 +3,7 @@
  * regular files, sorted by name), a file is read by content. Registers zlib for gzip (faster than
  * the web's DecompressionStream in Node).
  */
-import { gunzipSync } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { VesselSet } from '../volume/vessels';
 import { PerifatError } from '../errors';
@@ -19,7 +19,31 @@ import {
 } from '../io/index';
 import { fileAt, filesAt } from './files';
 
-setGunzip((gz, maxBytes, name) => {
+/** The first bytes of a gzip stream (a header), inflating no further than needed. */
+function gunzipPrefix(gz: Uint8Array, prefix: number, name: string): Promise<Uint8Array> {
+  return new Promise((ok, fail) => {
+    const z = createGunzip();
+    const parts: Buffer[] = [];
+    let total = 0;
+    const done = () => {
+      z.destroy();
+      ok(new Uint8Array(Buffer.concat(parts)));
+    };
+    z.on('data', (chunk: Buffer) => {
+      parts.push(chunk);
+      total += chunk.byteLength;
+      if (total >= prefix) done();
+    });
+    z.on('end', done);
+    z.on('error', (e) =>
+      total > 0 ? done() : fail(new PerifatError('E_INPUT_TRUNCATED', `gzip stream: ${e.message}`, { file: name })),
+    );
+    z.end(gz);
+  });
+}
+
+setGunzip((gz, maxBytes, name, prefix) => {
+  if (prefix !== undefined) return gunzipPrefix(gz, prefix, name);
   try {
     const out = gunzipSync(gz, { maxOutputLength: maxBytes });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

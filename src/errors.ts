@@ -18,8 +18,9 @@ export type PerifatErrorCode =
   | 'E_MASK_GRID'
   | 'E_CENTERLINE'
   | 'E_TOO_LARGE'
-  // options
+  // options: a value out of its range (E_OPTIONS), a malformed command line (E_USAGE)
   | 'E_OPTIONS'
+  | 'E_USAGE'
   // GPU
   | 'E_GPU_UNAVAILABLE'
   | 'E_GPU_LIMITS'

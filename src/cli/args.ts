@@ -1,18 +1,18 @@
-/** Parsing of the measure command's option values into MeasureOptions (usage errors are E_OPTIONS). */
+/** Parsing of the measure command's option values into MeasureOptions (malformed values are E_USAGE). */
 import { PerifatError } from '../errors';
-import type { AxialLimits, MeasureOptions } from '../measure/options';
+import { type AxialLimits, type MeasureOptions, withDefaults } from '../measure/options';
 import type { Lesion } from '../volume/vessels';
 
 function range(flag: string, text: string): [number, number] {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*[:,]\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
-  if (!m) throw new PerifatError('E_OPTIONS', `${flag} expects FROM:TO, got "${text}"`);
+  if (!m) throw new PerifatError('E_USAGE', `${flag} expects FROM:TO, got "${text}"`);
   return [Number(m[1]), Number(m[2])];
 }
 
 function num(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
-  if (!Number.isFinite(v)) throw new PerifatError('E_OPTIONS', `${flag} expects a number, got "${text}"`);
+  if (!Number.isFinite(v)) throw new PerifatError('E_USAGE', `${flag} expects a number, got "${text}"`);
   return v;
 }
 
@@ -21,9 +21,9 @@ export function parseSegments(specs: readonly string[]): Record<string, [number,
   const out: Record<string, [number, number]> = {};
   for (const s of specs) {
     const eq = s.indexOf('=');
-    if (eq < 1) throw new PerifatError('E_OPTIONS', `--segment expects NAME=FROM:TO, got "${s}"`);
+    if (eq < 1) throw new PerifatError('E_USAGE', `--segment expects NAME=FROM:TO, got "${s}"`);
     const [a, b] = range('--segment', s.slice(eq + 1));
-    if (!(b > a) || a < 0) throw new PerifatError('E_OPTIONS', `--segment ${s}: need 0 ≤ FROM < TO`);
+    if (!(b > a) || a < 0) throw new PerifatError('E_USAGE', `--segment ${s}: need 0 ≤ FROM < TO`);
     out[s.slice(0, eq)] = [a, b];
   }
   return out;
@@ -34,8 +34,11 @@ export function parseLesionSpecs(specs: readonly string[]): Lesion[] {
   const out: Lesion[] = [];
   for (const item of specs.flatMap((s) => s.split(',')).filter((s) => s.trim() !== '')) {
     const m = /^\s*([^:]+):\s*(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)\s*$/.exec(item);
-    if (!m) throw new PerifatError('E_OPTIONS', `--lesions expects VESSEL:START-END (mm), got "${item}"`);
-    out.push({ vessel: (m[1] as string).trim(), startMm: Number(m[2]), endMm: Number(m[3]) });
+    if (!m) throw new PerifatError('E_USAGE', `--lesions expects VESSEL:START-END (mm), got "${item}"`);
+    const startMm = Number(m[2]);
+    const endMm = Number(m[3]);
+    if (!(endMm > startMm)) throw new PerifatError('E_USAGE', `--lesions ${item.trim()}: END must exceed START`);
+    out.push({ vessel: (m[1] as string).trim(), startMm, endMm });
   }
   return out;
 }
@@ -50,30 +53,42 @@ export interface RawMeasureFlags {
   'axial-mm'?: string | undefined;
 }
 
+/** The flags as options, their ranges checked: a flag out of range is a usage error. */
 export function measureOptionsFrom(v: RawMeasureFlags): Partial<MeasureOptions> {
+  const o = rawOptions(v);
+  try {
+    withDefaults(o);
+  } catch (e) {
+    if (e instanceof PerifatError) throw new PerifatError('E_USAGE', e.message);
+    throw e;
+  }
+  return o;
+}
+
+function rawOptions(v: RawMeasureFlags): Partial<MeasureOptions> {
   const o: { -readonly [K in keyof MeasureOptions]?: MeasureOptions[K] } = {};
   const kvp = num('--kvp', v.kvp);
   if (kvp !== undefined) o.kvp = kvp;
   if (v['fat-window']) {
     const [lo, hi] = range('--fat-window', v['fat-window']);
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo > hi) {
-      throw new PerifatError('E_OPTIONS', '--fat-window expects integer LO:HI with LO ≤ HI');
+      throw new PerifatError('E_USAGE', '--fat-window expects integer LO:HI with LO ≤ HI');
     }
     o.window = { lo, hi };
   }
   if (v.segment?.length) o.segmentsMm = parseSegments(v.segment);
   const gap = num('--wall-gap', v['wall-gap']);
   if (gap !== undefined) {
-    if (gap < 0) throw new PerifatError('E_OPTIONS', '--wall-gap must be ≥ 0 mm');
+    if (gap < 0) throw new PerifatError('E_USAGE', '--wall-gap must be ≥ 0 mm');
     o.wallGapMm = gap;
   }
   const guard = num('--calcium-guard', v['calcium-guard']);
   if (guard !== undefined) {
-    if (guard <= 0) throw new PerifatError('E_OPTIONS', '--calcium-guard must be > 0 mm');
+    if (guard <= 0) throw new PerifatError('E_USAGE', '--calcium-guard must be > 0 mm');
     o.calciumGuardMm = guard;
   }
   if (v['axial-slices'] && v['axial-mm'])
-    throw new PerifatError('E_OPTIONS', 'give --axial-slices or --axial-mm, not both');
+    throw new PerifatError('E_USAGE', 'give --axial-slices or --axial-mm, not both');
   if (v['axial-slices']) {
     const [from, to] = range('--axial-slices', v['axial-slices']);
     o.axialLimits = { unit: 'slice', from, to } satisfies AxialLimits;

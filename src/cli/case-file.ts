@@ -38,6 +38,63 @@ export interface LoadedCase {
   notes: string[];
 }
 
+/** Largest growth of a mask into the pericardial region (mm). */
+export const MAX_GROW_MM = 50;
+
+/** The case file's fields, their types and ranges: an error names the field. */
+function validateCase(doc: unknown, path: string): asserts doc is CaseDoc {
+  const bad = (field: string, want: string): never => {
+    throw new PerifatError('E_INPUT_FORMAT', `${field}: expected ${want}`, { file: path });
+  };
+  const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const vec3 = (x: unknown): boolean => Array.isArray(x) && x.length === 3 && x.every((v) => Number.isFinite(v));
+  if (!isObj(doc)) bad('(document)', 'a JSON object');
+  const d = doc as Record<string, unknown>;
+  if (d['schema'] !== 'perifat-case/1') bad('schema', '"perifat-case/1"');
+  if (typeof d['ct'] !== 'string' || d['ct'] === '') bad('ct', 'a path');
+  if (d['name'] !== undefined && typeof d['name'] !== 'string') bad('name', 'a string');
+  const kvp = d['kvp'];
+  if (kvp !== undefined && kvp !== null && !(typeof kvp === 'number' && kvp >= 70 && kvp <= 150))
+    bad('kvp', '70–150 or null');
+  const p = d['pericardium'];
+  if (p !== undefined) {
+    if (!isObj(p)) bad('pericardium', 'an object');
+    const q = p as Record<string, unknown>;
+    if ('ellipsoidMm' in q) {
+      const e = q['ellipsoidMm'];
+      if (!isObj(e) || !vec3(e['center'])) bad('pericardium.ellipsoidMm.center', 'three numbers (mm)');
+      const radii = (e as Record<string, unknown>)['radii'];
+      if (!vec3(radii) || !(radii as number[]).every((r) => r > 0 && r <= 200)) {
+        bad('pericardium.ellipsoidMm.radii', 'three numbers in (0, 200] mm');
+      }
+    } else {
+      if (typeof q['mask'] !== 'string') bad('pericardium.mask', 'a path');
+      const g = q['growMm'];
+      if (g !== undefined && !(typeof g === 'number' && g >= 0 && g <= MAX_GROW_MM))
+        bad('pericardium.growMm', `0–${MAX_GROW_MM} mm`);
+    }
+  }
+  const v = d['vessels'];
+  if (v !== undefined && typeof v !== 'string') {
+    if (!Array.isArray(v)) bad('vessels', 'a path or a list of vessels');
+    (v as unknown[]).forEach((x, i) => {
+      if (!isObj(x) || typeof x['name'] !== 'string' || x['name'] === '') bad(`vessels[${i}].name`, 'a name');
+      const o = x as Record<string, unknown>;
+      if (typeof o['fromMask'] !== 'string') bad(`vessels[${i}].fromMask`, 'a mask path');
+      if (o['seedMask'] !== undefined && typeof o['seedMask'] !== 'string')
+        bad(`vessels[${i}].seedMask`, 'a mask path');
+    });
+  }
+  const seg = d['segmentsMm'];
+  if (seg !== undefined) {
+    if (!isObj(seg)) bad('segmentsMm', 'an object of [s0, s1] by vessel');
+    for (const [k, r] of Object.entries(seg as Record<string, unknown>)) {
+      if (!Array.isArray(r) || r.length !== 2 || !(r[0] >= 0 && r[1] > r[0]))
+        bad(`segmentsMm.${k}`, '[s0, s1] with 0 ≤ s0 < s1');
+    }
+  }
+}
+
 /** The files a case file reads (its CT, masks, centerlines), for the output-path check. */
 export function caseInputs(path: string): string[] {
   let doc: Partial<CaseDoc>;
@@ -63,9 +120,7 @@ export async function loadCase(path: string): Promise<LoadedCase> {
   } catch (e) {
     throw new PerifatError('E_INPUT_FORMAT', `not a readable case file: ${(e as Error).message}`, { file: path });
   }
-  if (doc.schema !== 'perifat-case/1' || typeof doc.ct !== 'string') {
-    throw new PerifatError('E_INPUT_FORMAT', 'expected schema "perifat-case/1" with a "ct" path', { file: path });
-  }
+  validateCase(doc, path);
   const rel = (p: string) => resolve(dirname(path), p);
   const notes: string[] = [];
   const ct = await loadCt(rel(doc.ct));

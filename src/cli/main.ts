@@ -3,6 +3,7 @@
  * codes scripts can rely on: 0 ok, 1 unexpected, 2 usage, 3 bad input, 4 GPU/runtime, 5 output.
  */
 import { PerifatError } from '../errors';
+import { safeText } from '../util/safe-text';
 import { installInterruptHandlers } from '../node/cleanup';
 import { phantomCommand } from '../phantom/cli';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -21,6 +22,11 @@ ${MEASURE_USAGE}`;
 export function runCli(argv: string[]): Promise<number> {
   installInterruptHandlers();
   return main(argv);
+}
+
+/** A message on one line, control characters shown escaped (file text never drives the terminal). */
+function oneLine(s: string): string {
+  return safeText(s.split('\n')[0] ?? '');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -44,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof PerifatError) {
-      console.error(`perifat: ${e.code}: ${e.message}`);
+      console.error(`perifat: ${e.code}: ${oneLine(e.message)}`);
       if (verbose && e.details) console.error(e.details);
       if (verbose && e.stack) console.error(e.stack);
       return exitCodeFor(e.code);
@@ -52,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     // parseArgs reports unknown or malformed flags as TypeErrors with an ERR_PARSE_ARGS code.
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`perifat: ${(e as Error).message}`);
+      console.error(`perifat: E_USAGE: ${oneLine((e as Error).message)}`);
       return EXIT.usage;
     }
     console.error(`perifat: unexpected error: ${e instanceof Error ? e.message : String(e)}`);

@@ -56,6 +56,7 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
                          name, else case-<hash of the input path>; file and folder names can hold
                          patient names, so they are left out)
   --keep-names           name the input by its file or folder name instead
+  --max-voxels N         refuse a CT or mask larger than N voxels (default 2^30), from its header
   --quiet                no progress or summary
   --verbose              details on errors, page console`;
 
@@ -81,6 +82,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
       'axial-slices': { type: 'string' },
       'axial-mm': { type: 'string' },
       'case-id': { type: 'string' },
+      'max-voxels': { type: 'string' },
       'keep-names': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -116,6 +118,11 @@ export async function measureCommand(argv: string[]): Promise<number> {
   if (values['masks-out'] !== undefined) checkOwnFolder(values['masks-out']);
   const caseId =
     values['case-id'] ?? (values.case ? basename(values.case).replace(/\.json$/i, '') : neutralId(values.ct as string));
+  const maxVoxels = values['max-voxels'] !== undefined ? Number(values['max-voxels']) : undefined;
+  if (maxVoxels !== undefined && !(Number.isInteger(maxVoxels) && maxVoxels > 0)) {
+    throw new PerifatError('E_USAGE', `--max-voxels expects a positive whole number, got "${values['max-voxels']}"`);
+  }
+  const limits = maxVoxels !== undefined ? { maxVoxels } : {};
   const progress = new Progress(!values.quiet);
   let input: MeasureInput;
   let options = measureOptionsFrom(values);
@@ -131,8 +138,8 @@ export async function measureCommand(argv: string[]): Promise<number> {
   } else {
     const ctPath = values.ct as string;
     progress.step(`loading CT ${ctPath}`);
-    const ct = await loadCt(ctPath);
-    const pericardium = values.pericardium ? await loadLabels(values.pericardium, { onto: ct }) : null;
+    const ct = await loadCt(ctPath, limits);
+    const pericardium = values.pericardium ? await loadLabels(values.pericardium, { onto: ct, ...limits }) : null;
     let vessels: VesselSet | null = values.vessels ? await loadVessels(values.vessels, { ct }) : null;
     if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
     input = { ct, pericardium, vessels };

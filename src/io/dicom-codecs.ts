@@ -50,16 +50,47 @@ let openjpeg: Promise<EmscriptenCodecModule> | null = null;
 let charlsReady: EmscriptenCodecModule | null = null;
 let openjpegReady: EmscriptenCodecModule | null = null;
 // Emscripten modules print progress to the console unless given these.
-const QUIET = { print: () => {}, printErr: () => {} };
+/**
+ * Emscripten module options. A fresh object per instance: the factory decorates the object it is
+ * given (embind registers the decoder classes on it), so reusing one after a reload fails with
+ * "Cannot register public name twice" (found by bench/fuzz.ts).
+ */
+const quiet = () => ({ print: () => {}, printErr: () => {} });
 
 /** Load the WebAssembly codec a transfer syntax needs (once per process). */
 export async function prepareCodec(ts: string): Promise<void> {
   if (ts === TS.JPEG_LS_LOSSLESS || ts === TS.JPEG_LS_NEAR) {
-    charls ??= import('@cornerstonejs/codec-charls/decodewasmjs').then((m) => m.default(QUIET));
+    charls ??= import('@cornerstonejs/codec-charls/decodewasmjs').then((m) => m.default(quiet()));
     charlsReady = await charls;
   } else if (ts === TS.J2K_LOSSLESS || ts === TS.J2K) {
-    openjpeg ??= import('@cornerstonejs/codec-openjpeg/decodewasmjs').then((m) => m.default(QUIET));
+    openjpeg ??= import('@cornerstonejs/codec-openjpeg/decodewasmjs').then((m) => m.default(quiet()));
     openjpegReady = await openjpeg;
+  }
+}
+
+/**
+ * A JPEG (lossless) codestream must describe the image the header does (its SOF size) and end with
+ * its end-of-image marker: the decoder would otherwise allocate what a patched SOF claims, or fill
+ * a cut stream's missing rows with zeros and measure them.
+ */
+function checkJpegFrame(frame: Uint8Array, fmt: FrameFormat, file: string): void {
+  for (let i = 0; i + 9 < frame.length; i++) {
+    if (frame[i] !== 0xff) continue;
+    const m = frame[i + 1] as number;
+    // SOF markers C0–CF except DHT (C4), JPG (C8) and DAC (CC).
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      const rows = ((frame[i + 5] as number) << 8) | (frame[i + 6] as number);
+      const cols = ((frame[i + 7] as number) << 8) | (frame[i + 8] as number);
+      if (rows !== fmt.rows || cols !== fmt.cols) {
+        fail('E_INPUT_PIXELS', file, `JPEG frame is ${cols}×${rows}, the header says ${fmt.cols}×${fmt.rows}`);
+      }
+      break;
+    }
+  }
+  let end = frame.length;
+  while (end > 2 && frame[end - 1] === 0) end--; // fragments are padded to an even length
+  if (!(frame[end - 2] === 0xff && frame[end - 1] === 0xd9)) {
+    fail('E_INPUT_PIXELS', file, 'JPEG frame is truncated (no end-of-image marker)');
   }
 }
 
@@ -75,6 +106,7 @@ export function decodeFrame(ts: string, frame: Uint8Array, fmt: FrameFormat, fil
         break;
       case TS.JPEG_LOSSLESS:
       case TS.JPEG_LOSSLESS_SV1: {
+        checkJpegFrame(frame, fmt, file);
         const ab = frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) as ArrayBuffer;
         const data = new JpegLosslessDecoder().decode(ab, 0, frame.byteLength, fmt.bitsAllocated > 8 ? 2 : 1);
         out = { data, interpreted: false };

@@ -93,27 +93,38 @@ export function stackGeometry(
         );
       }
     }
-    // Gaps are compared with the smallest one, so a missing slice is named as such.
+    // Gaps are compared with the typical (median) one: one slice out of place shows as two unequal
+    // neighbouring gaps that add up to two regular ones, and is named as that slice; a missing slice
+    // as one gap of several regular ones.
     const gaps = z.slice(1).map((v, k) => v - (z[k] as number));
-    const minGap = Math.min(...gaps);
-    const tol = Math.max(1e-3, (opts.spacingTolerance ?? 0.01) * minGap);
+    const typical = [...gaps].sort((p, q) => p - q)[Math.floor(gaps.length / 2)] as number;
+    const tol = Math.max(1e-3, (opts.spacingTolerance ?? 0.01) * typical);
+    const off = (g: number): boolean => Math.abs(g - typical) > tol;
     for (let k = 1; k < n; k++) {
       const gap = gaps[k - 1] as number;
-      if (Math.abs(gap - minGap) <= tol) continue;
+      if (!off(gap)) continue;
       const a = sorted[k - 1] as SliceRef;
       const b = sorted[k] as SliceRef;
-      const ratio = gap / minGap;
-      if (Math.round(ratio) >= 2 && Math.abs(gap - Math.round(ratio) * minGap) <= tol * Math.round(ratio)) {
+      const next = gaps[k];
+      if (next !== undefined && off(next) && Math.abs(gap + next - 2 * typical) <= 2 * tol) {
+        fail(
+          'E_INPUT_GEOMETRY',
+          source,
+          `${sliceName(b)} is ${fmt(gap - typical)} mm off its place in the series (slices are ${fmt(typical)} mm apart)`,
+        );
+      }
+      const ratio = gap / typical;
+      if (Math.round(ratio) >= 2 && Math.abs(gap - Math.round(ratio) * typical) <= tol * Math.round(ratio)) {
         fail(
           'E_INPUT_SERIES',
           source,
-          `missing slice(s): gap of ${fmt(gap)} mm (${Math.round(ratio) - 1} slice(s) of ${fmt(minGap)} mm) between ${sliceName(a)} and ${sliceName(b)}`,
+          `missing slice(s): gap of ${fmt(gap)} mm (${Math.round(ratio) - 1} slice(s) of ${fmt(typical)} mm) between ${sliceName(a)} and ${sliceName(b)}`,
         );
       }
       fail(
         'E_INPUT_GEOMETRY',
         source,
-        `uneven slice spacing: gap of ${fmt(gap)} mm between ${sliceName(a)} and ${sliceName(b)}, smallest gap ${fmt(minGap)} mm`,
+        `uneven slice spacing: gap of ${fmt(gap)} mm between ${sliceName(a)} and ${sliceName(b)}, typical gap ${fmt(typical)} mm`,
       );
     }
     // Gantry tilt: positions step off the normal (sheared grid).

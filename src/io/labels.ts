@@ -39,7 +39,30 @@ export async function readLabels(input: InputFile, opts: LoadLabelsOptions = {})
   }
   if (!overlaps(lab, t))
     fail('E_MASK_GRID', path, `mask grid ${describe(lab)} does not overlap the CT grid ${describe(t)} anywhere`);
-  return resampleLabelsNearest(lab, t);
+  const inside = fractionInside(lab, t);
+  if (inside === 0) fail('E_MASK_GRID', path, `no labelled voxel of the mask lies inside the CT grid ${describe(t)}`);
+  return {
+    ...resampleLabelsNearest(lab, t),
+    resampled:
+      `mask resampled nearest-neighbour from grid ${describe(lab)} onto the CT grid ${describe(t)}; ` +
+      `${(100 * inside).toFixed(1)} % of its labelled voxels lie inside the CT`,
+  };
+}
+
+/** Fraction of the labelled voxels of `src` whose centres fall inside the voxels of `dst`. */
+function fractionInside(src: LabelVolume, dst: Geometry): number {
+  const [nx, ny, nz] = src.dims;
+  let all = 0;
+  let inside = 0;
+  for (let k = 0, n = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, n++) {
+        if (src.labels[n] === 0) continue;
+        all++;
+        const q = worldToVoxel(dst, voxelToWorld(src, [i, j, k]));
+        if (q.every((x, a) => x >= -0.5 && x < (dst.dims[a] as number) - 0.5)) inside++;
+      }
+  return all === 0 ? 1 : inside / all;
 }
 
 function describe(g: Geometry): string {

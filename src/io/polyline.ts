@@ -1,6 +1,6 @@
 /** Centerline polylines: validation, resampling to a fixed arc-length step, and the inside-the-CT check. */
 import { type Geometry, type Vec3, worldToVoxel } from '../volume/geometry';
-import { arcLengths, type Vessel, type VesselSet } from '../volume/vessels';
+import { MAX_POINTS_PER_VESSEL, MAX_RADIUS_MM, arcLengths, type Vessel, type VesselSet } from '../volume/vessels';
 import { fail } from './errors';
 
 /** Points at arc lengths 0, step, 2·step, … and the distal end; radii interpolated linearly along the arc. */
@@ -34,9 +34,12 @@ export function resamplePolyline(vessel: Vessel, stepMm: number): Vessel {
   return { name: vessel.name, points, radii };
 }
 
-/** At least two finite points, one finite non-negative radius per point, and some length. */
+/** At least two finite points, one finite radius in [0, MAX_RADIUS_MM] per point, some length. */
 export function validateVessel(v: Vessel, source: string): void {
   const where = `vessel "${v.name}"`;
+  if (v.points.length > MAX_POINTS_PER_VESSEL) {
+    fail('E_TOO_LARGE', source, `${where} has ${v.points.length} points (limit ${MAX_POINTS_PER_VESSEL})`);
+  }
   if (v.points.length < 2)
     fail('E_CENTERLINE', source, `${where} has ${v.points.length} point(s); a centerline needs at least 2`);
   if (v.radii.length !== v.points.length)
@@ -47,8 +50,8 @@ export function validateVessel(v: Vessel, source: string): void {
     }
   });
   v.radii.forEach((r, i) => {
-    if (typeof r !== 'number' || !Number.isFinite(r) || r < 0)
-      fail('E_CENTERLINE', source, `${where} radius ${i} is ${String(r)}; radii must be finite and ≥ 0 mm`);
+    if (typeof r !== 'number' || !Number.isFinite(r) || r < 0 || r > MAX_RADIUS_MM)
+      fail('E_CENTERLINE', source, `${where} radius ${i} is ${String(r)} mm; radii must be 0–${MAX_RADIUS_MM} mm`);
   });
   const s = arcLengths(v.points);
   if (!((s[s.length - 1] as number) > 0))

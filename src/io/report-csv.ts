@@ -2,6 +2,7 @@
  * One row per case, stable columns so batches concatenate: EAT, then RCA, LAD and LCx always
  * (empty when absent), then any other vessels by name.
  */
+import { safeText } from '../util/safe-text';
 import type { Report, VesselReport } from '../measure/report-types';
 
 const STANDARD_VESSELS = ['RCA', 'LAD', 'LCx'];
@@ -46,8 +47,13 @@ export function reportCsv(report: Report): string {
   return `${cols.map(([k]) => csvCell(k)).join(',')}\n${cols.map(([, v]) => csvCell(v)).join(',')}\n`;
 }
 
+/**
+ * One RFC 4180 cell. Text from inputs has its control characters escaped (safeText), and a cell
+ * that a spreadsheet would run as a formula (= + - @ first) is quoted with a leading apostrophe.
+ */
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : safeText(String(v));
+  if (typeof v !== 'number' && /^[=+\-@]/.test(s)) s = `'${s}`;
+  return /[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -5,6 +5,7 @@ import { readAll } from './dicom-read';
 import { fail } from './errors';
 import type { InputFile } from './input-file';
 import { checkInside, resamplePolyline, validateLesions, validateVessel } from './polyline';
+import { MAX_POINTS_TOTAL } from '../volume/vessels';
 import { parseVesselsJson } from './vessels-json';
 import { parseVtk } from './vessels-vtk';
 
@@ -29,8 +30,14 @@ export function centerlineFormat(bytes: Uint8Array): 'json' | 'vtk' | null {
 }
 
 /** Centerlines from one file: perifat-vessels/1 JSON, VTK legacy or .vtp (told apart by content). */
+/** Largest centerline file read (bytes): a 200,000-point JSON is ~15 MB. */
+export const MAX_CENTERLINE_BYTES = 64 * 1024 * 1024;
+
 export async function readVesselsFile(input: InputFile, opts: LoadVesselsOptions = {}): Promise<VesselSet> {
   const path = input.name;
+  if (input.size > MAX_CENTERLINE_BYTES) {
+    fail('E_TOO_LARGE', path, `centerline file of ${input.size} bytes (limit ${MAX_CENTERLINE_BYTES})`);
+  }
   const bytes = await readAll(input);
   let set: VesselSet;
   const format = centerlineFormat(bytes);
@@ -43,6 +50,9 @@ export async function readVesselsFile(input: InputFile, opts: LoadVesselsOptions
       'unknown centerline format: not a VTK file nor perifat-vessels/1 JSON (expected JSON, VTK .vtk or .vtp)',
     );
   for (const v of set.vessels) validateVessel(v, path);
+  const total = set.vessels.reduce((n, v) => n + v.points.length, 0);
+  if (total > MAX_POINTS_TOTAL)
+    fail('E_TOO_LARGE', path, `${total} centerline points in all (limit ${MAX_POINTS_TOTAL})`);
   validateLesions(set);
   if (opts.ct) checkInside(set, opts.ct);
   if (opts.stepMm !== undefined) {

@@ -62,6 +62,7 @@ export async function measureDetailed(
   else if (factor === null)
     warnings.push(`no conversion factor for ${kvp} kVp: 120 kVp values are null; flags use raw HU`);
 
+  if (input.pericardium?.resampled) warnings.push(`input: ${input.pericardium.resampled}`);
   let eat = null;
   if (input.pericardium) {
     step(control, 'eat', 0.02);

@@ -1,6 +1,7 @@
 /**
  * Every default of the measurement (shared METHOD.md), overridable through one options object.
  */
+import { PerifatError } from '../errors';
 import { DEFAULT_FAT_WINDOW, type FatWindow } from '../stats/fat-window';
 
 export interface FlagRule {
@@ -74,8 +75,46 @@ export const DEFAULT_OPTIONS: MeasureOptions = {
   flags: DEFAULT_FLAGS,
 };
 
+/**
+ * Physical ranges of the options (METHOD.md's quantities): a value outside is refused with
+ * E_OPTIONS naming it, before any work.
+ */
+export const OPTION_RANGES = {
+  kvp: [70, 150],
+  wallGapMm: [0, 10],
+  calciumGuardMm: [0, 10],
+  fatWindowHu: [-1024, 3071],
+} as const;
+
 export function withDefaults(o: Partial<MeasureOptions> = {}): MeasureOptions {
-  return { ...DEFAULT_OPTIONS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+  const merged: MeasureOptions = {
+    ...DEFAULT_OPTIONS,
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+  };
+  validateOptions(merged);
+  return merged;
+}
+
+function inRange(name: string, v: number, [lo, hi]: readonly [number, number], unit: string): void {
+  if (!(Number.isFinite(v) && v >= lo && v <= hi)) {
+    throw new PerifatError('E_OPTIONS', `${name} must be ${lo}–${hi} ${unit}, got ${v}`);
+  }
+}
+
+export function validateOptions(o: MeasureOptions): void {
+  if (o.kvp !== null) inRange('kvp', o.kvp, OPTION_RANGES.kvp, 'kVp');
+  inRange('wallGapMm', o.wallGapMm, OPTION_RANGES.wallGapMm, 'mm');
+  if (o.calciumGuardMm !== null) inRange('calciumGuardMm', o.calciumGuardMm, OPTION_RANGES.calciumGuardMm, 'mm');
+  for (const [k, v] of [
+    ['fat window low', o.window.lo],
+    ['fat window high', o.window.hi],
+  ] as const) {
+    inRange(k, v, OPTION_RANGES.fatWindowHu, 'HU');
+  }
+  for (const [name, seg] of Object.entries(o.segmentsMm)) {
+    if (!(seg[0] >= 0 && seg[1] > seg[0] && Number.isFinite(seg[0])))
+      throw new PerifatError('E_OPTIONS', `segment of ${name} must be 0 ≤ s0 < s1 mm, got [${seg[0]}, ${seg[1]}]`);
+  }
 }
 
 /** Segment of a vessel: user override, else the default for its name, else the whole vessel. */

@@ -6,18 +6,32 @@
 import { PerifatError } from '../errors';
 import { sameGrid, voxelToWorld } from '../volume/geometry';
 import { isIntegralInt16, toInt16, type CtVolume, type LabelVolume } from '../volume/volume';
-import { arcLengths, type VesselSet } from '../volume/vessels';
+import { MAX_POINTS_PER_VESSEL, MAX_RADIUS_MM, arcLengths, type VesselSet } from '../volume/vessels';
 import type { IntCt } from './backend';
 import { type MeasureOptions, segmentFor } from './options';
 import { MAX_VESSELS, type PreparedLesion, type PreparedVessel } from './pericoronary-types';
 
-/** int16 HU for the kernels. Non-integral float HU are rounded to 1 HU, with a warning. */
+/**
+ * int16 HU for the kernels. Non-integral float HU are rounded to 1 HU, with a warning. Values
+ * outside int16 are not clamped: they are refused (a signedness or rescale mismatch makes them, and
+ * measuring them would be wrong).
+ */
 export function integerCt(ct: CtVolume, warnings: string[]): IntCt {
   if (ct.hu instanceof Int16Array) return ct as IntCt;
   if (isIntegralInt16(ct.hu)) return { ...ct, hu: toInt16(ct.hu) };
-  warnings.push('CT values are not integer HU: rounded to the nearest HU (histograms use 1 HU bins)');
   const hu = new Int16Array(ct.hu.length);
-  for (let i = 0; i < hu.length; i++) hu[i] = Math.max(-32768, Math.min(32767, Math.round(ct.hu[i] as number)));
+  for (let i = 0; i < hu.length; i++) {
+    const v = Math.round(ct.hu[i] as number);
+    if (!(v >= -32768 && v <= 32767)) {
+      throw new PerifatError(
+        'E_INPUT_VALUE',
+        `voxel ${i} is ${ct.hu[i]} HU after rescale, outside the CT range: a signedness or rescale (slope/intercept) mismatch?`,
+        { file: ct.source },
+      );
+    }
+    hu[i] = v;
+  }
+  warnings.push('CT values are not integer HU: rounded to the nearest HU (histograms use 1 HU bins)');
   return { ...ct, hu };
 }
 
@@ -72,6 +86,28 @@ export function prepareVessels(
       throw new PerifatError('E_CENTERLINE', `vessel ${v.name} needs ≥ 2 points and one radius per point`, {
         file: set.source,
       });
+    }
+    // Vessels built by an app (not read from a file) get the readers' checks here.
+    if (v.points.length > MAX_POINTS_PER_VESSEL) {
+      throw new PerifatError(
+        'E_TOO_LARGE',
+        `vessel ${v.name} has ${v.points.length} points (limit ${MAX_POINTS_PER_VESSEL})`,
+        {
+          file: set.source,
+        },
+      );
+    }
+    if (
+      !v.points.every((p) => p.every((x) => Number.isFinite(x))) ||
+      !v.radii.every((r) => r >= 0 && r <= MAX_RADIUS_MM)
+    ) {
+      throw new PerifatError(
+        'E_CENTERLINE',
+        `vessel ${v.name}: points must be finite and radii 0–${MAX_RADIUS_MM} mm`,
+        {
+          file: set.source,
+        },
+      );
     }
     const arcMm = arcLengths(v.points);
     const length = arcMm[arcMm.length - 1] as number;

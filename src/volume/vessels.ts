@@ -25,6 +25,12 @@ export interface VesselSet {
   readonly source: string;
 }
 
+/** Largest lumen radius accepted (mm): coronaries are 1–3 mm, the aortic root ~15 mm. */
+export const MAX_RADIUS_MM = 25;
+/** Most points one centerline may have (0.05 mm sampling of 2.5 m), and all of them together. */
+export const MAX_POINTS_PER_VESSEL = 50_000;
+export const MAX_POINTS_TOTAL = 200_000;
+
 /** Cumulative arc length (mm) at each point of a polyline, 0 at the first point. */
 export function arcLengths(points: readonly Vec3[]): Float64Array {
   const s = new Float64Array(points.length);

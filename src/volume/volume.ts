@@ -19,6 +19,8 @@ export interface CtVolume extends Geometry {
 export interface LabelVolume extends Geometry {
   readonly labels: Uint8Array;
   readonly source: string;
+  /** Set when the labels were resampled onto this grid from another one: what, for the report. */
+  readonly resampled?: string;
 }
 
 /** Whether every HU of a float volume is an integer in int16 range (so it can be stored exactly as int16). */

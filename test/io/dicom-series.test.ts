@@ -94,7 +94,9 @@ describe('DICOM series: ordering and bad folders', () => {
         const ipp = x['00200032']?.Value as number[];
         ipp[2] = (ipp[2] as number) + 0.8;
       });
-      await expectCode(loadCt(d), 'E_INPUT_GEOMETRY', /uneven slice spacing/);
+      // The displaced slice is named, not its neighbours.
+      const err = await expectCode(loadCt(d), 'E_INPUT_GEOMETRY', /is 0\.8 mm off its place in the series/);
+      expect(err.message).toContain(`${files[1] as string} is`);
 
       d = fresh('tilt');
       files.forEach((f, i) =>

@@ -100,6 +100,7 @@ export function parseDicom(
   file: string,
   opts: { headerOnly?: boolean; isPrefix?: boolean } = {},
 ): DicomFile | null {
+  checkNesting(bytes, file);
   // A whole-file Buffer owns its ArrayBuffer: no copy needed (small files share Node's pool: copy those).
   const ab =
     bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer
@@ -131,6 +132,7 @@ export function parseDicom(
       if (opts.isPrefix) return null; // the whole deflated stream is needed
       const start = stream.offset;
       const inflated = inflateCapped(bytes.subarray(start), MAX_INFLATED_DICOM_BYTES, file, 'the deflated dataset');
+      checkNesting(inflated, file);
       stream = new RBS(
         inflated.buffer.slice(inflated.byteOffset, inflated.byteOffset + inflated.byteLength) as ArrayBuffer,
         null,
@@ -249,6 +251,34 @@ function withQuietDcmjs<T>(malformed: string[], fn: () => T): T {
   } finally {
     vlog.error = savedV;
     dcmjs.log.warn = savedW;
+  }
+}
+
+/** Deepest nesting of undefined-length items accepted (real files stay below ten). */
+export const MAX_ITEM_DEPTH = 64;
+
+/**
+ * Refuses sequences nested deeper than MAX_ITEM_DEPTH before the recursive reader sees them (50,000
+ * nested items cost it minutes and gigabytes). Counts undefined-length item starts against item
+ * delimiters, in either byte order: 8-byte patterns that do not occur by chance.
+ */
+function checkNesting(b: Uint8Array, file: string): void {
+  let depth = 0;
+  for (let i = 0; i + 8 <= b.length; i++) {
+    const x = b[i];
+    if (x !== 0xfe && x !== 0xff) continue;
+    const le = x === 0xfe && b[i + 1] === 0xff && b[i + 2] === 0x00 && b[i + 3] === 0xe0;
+    const be = x === 0xff && b[i + 1] === 0xfe && b[i + 2] === 0xe0 && b[i + 3] === 0x00;
+    const undefinedLength = b[i + 4] === 0xff && b[i + 5] === 0xff && b[i + 6] === 0xff && b[i + 7] === 0xff;
+    if ((le || be) && undefinedLength) {
+      if (++depth > MAX_ITEM_DEPTH)
+        fail('E_INPUT_FORMAT', file, `sequences nested deeper than ${MAX_ITEM_DEPTH} items`);
+      i += 7;
+      continue;
+    }
+    const endLe = x === 0xfe && b[i + 1] === 0xff && b[i + 2] === 0x0d && b[i + 3] === 0xe0;
+    const endBe = x === 0xff && b[i + 1] === 0xfe && b[i + 2] === 0xe0 && b[i + 3] === 0x0d;
+    if ((endLe || endBe) && depth > 0) depth--;
   }
 }
 

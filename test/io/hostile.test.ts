@@ -198,3 +198,28 @@ describe('only regular files', () => {
     }
   });
 });
+
+describe('hostile structure', () => {
+  it('a DICOM with 50,000 nested undefined-length sequence items (2.3 MB): refused at once', async () => {
+    const t = tempDir('nest');
+    try {
+      const meta: number[] = [];
+      const ts = new TextEncoder().encode('1.2.840.10008.1.2.1\0');
+      meta.push(0x02, 0x00, 0x10, 0x00, 0x55, 0x49, ts.length, 0, ...ts);
+      const open = [
+        0x08, 0x00, 0x40, 0x11, 0x53, 0x51, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xfe, 0xff, 0x00, 0xe0, 0xff, 0xff, 0xff,
+        0xff,
+      ];
+      const close = [0xfe, 0xff, 0x0d, 0xe0, 0, 0, 0, 0, 0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0];
+      const n = 50_000;
+      const body = new Uint8Array(n * (open.length + close.length));
+      for (let i = 0; i < n; i++) body.set(open, i * open.length);
+      for (let i = 0; i < n; i++) body.set(close, n * open.length + i * close.length);
+      const p = join(t.dir, 'nested.dcm');
+      writeFileSync(p, Buffer.concat([new Uint8Array(128), Buffer.from('DICM'), Uint8Array.from(meta), body]));
+      await expectRefused(() => loadCt(p), 'E_INPUT_FORMAT', /nested deeper/);
+    } finally {
+      t.done();
+    }
+  });
+});

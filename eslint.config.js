@@ -5,7 +5,7 @@ const GPU_FREE = ['src/measure/**', 'src/shells/**', 'src/cpu/**', 'src/stats/**
 const GPU_TYPES = ['GPUDevice', 'GPUBuffer', 'GPUAdapter', 'GPUCommandEncoder', 'GPUComputePipeline', 'GPUQueue'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.tmp/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -32,6 +32,8 @@ export type PerifatErrorCode =
   // runtime (browser runner, output); a measurement cancelled through its AbortSignal
   | 'E_RUNTIME'
   | 'E_ABORTED'
+  // a batch case that ran past --case-timeout
+  | 'E_TIMEOUT'
   // the command was stopped by SIGINT / SIGTERM
   | 'E_INTERRUPTED'
   | 'E_OUTPUT';

@@ -7,16 +7,24 @@ import { safeText } from '../util/safe-text';
 import { installInterruptHandlers } from '../node/cleanup';
 import { phantomCommand } from '../phantom/cli';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { BATCH_USAGE, batchCommand } from './batch-command';
 import { MEASURE_USAGE, measureCommand } from './measure-command';
+import { MERGE_USAGE, mergeCommand } from './merge-command';
 
 const USAGE = `perifat — epicardial and pericoronary fat attenuation from cardiac CT (WebGPU)
 
 commands:
   perifat measure --ct CT [--pericardium MASK] [--vessels CENTERLINES] …   measure EAT and FAI
+  perifat batch MANIFEST --out DIR [--shard K/N] [--jobs N] …             measure many cases, resumable
+  perifat merge --out DIR SHARD_DIR…                                     join the shards of a batch
   perifat phantom --out DIR [--dims 192x192x128] …                        write a synthetic phantom with its truth
   perifat help
 
-${MEASURE_USAGE}`;
+${MEASURE_USAGE}
+
+${BATCH_USAGE}
+
+${MERGE_USAGE}`;
 
 /** The command as a process runs it: SIGINT / SIGTERM clean up and exit with E_INTERRUPTED. */
 export function runCli(argv: string[]): Promise<number> {
@@ -36,6 +44,10 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'measure':
         return await measureCommand(rest);
+      case 'batch':
+        return await batchCommand(rest);
+      case 'merge':
+        return await mergeCommand(rest);
       case 'phantom':
         return await phantomCommand(rest);
       case undefined:

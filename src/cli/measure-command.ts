@@ -2,33 +2,25 @@
  * `perifat measure`: load the CT, masks and centerlines, measure on WebGPU (headless Chromium) or
  * the CPU reference, write the report JSON / CSV / masks, print the summary.
  */
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CpuMeasureBackend } from '../cpu/backend';
-import { defaultThreads, workerClassifier } from '../node/shell-workers';
-import { gpuPresence } from '../node/gpu-presence';
-import type { AdapterReport } from '../browser/protocol';
-import { fatMask } from '../cpu/masks';
+import { defaultThreads } from '../node/shell-workers';
+import { type BackendChoice, MeasureSession } from '../node/session';
 import { PerifatError } from '../errors';
 import { loadCt, loadLabels, loadVessels } from '../node/load';
-import { shellMaskFiles } from '../io/mask-outputs';
-import { niftiFileBytes } from '../io/nifti-write';
 import { onInterrupt } from '../node/cleanup';
 import { OutputSet, checkOwnFolder } from '../node/output-set';
 import { checkOutputPaths } from '../node/path-guard';
 import { reportCsv } from '../io/report-csv';
 import { reportSummary } from '../io/report-text';
-import { measureDetailed, type MeasureInput, type MeasureLayers } from '../measure/measure';
-import { withDefaults, type MeasureOptions } from '../measure/options';
-import { eatLabels, integerCt } from '../measure/prepare';
+import type { MeasureInput, MeasureLayers } from '../measure/measure';
+import type { MeasureOptions } from '../measure/options';
 import type { Report } from '../measure/report-types';
-import { ChromiumRunner } from '../runner/chromium';
-import { measureInChromiumDetailed } from '../runner/measure-chromium';
-import type { Lesion, VesselSet } from '../volume/vessels';
-import { measureOptionsFrom, parseLesionSpecs } from './args';
+import type { VesselSet } from '../volume/vessels';
+import { measureOptionsFrom } from './args';
+import { maskFiles, withLesions } from './case-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
 import { Progress } from './progress';
@@ -144,7 +136,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
     if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
     input = { ct, pericardium, vessels };
   }
-  const { ct, pericardium } = input;
+  const { ct } = input;
   progress.step(`CT ${ct.dims.join('×')} voxels, ${ct.spacing.map((s) => s.toFixed(3)).join('×')} mm`);
 
   const wantLayers = values['masks-out'] !== undefined;
@@ -168,17 +160,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
     if (values.csv) outputs.file(values.csv, reportCsv(report));
     if (values['masks-out']) {
       const dir = values['masks-out'];
-      const files = new Map<string, Uint8Array>();
-      if (pericardium) {
-        const o = withDefaults(options);
-        const intCt = integerCt(ct, []);
-        const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
-        files.set('eat.nii.gz', niftiFileBytes({ ...ct, labels: eat, source: 'eat' }, 'eat.nii.gz'));
-      }
-      if (layers) {
-        const lesionNames = report.lesions.map((l) => `${l.vessel} lesion ${l.startMm}–${l.endMm} mm`);
-        for (const [name, bytes] of shellMaskFiles(ct, layers, lesionNames)) files.set(name, bytes);
-      }
+      const files = maskFiles(input, options, report, layers);
       outputs.folder(dir, files);
     }
     outputs.commit();
@@ -194,34 +176,6 @@ export async function measureCommand(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-function withLesions(vessels: VesselSet | null, specs: string[]): VesselSet {
-  if (!vessels) throw new PerifatError('E_OPTIONS', '--lesions needs --vessels');
-  const lesions: Lesion[] = [];
-  for (const spec of specs) {
-    if (spec.toLowerCase().endsWith('.json')) lesions.push(...lesionsFromJson(spec));
-    else lesions.push(...parseLesionSpecs([spec]));
-  }
-  return { ...vessels, lesions: [...vessels.lesions, ...lesions] };
-}
-
-function lesionsFromJson(path: string): Lesion[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new PerifatError('E_INPUT_FORMAT', `not readable JSON: ${(e as Error).message}`, { file: path });
-  }
-  const list = (doc as { lesions?: unknown }).lesions;
-  if (!Array.isArray(list)) throw new PerifatError('E_INPUT_FORMAT', 'expected a "lesions" array', { file: path });
-  return list.map((l: unknown, i) => {
-    const x = l as { vessel?: unknown; start_mm?: unknown; end_mm?: unknown };
-    if (typeof x.vessel !== 'string' || typeof x.start_mm !== 'number' || typeof x.end_mm !== 'number') {
-      throw new PerifatError('E_INPUT_FORMAT', `lesion ${i}: needs vessel, start_mm, end_mm`, { file: path });
-    }
-    return { vessel: x.vessel, startMm: x.start_mm, endMm: x.end_mm };
-  });
-}
-
 interface RunOptions {
   browserPath: string | undefined;
   verbose: boolean;
@@ -231,62 +185,23 @@ interface RunOptions {
 async function runMeasurement(
   input: MeasureInput,
   options: Partial<MeasureOptions>,
-  choice: 'webgpu' | 'cpu' | 'auto',
+  choice: BackendChoice,
   run: RunOptions,
   progress: Progress,
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
-  const onCpu = async (selection?: string) => {
-    const threads = defaultThreads();
-    progress.step(`measuring on the CPU backend (${threads} thread${threads === 1 ? '' : 's'})`);
-    const result = await measureDetailed(
-      input,
-      new CpuMeasureBackend('node', { classify: workerClassifier(threads) }),
-      options,
-      { wantLayers: run.wantLayers },
-    );
-    if (selection) result.report.backend.selection = selection;
-    return result;
-  };
-  if (choice === 'cpu') return onCpu();
-  // auto on a machine without a GPU: SwiftShader would emulate one on these same cores, slower.
-  const presence = gpuPresence();
-  if (choice === 'auto' && !presence.likely) return onCpu(`auto: ${presence.why}; the CPU backend is the fastest here`);
-  let runner: ChromiumRunner | null = null;
-  let forgetRunner = () => {};
+  const session = await MeasureSession.open({
+    backend: choice,
+    browserPath: run.browserPath,
+    verbose: run.verbose,
+    log: (m) => progress.step(m),
+  });
   try {
-    progress.step('starting headless Chromium (WebGPU)');
-    runner = await ChromiumRunner.start({
-      ...(run.browserPath ? { browserPath: run.browserPath } : {}),
-      verbose: run.verbose,
-    });
-    const started = runner;
-    forgetRunner = onInterrupt(() => started.close());
-    if (choice === 'auto') {
-      const { adapter } = await runner.call<AdapterReport>('adapter');
-      if (adapter.isFallback) {
-        await runner.close();
-        runner = null;
-        return onCpu(
-          `auto: Chromium's WebGPU adapter is a software one (${adapter.vendor} ${adapter.architecture}); the CPU backend is the fastest here`,
-        );
-      }
-    }
-    progress.step('measuring on WebGPU');
-    const result = await measureInChromiumDetailed(runner, input, options, { wantLayers: run.wantLayers });
-    if (choice === 'auto') result.report.backend.selection = `auto: ${presence.why}; WebGPU adapter in Chromium`;
-    return result;
-  } catch (e) {
-    // auto: a GPU that is missing or fails falls back to the CPU backend, and the report says so.
-    if (choice === 'auto' && e instanceof PerifatError && (e.code.startsWith('E_GPU') || e.code === 'E_RUNTIME')) {
-      progress.step(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
-      const result = await onCpu(`auto: WebGPU failed (${e.code})`);
-      result.report.warnings.unshift(`WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`);
-      return result;
-    }
-    throw e;
+    progress.step(
+      session.api === 'webgpu' ? 'measuring on WebGPU' : `measuring on the CPU backend (${defaultThreads()} threads)`,
+    );
+    return await session.measure(input, options, run.wantLayers);
   } finally {
-    forgetRunner();
-    await runner?.close();
+    await session.close();
   }
 }
 

@@ -22,7 +22,28 @@ const VESSEL_FIELDS: [string, (v: VesselReport) => unknown][] = [
 ];
 
 export function reportCsv(report: Report): string {
+  return reportsCsv([report]);
+}
+
+/**
+ * Many reports as one CSV (a batch): a row per report, the columns of reportCsv — the union over
+ * the reports when some have extra vessels — and `case_id` first when the reports carry one.
+ */
+export function reportsCsv(reports: readonly Report[]): string {
+  const rows = reports.map(reportColumns);
+  const header: string[] = [];
+  for (const row of rows) for (const [k] of row) if (!header.includes(k)) header.push(k);
+  const lines = [header.map(csvCell).join(',')];
+  for (const row of rows) {
+    const byKey = new Map(row);
+    lines.push(header.map((k) => csvCell(byKey.get(k))).join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function reportColumns(report: Report): [string, unknown][] {
   const cols: [string, unknown][] = [
+    ...(report.input.caseId !== undefined ? ([['case_id', report.input.caseId]] as [string, unknown][]) : []),
     ['ct', report.input.ct],
     ['kvp', report.input.kvp],
     ['backend', `${report.backend.api}/${report.backend.runtime}`],
@@ -44,14 +65,14 @@ export function reportCsv(report: Report): string {
     for (const [field, get] of VESSEL_FIELDS) cols.push([`${name.toLowerCase()}_${field}`, v ? get(v) : undefined]);
   }
   cols.push(['lesions', report.lesions.length], ['warnings', report.warnings.join(' | ')]);
-  return `${cols.map(([k]) => csvCell(k)).join(',')}\n${cols.map(([, v]) => csvCell(v)).join(',')}\n`;
+  return cols;
 }
 
 /**
  * One RFC 4180 cell. Text from inputs has its control characters escaped (safeText), and a cell
  * that a spreadsheet would run as a formula (= + - @ first) is quoted with a leading apostrophe.
  */
-function csvCell(v: unknown): string {
+export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : safeText(String(v));
   if (typeof v !== 'number' && /^[=+\-@]/.test(s)) s = `'${s}`;

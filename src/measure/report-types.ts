@@ -88,6 +88,8 @@ export interface Report {
     kvp: number | null;
     /** The case id the CLI or batch gave the input (no patient identifiers by default). */
     caseId?: string;
+    /** What a batch recorded of the input files, so a rerun can skip a finished case. */
+    fingerprint?: { stamp: string; sha256?: string; files: number; bytes: number };
   };
   backend: BackendInfo;
   eat: EatReport | null;

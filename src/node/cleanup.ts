@@ -11,6 +11,12 @@ export function onInterrupt(fn: () => Promise<void> | void): () => void {
 }
 
 let installed = false;
+let stopping = false;
+
+/** Whether SIGINT / SIGTERM arrived: nothing new (a browser restart, a next case) may start then. */
+export function interrupted(): boolean {
+  return stopping;
+}
 
 export function installInterruptHandlers(): void {
   if (installed) return;
@@ -20,6 +26,7 @@ export function installInterruptHandlers(): void {
     ['SIGTERM', 143],
   ] as const) {
     process.once(signal, () => {
+      stopping = true;
       const work = [...tasks].map((t) =>
         Promise.resolve()
           .then(t)
@@ -28,7 +35,7 @@ export function installInterruptHandlers(): void {
       // Bounded: a browser that will not close must not keep the process alive.
       const deadline = new Promise((ok) => setTimeout(ok, 5000).unref());
       void Promise.race([Promise.all(work), deadline]).then(() => {
-        process.stderr.write(`\nperifat: E_INTERRUPTED: stopped by ${signal}; nothing was written\n`);
+        process.stderr.write(`\nperifat: E_INTERRUPTED: stopped by ${signal}; outputs in progress were discarded\n`);
         process.exit(code);
       });
     });

@@ -80,6 +80,8 @@ export class ChromiumRunner {
     readonly server: LocalServer,
     private readonly profileDir: string,
     private readonly pageErrors: string[],
+    /** Rejects (E_RUNTIME) when the page crashes or the browser goes away: no call waits forever. */
+    private readonly broken: Promise<never>,
   ) {}
 
   static async start(opts: RunnerOptions = {}): Promise<ChromiumRunner> {
@@ -116,6 +118,8 @@ export class ChromiumRunner {
         userDataDir: profileDir,
         args: [...CHROMIUM_FLAGS, ...(asRoot ? ['--no-sandbox'] : []), ...(opts.extraFlags ?? [])],
         protocolTimeout: 0,
+        // No Network domain: DevTools would keep every fetched blob (a case's CT) in the renderer.
+        networkEnabled: false,
       });
       // A browser that goes away on its own (crash) still takes its profile with it, best effort.
       browser.once('disconnected', () => {
@@ -126,12 +130,19 @@ export class ChromiumRunner {
         }
       });
       const page = await browser.newPage();
+      let fail: (e: PerifatError) => void = () => {};
+      const broken = new Promise<never>((_, f) => {
+        fail = f;
+      });
+      broken.catch(() => {}); // observed by each call's race
+      page.on('error', (e) => fail(new PerifatError('E_RUNTIME', `the page crashed: ${e.message}`)));
+      browser.on('disconnected', () => fail(new PerifatError('E_RUNTIME', 'the browser exited')));
       const pageErrors: string[] = [];
       page.on('pageerror', (e) => pageErrors.push(e instanceof Error ? e.message : String(e)));
       if (opts.verbose) page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
       await page.goto(server.pageUrl, { waitUntil: 'load' });
       await page.waitForFunction(() => 'perifat' in globalThis, { timeout: 30_000 });
-      return new ChromiumRunner(browser, page, server, profileDir, pageErrors);
+      return new ChromiumRunner(browser, page, server, profileDir, pageErrors, broken);
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await server.close();
@@ -145,16 +156,36 @@ export class ChromiumRunner {
 
   /** Call a page job; typed errors thrown in the page are rethrown here with their code. */
   async call<T>(method: string, args: unknown = {}): Promise<T> {
-    const res = (await this.page.evaluate(
-      (m: string, a: unknown) =>
-        (globalThis as unknown as { perifat: { call(m: string, a: unknown): Promise<unknown> } }).perifat.call(m, a),
-      method,
-      args,
-    )) as CallResult<T>;
+    let res: CallResult<T>;
+    try {
+      res = (await Promise.race([
+        this.page.evaluate(
+          (m: string, a: unknown) =>
+            (globalThis as unknown as { perifat: { call(m: string, a: unknown): Promise<unknown> } }).perifat.call(
+              m,
+              a,
+            ),
+          method,
+          args,
+        ),
+        this.broken,
+      ])) as CallResult<T>;
+    } catch (e) {
+      // A crashed page, an exited browser, a closed pipe: typed, so a batch restarts and retries.
+      if (e instanceof PerifatError) throw e;
+      throw new PerifatError('E_RUNTIME', `${method}: the page or browser failed: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
     if (res.ok) return res.value;
     if (isSerializedPerifatError(res.error)) throw reviveError(res.error);
     const extra = this.pageErrors.length > 0 ? ` (page errors: ${this.pageErrors.join('; ')})` : '';
     throw new PerifatError('E_RUNTIME', `${method} failed in the page: ${res.error.message}${extra}`);
+  }
+
+  /** The browser's process id (its GPU and renderer processes are its children). */
+  get browserPid(): number | undefined {
+    return this.browser.process()?.pid;
   }
 
   putBlob(bytes: Uint8Array): string {

@@ -1,0 +1,333 @@
+/**
+ * `perifat batch`: many cases through one measurement session (one browser whose page keeps its
+ * device and compiled pipelines, or one pool of CPU workers), each case read from disk while the
+ * one before it computes. Every case ends as a report or a recorded failure, written whole; the
+ * batch goes on past a bad case; a rerun skips what is done; `--shard K/N` takes a stable slice.
+ */
+import { appendFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BatchCase, CASE_ID, parseShard, readManifest, shardOf } from '../batch/manifest';
+import { fingerprint, unchanged, type InputFingerprint } from '../batch/fingerprint';
+import { BATCH_SCHEMA, BatchStore, deterministic, FAILURE_SCHEMA, type FailureRecord } from '../batch/store';
+import { PerifatError } from '../errors';
+import type { MeasureInput } from '../measure/measure';
+import type { MeasureOptions } from '../measure/options';
+import { interrupted } from '../node/cleanup';
+import { loadCt, loadLabels, loadVessels } from '../node/load';
+import { type BackendChoice, MeasureSession } from '../node/session';
+import { PERIFAT_VERSION } from '../version';
+import { measureOptionsFrom } from './args';
+import { BatchProgress } from './batch-progress';
+import { maskFiles, withLesions } from './case-inputs';
+import { caseInputs, loadCase } from './case-file';
+import { EXIT } from './exit-codes';
+
+export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
+       perifat batch --case cases/A.json [--case cases/B.json …] --out DIR [options]
+  MANIFEST               CSV (header: caseId,ct[,pericardium,vessels,lesions,kvp]; or a "case" column
+                         naming perifat-case/1 files) or JSON lines with the same keys; paths relative
+                         to the manifest
+  --out DIR              reports/<caseId>.json, failures/<caseId>.json, results.csv (one row per case,
+                         the columns of measure --csv), failures.csv (caseId,code,message,file),
+                         batch.json, batch-log.jsonl (time and memory per case)
+  --shard K/N            only the cases whose stable hash of caseId falls in shard K of N (0 ≤ K < N)
+  --jobs N               measure N cases at once (N browser pages or N CPU worker pools; default 1)
+  --masks                also write masks/<caseId>/ (as measure --masks-out)
+  --force                measure every case again, even those whose report is up to date
+  --verify               decide "up to date" by a SHA-256 of the inputs instead of size and mtime
+  --retry-failed         retry cases that failed on their input (by default only on changed inputs)
+  --case-timeout S       record a case that runs longer than S seconds as E_TIMEOUT (default 1800)
+  --backend B            webgpu | cpu | auto (default auto, as measure)
+  --browser PATH         Chrome/Chromium executable
+  --fat-window, --segment, --wall-gap, --calcium-guard, --axial-slices, --axial-mm, --kvp, --max-voxels
+                         as measure, for every case (a manifest's kvp column wins for its row)
+  --quiet                no progress
+  --verbose              details on errors, page console
+Exit code 0 when every case was measured or recorded as failed (failures.csv lists them); the
+usual codes when the batch itself could not run.`;
+
+interface Job {
+  readonly c: BatchCase;
+  readonly fp: InputFingerprint;
+  readonly inputs: readonly string[];
+}
+
+interface Loaded {
+  input: MeasureInput;
+  options: Partial<MeasureOptions>;
+  notes: string[];
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+export async function batchCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      case: { type: 'string', multiple: true },
+      shard: { type: 'string' },
+      jobs: { type: 'string', default: '1' },
+      masks: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      verify: { type: 'boolean', default: false },
+      'retry-failed': { type: 'boolean', default: false },
+      'case-timeout': { type: 'string', default: '1800' },
+      backend: { type: 'string', default: 'auto' },
+      browser: { type: 'string' },
+      kvp: { type: 'string' },
+      'fat-window': { type: 'string' },
+      segment: { type: 'string', multiple: true },
+      'wall-gap': { type: 'string' },
+      'calcium-guard': { type: 'string' },
+      'axial-slices': { type: 'string' },
+      'axial-mm': { type: 'string' },
+      'max-voxels': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(BATCH_USAGE);
+    return EXIT.ok;
+  }
+  const usage = (m: string): never => {
+    throw new PerifatError('E_USAGE', `${m}\n${BATCH_USAGE}`);
+  };
+  if (!values.out) usage('--out DIR is required');
+  if (positionals.length > 1) usage(`one manifest, got ${positionals.length}`);
+  const manifest = positionals[0];
+  if (!manifest === !values.case?.length) usage('give a MANIFEST or --case files (one of them)');
+  const backend = values.backend;
+  if (backend !== 'webgpu' && backend !== 'cpu' && backend !== 'auto') {
+    usage(`--backend must be webgpu, cpu or auto, got "${backend}"`);
+  }
+  const jobs = Number(values.jobs);
+  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) usage(`--jobs expects 1–64, got "${values.jobs}"`);
+  const timeoutS = Number(values['case-timeout']);
+  if (!(timeoutS > 0)) usage(`--case-timeout expects seconds > 0, got "${values['case-timeout']}"`);
+  const maxVoxels = values['max-voxels'] !== undefined ? Number(values['max-voxels']) : undefined;
+  if (maxVoxels !== undefined && !(Number.isInteger(maxVoxels) && maxVoxels > 0)) {
+    usage(`--max-voxels expects a positive whole number, got "${values['max-voxels']}"`);
+  }
+  const limits = maxVoxels !== undefined ? { maxVoxels } : {};
+  const shard = values.shard !== undefined ? parseShard(values.shard) : null;
+  const common = measureOptionsFrom(values);
+
+  const all: BatchCase[] = manifest
+    ? readManifest(manifest)
+    : (values.case ?? []).map((f) => ({
+        caseId: caseIdOfFile(f),
+        caseFile: resolve(f),
+      }));
+  const cases = shard ? all.filter((c) => shardOf(c.caseId, shard.n) === shard.k) : all;
+  const store = new BatchStore(values.out as string);
+  store.open({
+    schema: BATCH_SCHEMA,
+    perifat: PERIFAT_VERSION,
+    manifest: manifest ? resolve(manifest) : null,
+    shard,
+    cases: cases.map((c) => c.caseId),
+  });
+
+  // What is already done: a report (or an input failure) recorded for the same inputs and options.
+  const todo: Job[] = [];
+  let upToDate = 0;
+  for (const c of cases) {
+    const inputs = inputsOf(c);
+    const key = JSON.stringify({ perifat: PERIFAT_VERSION, options: optionsOf(c, common), masks: values.masks });
+    const fp = fingerprint(inputs, key, values.verify);
+    if (!values.force) {
+      const report = store.report(c.caseId);
+      if (report && unchanged(report.input.fingerprint, fp)) {
+        upToDate++;
+        continue;
+      }
+      const failure = store.failure(c.caseId);
+      if (failure && !values['retry-failed'] && deterministic(failure.code) && unchanged(failure.fingerprint, fp)) {
+        upToDate++;
+        continue;
+      }
+    }
+    todo.push({ c, fp, inputs });
+  }
+
+  const progress = new BatchProgress(todo.length, upToDate, !values.quiet);
+  progress.line(
+    `perifat batch: ${cases.length} cases${shard ? ` (shard ${shard.k}/${shard.n} of ${all.length})` : ''}, ` +
+      `${todo.length} to measure, ${upToDate} up to date`,
+  );
+  const logPath = join(values.out as string, 'batch-log.jsonl');
+  const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
+  let next = 0;
+  // After SIGINT / SIGTERM no new case starts (the cleanup handlers exit the process).
+  const claim = (): Job | undefined => (interrupted() ? undefined : todo[next++]);
+
+  const lane = async (): Promise<void> => {
+    if (next >= todo.length) return;
+    const session = await MeasureSession.open({
+      backend: backend as BackendChoice,
+      browserPath: values.browser,
+      verbose: values.verbose,
+      threads,
+      log: (m) => progress.line(m),
+    });
+    try {
+      let job = claim();
+      let loading = job ? settle(loadJob(job.c, common, limits)) : null;
+      while (job && loading) {
+        const current = job;
+        const loaded = await loading;
+        // The next case is read from disk while this one computes.
+        job = claim();
+        loading = job ? settle(loadJob(job.c, common, limits)) : null;
+        const t0 = performance.now();
+        let outcome: { ok: true } | { ok: false; failure: FailureRecord };
+        try {
+          if (!loaded.ok) throw loaded.error;
+          await measureOne(session, store, current, loaded.value, values.masks, timeoutS);
+          outcome = { ok: true };
+        } catch (e) {
+          // A case cut short by the interruption is not a failure of the case: it is redone next run.
+          if (interrupted() || (e instanceof PerifatError && e.code === 'E_INTERRUPTED')) throw e;
+          const failure = failureOf(current, e);
+          store.saveFailure(failure);
+          outcome = { ok: false, failure };
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        const mem = process.memoryUsage();
+        const browserMb = session.browserRssMb();
+        appendFileSync(
+          logPath,
+          `${JSON.stringify({
+            caseId: current.c.caseId,
+            ok: outcome.ok,
+            ...(outcome.ok ? {} : { code: outcome.failure.code }),
+            seconds: Math.round(seconds * 1000) / 1000,
+            rssMb: Math.round(mem.rss / 2 ** 20),
+            heapMb: Math.round(mem.heapUsed / 2 ** 20),
+            ...(browserMb !== null ? { browserRssMb: browserMb } : {}),
+            backend: session.api,
+          })}\n`,
+        );
+        progress.caseEnded(
+          current.c.caseId,
+          outcome.ok,
+          seconds,
+          outcome.ok ? '' : `${outcome.failure.code}: ${outcome.failure.message}`,
+        );
+      }
+    } finally {
+      await session.close();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, lane));
+  } finally {
+    progress.finish();
+  }
+  const tables = store.rebuildTables(cases.map((c) => c.caseId));
+  if (!values.quiet) {
+    console.error(
+      `perifat batch: ${tables.reports} reports, ${tables.failures} failed → ${join(values.out as string, 'results.csv')}` +
+        (tables.failures ? `, ${join(values.out as string, 'failures.csv')}` : ''),
+    );
+  }
+  return EXIT.ok;
+}
+
+async function measureOne(
+  session: MeasureSession,
+  store: BatchStore,
+  job: Job,
+  loaded: Loaded,
+  masks: boolean,
+  timeoutS: number,
+): Promise<void> {
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new PerifatError('E_TIMEOUT', `the case ran longer than ${timeoutS} s`)),
+    timeoutS * 1000,
+  );
+  let result;
+  try {
+    result = await session.measure(loaded.input, loaded.options, masks, timeout.signal);
+  } catch (e) {
+    if (timeout.signal.aborted) throw timeout.signal.reason;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+  const { report, layers } = result;
+  report.warnings.push(...loaded.notes);
+  report.input.ct = job.c.caseId;
+  report.input.caseId = job.c.caseId;
+  report.input.fingerprint = job.fp;
+  store.saveReport(job.c.caseId, report, masks ? maskFiles(loaded.input, loaded.options, report, layers) : null);
+}
+
+/** The files a case reads: what its fingerprint covers. */
+function inputsOf(c: BatchCase): string[] {
+  if (c.caseFile) return [c.caseFile, ...caseInputs(c.caseFile)];
+  return [c.ct, c.pericardium, c.vessels, c.lesions?.toLowerCase().endsWith('.json') ? c.lesions : undefined].filter(
+    (p): p is string => p !== undefined,
+  );
+}
+
+function optionsOf(c: BatchCase, common: Partial<MeasureOptions>): Partial<MeasureOptions> {
+  return c.kvp !== undefined ? { ...common, kvp: c.kvp } : common;
+}
+
+async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: { maxVoxels?: number }): Promise<Loaded> {
+  const lesions = c.lesions !== undefined ? [c.lesions] : [];
+  if (c.caseFile) {
+    const loaded = await loadCase(c.caseFile);
+    const vessels = lesions.length ? withLesions(loaded.input.vessels, lesions) : loaded.input.vessels;
+    return {
+      input: { ...loaded.input, vessels },
+      options: { ...loaded.options, ...optionsOf(c, common) },
+      notes: loaded.notes,
+    };
+  }
+  const ct = await loadCt(c.ct as string, limits);
+  const pericardium = c.pericardium ? await loadLabels(c.pericardium, { onto: ct, ...limits }) : null;
+  let vessels = c.vessels ? await loadVessels(c.vessels, { ct }) : null;
+  if (lesions.length) vessels = withLesions(vessels, lesions);
+  return { input: { ct, pericardium, vessels }, options: optionsOf(c, common), notes: [] };
+}
+
+function failureOf(job: Job, e: unknown): FailureRecord {
+  const base = { schema: FAILURE_SCHEMA, caseId: job.c.caseId, fingerprint: job.fp } as const;
+  if (e instanceof PerifatError) {
+    const first = e.message.split('\n')[0] ?? '';
+    const prefix = e.file !== undefined ? `${e.file}: ` : '';
+    return {
+      ...base,
+      code: e.code,
+      message: prefix && first.startsWith(prefix) ? first.slice(prefix.length) : first,
+      ...(e.file !== undefined ? { file: e.file } : {}),
+    };
+  }
+  return { ...base, code: 'E_UNEXPECTED', message: e instanceof Error ? e.message : String(e) };
+}
+
+function caseIdOfFile(path: string): string {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const id = name.replace(/\.json$/i, '');
+  if (!CASE_ID.test(id)) {
+    throw new PerifatError('E_USAGE', `the case file name "${id}" cannot be a case id (letters, digits, . _ -)`);
+  }
+  return id;
+}

@@ -5,7 +5,7 @@ const GPU_FREE = ['src/measure/**', 'src/shells/**', 'src/cpu/**', 'src/stats/**
 const GPU_TYPES = ['GPUDevice', 'GPUBuffer', 'GPUAdapter', 'GPUCommandEncoder', 'GPUComputePipeline', 'GPUQueue'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.tmp/**', 'app/dist/**', 'test/artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Promises are awaited or handled: a forgotten one loses its error (type-aware rules).
-    files: ['src/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
+    files: ['src/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'app/**/*.ts', 'scripts/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -42,6 +42,23 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-types': [
         'error',
         { types: Object.fromEntries(GPU_TYPES.map((t) => [t, 'GPU-free layer: no GPU objects here.'])) },
+      ],
+    },
+  },
+  {
+    // The page is a client of the package: it reaches perifat only through the public entries.
+    files: ['app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./src/(?!api/(index|worker)$)',
+              message: 'The page uses perifat through its package API (src/api/index, src/api/worker) only.',
+            },
+          ],
+        },
       ],
     },
   },

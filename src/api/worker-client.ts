@@ -5,14 +5,26 @@
  */
 import { PerifatError, reviveError } from '../errors';
 import type { MeasureProgress } from '../measure/control';
+import type { MeasureLayers } from '../measure/measure';
 import type { BackendInfo, Report } from '../measure/report-types';
 import type { MeasureCallOptions, MeasureRequest } from './engine';
 import type { FileRequest, FromWorker, ToWorker, WorkerMeasureOptions } from './worker-protocol';
+
+/** A measurement with what a viewer shows: the label layers (with `wantLayers`) and the volumes measured. */
+export interface DetailedResult {
+  readonly report: Report;
+  readonly layers: MeasureLayers | null;
+  readonly input: MeasureRequest;
+}
 
 export interface WorkerEngine {
   readonly backend: BackendInfo;
   measure(request: MeasureRequest, options?: MeasureCallOptions): Promise<Report>;
   measureFiles(files: FileRequest, options?: MeasureCallOptions): Promise<Report>;
+  /** As measure, and the volumes come back (their buffers were transferred to the worker and back). */
+  measureDetailed(request: MeasureRequest, options?: MeasureCallOptions): Promise<DetailedResult>;
+  /** Files read in the worker; the volumes read come back for display. */
+  measureFilesDetailed(files: FileRequest, options?: MeasureCallOptions): Promise<DetailedResult>;
   /** Ends the worker (and every GPU object in it). */
   destroy(): void;
 }
@@ -66,17 +78,31 @@ export async function createWorkerEngine(
     if (m.type !== 'report') throw new PerifatError('E_RUNTIME', `unexpected worker reply ${m.type}`);
     return m.report;
   };
+  const detailedOf = (m: FromWorker): DetailedResult => {
+    if (m.type !== 'detailed') throw new PerifatError('E_RUNTIME', `unexpected worker reply ${m.type}`);
+    return { report: m.report, layers: m.layers, input: m.input };
+  };
+  const transferOf = (request: MeasureRequest): Transferable[] => {
+    const transfer = new Set<ArrayBuffer>([request.ct.hu.buffer as ArrayBuffer]);
+    if (request.pericardium) transfer.add(request.pericardium.labels.buffer as ArrayBuffer);
+    return [...transfer];
+  };
   return {
     backend: ready.backend,
     async measure(request, options = {}) {
-      const transfer: Transferable[] = [request.ct.hu.buffer as ArrayBuffer];
-      if (request.pericardium && request.pericardium.labels.buffer !== request.ct.hu.buffer)
-        transfer.push(request.pericardium.labels.buffer as ArrayBuffer);
       const m = { id: next++, type: 'measure', request, options: crossing(options) } as const;
-      return reportOf(await call(m, [...new Set(transfer)], options));
+      return reportOf(await call(m, transferOf(request), options));
     },
     async measureFiles(files, options = {}) {
       return reportOf(await call({ id: next++, type: 'measureFiles', files, options: crossing(options) }, [], options));
+    },
+    async measureDetailed(request, options = {}) {
+      const m = { id: next++, type: 'measure', request, options: crossing(options), detailed: true } as const;
+      return detailedOf(await call(m, transferOf(request), options));
+    },
+    async measureFilesDetailed(files, options = {}) {
+      const m = { id: next++, type: 'measureFiles', files, options: crossing(options), detailed: true } as const;
+      return detailedOf(await call(m, [], options));
     },
     destroy() {
       worker.postMessage({ id: next++, type: 'destroy' } satisfies ToWorker);

@@ -3,6 +3,7 @@ import type { SerializedPerifatError } from '../errors';
 import type { MeasureProgress } from '../measure/control';
 import type { BackendInfo, Report } from '../measure/report-types';
 import type { BytesInput } from '../io/input-file';
+import type { MeasureLayers } from '../measure/measure';
 import type { MeasureCallOptions, MeasureRequest } from './engine';
 
 /** Options that cross to the worker: everything but the signal and the callback. */
@@ -22,12 +23,15 @@ export type ToWorker =
       readonly type: 'measure';
       readonly request: MeasureRequest;
       readonly options: WorkerMeasureOptions;
+      /** Send back the layers and the input volumes (measureDetailed / measureFilesDetailed). */
+      readonly detailed?: boolean;
     }
   | {
       readonly id: number;
       readonly type: 'measureFiles';
       readonly files: FileRequest;
       readonly options: WorkerMeasureOptions;
+      readonly detailed?: boolean;
     }
   | { readonly id: number; readonly type: 'abort' }
   | { readonly id: number; readonly type: 'destroy' };
@@ -36,4 +40,12 @@ export type FromWorker =
   | { readonly id: number; readonly type: 'ready'; readonly backend: BackendInfo }
   | { readonly id: number; readonly type: 'progress'; readonly progress: MeasureProgress }
   | { readonly id: number; readonly type: 'report'; readonly report: Report }
+  | {
+      readonly id: number;
+      readonly type: 'detailed';
+      readonly report: Report;
+      readonly layers: MeasureLayers | null;
+      /** The volumes measured (read in the worker, or sent to it), transferred back for display. */
+      readonly input: MeasureRequest;
+    }
   | { readonly id: number; readonly type: 'error'; readonly error: SerializedPerifatError };

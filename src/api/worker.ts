@@ -13,7 +13,7 @@ import { type Engine, createEngine } from './engine';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 interface WorkerScope {
-  postMessage(m: FromWorker): void;
+  postMessage(m: FromWorker, transfer?: Transferable[]): void;
   addEventListener(type: 'message', fn: (e: MessageEvent<ToWorker>) => void): void;
 }
 
@@ -63,8 +63,20 @@ async function handle(m: ToWorker): Promise<void> {
             vessels: m.files.vessels ? await readVessels(m.files.vessels, { ct }) : null,
           };
         }
-        const report = await engine.measure(request as NonNullable<typeof request>, { ...m.options, ...control });
-        post({ id: m.id, type: 'report', report });
+        const input = request as NonNullable<typeof request>;
+        if (!m.detailed) {
+          post({ id: m.id, type: 'report', report: await engine.measure(input, { ...m.options, ...control }) });
+          return;
+        }
+        const { report, layers } = await engine.measureDetailed(input, { ...m.options, ...control });
+        // The volumes and layers go back to the page without a copy.
+        const buffers = new Set<ArrayBuffer>([input.ct.hu.buffer as ArrayBuffer]);
+        if (input.pericardium) buffers.add(input.pericardium.labels.buffer as ArrayBuffer);
+        if (layers) {
+          for (const l of [layers.layers.voi, layers.layers.rings, ...layers.layers.lesions])
+            buffers.add(l.buffer as ArrayBuffer);
+        }
+        scope.postMessage({ id: m.id, type: 'detailed', report, layers, input }, [...buffers]);
       } finally {
         running.delete(m.id);
       }

@@ -1,16 +1,9 @@
 /**
  * What `perifat measure` and `perifat batch` share between reading a case and writing its
- * outputs: lesions from flags or JSON, and the masks folder's files.
+ * outputs: lesions from flags or JSON, and the masks folder's files (src/io/mask-files.ts).
  */
 import { readFileSync } from 'node:fs';
-import { fatMask } from '../cpu/masks';
 import { PerifatError } from '../errors';
-import { shellMaskFiles } from '../io/mask-outputs';
-import { niftiFileBytes } from '../io/nifti-write';
-import type { MeasureInput, MeasureLayers } from '../measure/measure';
-import { withDefaults, type MeasureOptions } from '../measure/options';
-import { eatLabels, integerCt } from '../measure/prepare';
-import type { Report } from '../measure/report-types';
 import type { Lesion, VesselSet } from '../volume/vessels';
 import { parseLesionSpecs } from './args';
 
@@ -43,24 +36,4 @@ function lesionsFromJson(path: string): Lesion[] {
   });
 }
 
-/** The masks folder's files: eat.nii.gz (with a pericardium) and the shell labelmaps (with layers). */
-export function maskFiles(
-  input: MeasureInput,
-  options: Partial<MeasureOptions>,
-  report: Report,
-  layers: MeasureLayers | null,
-): Map<string, Uint8Array> {
-  const { ct, pericardium } = input;
-  const files = new Map<string, Uint8Array>();
-  if (pericardium) {
-    const o = withDefaults(options);
-    const intCt = integerCt(ct, []);
-    const eat = fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
-    files.set('eat.nii.gz', niftiFileBytes({ ...ct, labels: eat, source: 'eat' }, 'eat.nii.gz'));
-  }
-  if (layers) {
-    const lesionNames = report.lesions.map((l) => `${l.vessel} lesion ${l.startMm}–${l.endMm} mm`);
-    for (const [name, bytes] of shellMaskFiles(ct, layers, lesionNames)) files.set(name, bytes);
-  }
-  return files;
-}
+export { maskFiles } from '../io/mask-files';

@@ -8,6 +8,7 @@ import { installInterruptHandlers } from '../node/cleanup';
 import { phantomCommand } from '../phantom/cli';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { BATCH_USAGE, batchCommand } from './batch-command';
+import { BENCH_USAGE, benchCommand } from './bench-command';
 import { MEASURE_USAGE, measureCommand } from './measure-command';
 import { MERGE_USAGE, mergeCommand } from './merge-command';
 
@@ -17,6 +18,7 @@ commands:
   perifat measure --ct CT [--pericardium MASK] [--vessels CENTERLINES] …   measure EAT and FAI
   perifat batch MANIFEST --out DIR [--shard K/N] [--jobs N] …             measure many cases, resumable
   perifat merge --out DIR SHARD_DIR…                                     join the shards of a batch
+  perifat bench [--quick] [--out bench.json] | --compare A.json B.json    stage timings, WebGPU vs CPU
   perifat phantom --out DIR [--dims 192x192x128] …                        write a synthetic phantom with its truth
   perifat help
 
@@ -24,7 +26,9 @@ ${MEASURE_USAGE}
 
 ${BATCH_USAGE}
 
-${MERGE_USAGE}`;
+${MERGE_USAGE}
+
+${BENCH_USAGE}`;
 
 /** The command as a process runs it: SIGINT / SIGTERM clean up and exit with E_INTERRUPTED. */
 export function runCli(argv: string[]): Promise<number> {
@@ -48,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return await batchCommand(rest);
       case 'merge':
         return await mergeCommand(rest);
+      case 'bench':
+        return await benchCommand(rest);
       case 'phantom':
         return await phantomCommand(rest);
       case undefined:

@@ -4,24 +4,9 @@
  */
 import type { MeasureLayers } from '../measure/measure';
 import { RING_COUNT } from '../measure/pericoronary-types';
-import type { Geometry, Vec3 } from '../volume/geometry';
+import { uncrop } from '../volume/crop';
+import type { Geometry } from '../volume/geometry';
 import { niftiFileBytes } from './nifti-write';
-
-/** A crop layer placed back into a zero volume of the CT's dims. */
-export function uncrop(layer: Uint8Array, crop: { lo: Vec3; hi: Vec3 }, dims: Vec3): Uint8Array {
-  const [nx, ny, nz] = dims;
-  const cx = crop.hi[0] - crop.lo[0];
-  const cy = crop.hi[1] - crop.lo[1];
-  const cz = crop.hi[2] - crop.lo[2];
-  const out = new Uint8Array(nx * ny * nz);
-  for (let k = 0; k < cz; k++)
-    for (let j = 0; j < cy; j++) {
-      const src = cx * (j + cy * k);
-      const dst = crop.lo[0] + nx * (crop.lo[1] + j + ny * (crop.lo[2] + k));
-      out.set(layer.subarray(src, src + cx), dst);
-    }
-  return out;
-}
 
 /** The voi/rings/lesions NIfTI labelmaps and labels.json, by file name. */
 export function shellMaskFiles(grid: Geometry, m: MeasureLayers, lesionNames: string[]): Map<string, Uint8Array> {

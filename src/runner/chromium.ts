@@ -183,6 +183,11 @@ export class ChromiumRunner {
     throw new PerifatError('E_RUNTIME', `${method} failed in the page: ${res.error.message}${extra}`);
   }
 
+  /** The browser's product and version, e.g. "Chrome/131.0.6778.85" (Debian's Chromium says so too). */
+  browserVersion(): Promise<string> {
+    return this.browser.version();
+  }
+
   /** The browser's process id (its GPU and renderer processes are its children). */
   get browserPid(): number | undefined {
     return this.browser.process()?.pid;

@@ -17,7 +17,7 @@ import { main } from '../../src/cli/main';
 import { makePhantom, writePhantom } from '../../src/phantom';
 import { findBrowser } from '../../src/runner/chromium';
 import { reportDiff } from '../helpers/report-diff';
-import { serveStatic } from '../helpers/static-server';
+import { serveStatic } from '../../src/node/static-server';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Gzipped size budgets (bytes) of the browser entry and of everything it may load. */

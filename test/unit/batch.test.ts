@@ -9,13 +9,13 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShard, readManifest, shardOf } from '../../src/batch/manifest';
-import { main } from '../../src/cli/main';
 import type { Report } from '../../src/measure/report-types';
 import { makePhantom, writePhantom } from '../../src/phantom';
 import { PERIFAT_VERSION } from '../../src/version';
 import { reportDiff } from '../helpers/report-diff';
+import { runCli } from '../helpers/run-cli';
 
 const run = promisify(execFile);
 const CASES = 50;
@@ -46,19 +46,6 @@ beforeAll(async () => {
   writeFileSync(manifest, `${rows.join('\n')}\n`);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function quiet<T>(f: () => Promise<T>): Promise<T> {
-  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return await f();
-  } finally {
-    err.mockRestore();
-    log.mockRestore();
-    write.mockRestore();
-  }
-}
 
 const logLines = (out: string) =>
   readFileSync(join(out, 'batch-log.jsonl'), 'utf8')
@@ -113,7 +100,7 @@ describe('perifat batch', () => {
   });
 
   it('measures 47 cases, records 3 failures with their codes, and exits 0', async () => {
-    const code = await quiet(() => main(['batch', manifest, '--out', out, '--backend', 'cpu']));
+    const code = await runCli(['batch', manifest, '--out', out, '--backend', 'cpu']).then((r) => r.code);
     expect(code).toBe(0);
     const reports = readdirSync(join(out, 'reports')).filter((n) => n.endsWith('.json'));
     expect(reports).toHaveLength(CASES - BROKEN.length);
@@ -145,7 +132,7 @@ describe('perifat batch', () => {
       const single = join(dir, `single-${id}.json`);
       const args = ['measure', '--ct', join(p, 'ct.nii.gz'), '--pericardium', join(p, 'pericardium.nii.gz')];
       args.push('--vessels', join(p, 'vessels.json'), '--backend', 'cpu', '--out', single, '--case-id', id);
-      expect(await quiet(() => main(args))).toBe(0);
+      expect((await runCli(args)).code).toBe(0);
       const a = JSON.parse(readFileSync(join(out, 'reports', `${id}.json`), 'utf8')) as Report;
       const b = JSON.parse(readFileSync(single, 'utf8')) as Report;
       expect(reportDiff(a, b, 0)).toEqual([]);
@@ -157,12 +144,12 @@ describe('perifat batch', () => {
 
   it('measures nothing on a rerun, and only the case whose input changed', async () => {
     const before = logLines(out).length;
-    expect(await quiet(() => main(['batch', manifest, '--out', out, '--backend', 'cpu']))).toBe(0);
+    expect(await runCli(['batch', manifest, '--out', out, '--backend', 'cpu']).then((r) => r.code)).toBe(0);
     expect(logLines(out).length).toBe(before);
     // p3's CT is newer: the cases reading it (every fifth) are measured again, nothing else.
     const t = new Date(Date.now() + 5_000);
     utimesSync(join(dir, 'p3', 'ct.nii.gz'), t, t);
-    expect(await quiet(() => main(['batch', manifest, '--out', out, '--backend', 'cpu']))).toBe(0);
+    expect(await runCli(['batch', manifest, '--out', out, '--backend', 'cpu']).then((r) => r.code)).toBe(0);
     const redone = logLines(out).slice(before);
     expect(redone.map((l) => l.caseId)).toEqual(
       Array.from({ length: 47 }, (_, i) => i)
@@ -172,7 +159,9 @@ describe('perifat batch', () => {
     expect(redone.every((l) => l.ok)).toBe(true);
     // --retry-failed retries the input failures; --force everything.
     const n = logLines(out).length;
-    expect(await quiet(() => main(['batch', manifest, '--out', out, '--backend', 'cpu', '--retry-failed']))).toBe(0);
+    expect(
+      await runCli(['batch', manifest, '--out', out, '--backend', 'cpu', '--retry-failed']).then((r) => r.code),
+    ).toBe(0);
     expect(
       logLines(out)
         .slice(n)
@@ -210,7 +199,7 @@ describe('perifat batch', () => {
       ),
     );
     const merged = join(dir, 'merged');
-    expect(await quiet(() => main(['merge', '--out', merged, ...shards]))).toBe(0);
+    expect(await runCli(['merge', '--out', merged, ...shards]).then((r) => r.code)).toBe(0);
     const single = join(dir, 'out');
     expect(readFileSync(join(merged, 'results.csv'), 'utf8')).toBe(readFileSync(join(single, 'results.csv'), 'utf8'));
     expect(readFileSync(join(merged, 'failures.csv'), 'utf8')).toBe(readFileSync(join(single, 'failures.csv'), 'utf8'));
@@ -224,7 +213,7 @@ describe('perifat batch', () => {
 
     // Without shard 2, its cases are named missing and the shard absent.
     const partial = join(dir, 'partial');
-    expect(await quiet(() => main(['merge', '--out', partial, shards[0]!, shards[1]!, shards[3]!]))).toBe(0);
+    expect((await runCli(['merge', '--out', partial, shards[0]!, shards[1]!, shards[3]!])).code).toBe(0);
     const p = JSON.parse(readFileSync(join(partial, 'merge.json'), 'utf8')) as typeof summary;
     expect(p.absentShards).toEqual([2]);
     expect(p.cases).toBe(CASES); // from the manifest the shards name
@@ -249,7 +238,9 @@ describe('perifat batch', () => {
       }),
     ]);
     const merged = join(dir, 'cluster-merged');
-    expect(await quiet(() => main(['merge', '--out', merged, join(root, 'shard-0'), join(root, 'shard-1')]))).toBe(0);
+    expect(
+      await runCli(['merge', '--out', merged, join(root, 'shard-0'), join(root, 'shard-1')]).then((r) => r.code),
+    ).toBe(0);
     expect(readFileSync(join(merged, 'results.csv'), 'utf8')).toBe(
       readFileSync(join(dir, 'out', 'results.csv'), 'utf8'),
     );
@@ -260,9 +251,9 @@ describe('perifat batch', () => {
 
   it('refuses a folder that is no batch, and usage errors, with their codes', async () => {
     mkdirSync(join(dir, 'empty'), { recursive: true });
-    expect(await quiet(() => main(['merge', '--out', join(dir, 'm2'), join(dir, 'empty')]))).toBe(3);
-    expect(await quiet(() => main(['batch', manifest]))).toBe(2);
-    expect(await quiet(() => main(['batch', manifest, '--out', out, '--shard', '5/4']))).toBe(2);
-    expect(await quiet(() => main(['batch', manifest, '--out', out, '--jobs', '0']))).toBe(2);
+    expect(await runCli(['merge', '--out', join(dir, 'm2'), join(dir, 'empty')]).then((r) => r.code)).toBe(3);
+    expect(await runCli(['batch', manifest]).then((r) => r.code)).toBe(2);
+    expect(await runCli(['batch', manifest, '--out', out, '--shard', '5/4']).then((r) => r.code)).toBe(2);
+    expect(await runCli(['batch', manifest, '--out', out, '--jobs', '0']).then((r) => r.code)).toBe(2);
   });
 });

@@ -15,13 +15,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabels } from '../../src/node/load';
 import { sameGrid } from '../../src/volume/geometry';
 import type { Report } from '../../src/measure/report-types';
 import { makePhantom, writePhantom } from '../../src/phantom';
 import { reportDiff } from '../helpers/report-diff';
+import { runCli } from '../helpers/run-cli';
 
 let dir: string;
 let files: Awaited<ReturnType<typeof writePhantom>>;
@@ -58,20 +58,7 @@ function csvCells(line: string): string[] {
   return cells;
 }
 
-async function run(args: string[]): Promise<{ code: number; err: string; out: string }> {
-  const err: string[] = [];
-  const out: string[] = [];
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const s = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(args), err: err.join('\n'), out: out.join('\n') };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-    s.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('perifat measure (cpu backend)', () => {
   it('writes a report equal to the phantom truth, a CSV row and the EAT mask', async () => {

@@ -1,6 +1,6 @@
 /**
- * A static file server for page tests: 127.0.0.1 only, every path under an unguessable token, the
- * MIME types a module page with workers and wasm needs.
+ * A static file server for a built page (`npm run demo`, the page tests): 127.0.0.1 only, every
+ * path under an unguessable token, the MIME types a module page with workers and wasm needs.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
@@ -16,6 +16,8 @@ const TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.css': 'text/css',
   '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
 };
 
 export interface StaticServer {
@@ -24,7 +26,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, port = 0): Promise<StaticServer> {
   const token = randomBytes(16).toString('hex');
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent((req.url ?? '').split('?')[0] ?? '');
@@ -41,16 +43,19 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     const file = join(root, rel);
     try {
       if (!statSync(file).isFile()) throw new Error('not a file');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(readFileSync(file));
     } catch {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/${token}/`,
+    url: `http://127.0.0.1:${bound}/${token}/`,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }

@@ -1,0 +1,31 @@
+/** Downloads of the report (JSON, CSV) and the masks (NIfTI files, one download each). */
+import { maskFiles, reportCsv, type MeasureOptions, type Report } from '../src/api/index';
+import type { Shown } from './viewer';
+
+function download(name: string, data: string | Uint8Array, type: string): void {
+  const blob = new Blob([typeof data === 'string' ? data : new Uint8Array(data)], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function exportJson(report: Report, caseId: string): void {
+  download(`${caseId}.json`, `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+}
+
+export function exportCsv(report: Report, caseId: string): void {
+  download(`${caseId}.csv`, reportCsv(report), 'text/csv');
+}
+
+export function exportMasks(shown: Shown, options: Partial<MeasureOptions>, caseId: string): string[] {
+  const files = maskFiles(shown.input, options, shown.report, shown.layers);
+  for (const [name, bytes] of files) {
+    download(`${caseId}-${name}`, bytes, name.endsWith('.json') ? 'application/json' : 'application/gzip');
+  }
+  return [...files.keys()];
+}

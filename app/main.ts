@@ -1,0 +1,258 @@
+/**
+ * The perifat page: choose a scan (or a phantom), measure it in a worker through the package API,
+ * look at the slices with perifat's overlays, the numbers, the radial profile; export.
+ * Automation: `?demo=phantom` measures a phantom at once and sets `document.body.dataset.perifatStatus`
+ * to 'done' (or 'error') and `window.perifatReport` to the report; `?backend=cpu|webgpu|auto`.
+ */
+import './style.css';
+import {
+  createWorkerEngine,
+  DEFAULT_OPTIONS,
+  eatMask,
+  huHistogram,
+  makePhantom,
+  PerifatError,
+  type DetailedResult,
+  type MeasureProgress,
+  type Report,
+  type WorkerEngine,
+} from '../src/api/index';
+import { clearCharts, histogramChart, profileChart } from './charts';
+import { DEMO_PHANTOM } from './demo-phantom';
+import { exportCsv, exportJson, exportMasks } from './exports';
+import { classify, describe, droppedFiles, emptyChoice, type ChosenFiles } from './inputs';
+import { showResults } from './results';
+import { type Overlay, type Shown, type View, Viewer, WINDOWS } from './viewer';
+
+declare global {
+  interface Window {
+    perifatReport?: Report;
+    perifatError?: { code: string; message: string };
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the page has no #${id}`);
+  return el as T;
+};
+
+const params = new URLSearchParams(location.search);
+const ui = {
+  gpu: $<HTMLParagraphElement>('gpu-status'),
+  ctFolder: $<HTMLInputElement>('ct-folder'),
+  ctFiles: $<HTMLInputElement>('ct-files'),
+  mask: $<HTMLInputElement>('mask-file'),
+  vessels: $<HTMLInputElement>('vessels-file'),
+  drop: $<HTMLDivElement>('drop'),
+  chosen: $<HTMLParagraphElement>('chosen'),
+  measure: $<HTMLButtonElement>('measure'),
+  phantom: $<HTMLButtonElement>('phantom'),
+  cancel: $<HTMLButtonElement>('cancel'),
+  backend: $<HTMLSelectElement>('backend'),
+  progress: $<HTMLProgressElement>('progress'),
+  progressText: $<HTMLSpanElement>('progress-text'),
+  error: $<HTMLParagraphElement>('error'),
+  view: $<HTMLSelectElement>('view'),
+  window: $<HTMLSelectElement>('window'),
+  canvas: $<HTMLCanvasElement>('viewer'),
+  eat: $<HTMLTableElement>('eat-table'),
+  vesselTable: $<HTMLTableElement>('vessel-table'),
+  warnings: $<HTMLUListElement>('warnings'),
+  backendUsed: $<HTMLParagraphElement>('backend-used'),
+  profile: $<HTMLDivElement>('profile'),
+  histogram: $<HTMLDivElement>('histogram'),
+  exportJson: $<HTMLButtonElement>('export-json'),
+  exportCsv: $<HTMLButtonElement>('export-csv'),
+  exportMasks: $<HTMLButtonElement>('export-masks'),
+};
+
+let choice: ChosenFiles = emptyChoice();
+let engine: WorkerEngine | null = null;
+let engineBackend = '';
+let running: AbortController | null = null;
+let shown: Shown | null = null;
+let caseId = 'case';
+const viewerReady = Viewer.attach(ui.canvas);
+
+function setStatus(status: 'idle' | 'running' | 'done' | 'error'): void {
+  document.body.dataset.perifatStatus = status;
+}
+
+/** WebGPU's state in plain words, before anything is measured. */
+async function describeGpu(): Promise<void> {
+  if (!('gpu' in navigator)) {
+    ui.gpu.textContent =
+      'WebGPU is not available in this browser: perifat measures on its CPU backend (same numbers, slower on large scans).';
+    return;
+  }
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) {
+    ui.gpu.textContent = 'WebGPU is present but found no adapter: perifat measures on its CPU backend.';
+    return;
+  }
+  const info = adapter.info;
+  const software =
+    (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+    /swiftshader/i.test(`${info.vendor} ${info.architecture}`);
+  ui.gpu.textContent = software
+    ? `WebGPU adapter: ${info.vendor} ${info.architecture} — a software adapter, several times slower than perifat's CPU backend, so "auto" measures on the CPU (choose WebGPU to run the shaders anyway).`
+    : `WebGPU adapter: ${[info.vendor, info.architecture, info.description].filter(Boolean).join(' ')}.`;
+}
+
+async function getEngine(): Promise<WorkerEngine> {
+  const wanted = ui.backend.value as 'auto' | 'webgpu' | 'cpu';
+  if (engine && engineBackend === wanted) return engine;
+  engine?.destroy();
+  const worker = new Worker(new URL('./perifat-worker.ts', import.meta.url), { type: 'module' });
+  engine = await createWorkerEngine(worker, { backend: wanted });
+  engineBackend = wanted;
+  return engine;
+}
+
+function onProgress(p: MeasureProgress): void {
+  ui.progress.value = p.fraction;
+  ui.progressText.textContent = `${p.stage} ${Math.round(100 * p.fraction)} %`;
+}
+
+function fail(e: unknown): void {
+  const err = e instanceof PerifatError ? e : new PerifatError('E_RUNTIME', e instanceof Error ? e.message : String(e));
+  ui.error.hidden = false;
+  ui.error.textContent = err.code === 'E_ABORTED' ? 'Cancelled.' : `${err.code}: ${err.message}`;
+  window.perifatError = { code: err.code, message: err.message };
+  setStatus('error');
+}
+
+/** Runs one measurement with the page's controls locked and its progress shown. */
+async function run(
+  label: string,
+  work: (engine: WorkerEngine, signal: AbortSignal) => Promise<DetailedResult>,
+): Promise<void> {
+  running?.abort();
+  const ac = new AbortController();
+  running = ac;
+  ui.error.hidden = true;
+  ui.measure.disabled = ui.phantom.disabled = true;
+  ui.cancel.disabled = false;
+  ui.progress.value = 0;
+  ui.progressText.textContent = label;
+  setStatus('running');
+  try {
+    const eng = await getEngine();
+    const result = await work(eng, ac.signal);
+    const input = {
+      ct: result.input.ct,
+      pericardium: result.input.pericardium ?? null,
+      vessels: result.input.vessels ?? null,
+    };
+    shown = { report: result.report, layers: result.layers, input };
+    await display(shown);
+    window.perifatReport = result.report;
+    ui.progress.value = 1;
+    ui.progressText.textContent = 'done';
+    setStatus('done');
+  } catch (e) {
+    fail(e);
+  } finally {
+    if (running === ac) running = null;
+    ui.cancel.disabled = true;
+    ui.phantom.disabled = false;
+    ui.measure.disabled = choice.ct.length === 0;
+  }
+}
+
+async function display(s: Shown): Promise<void> {
+  showResults(s.report, { eat: ui.eat, vessels: ui.vesselTable, warnings: ui.warnings, backend: ui.backendUsed });
+  clearCharts();
+  profileChart(ui.profile, s.report);
+  const { ct, pericardium } = s.input;
+  const eat = pericardium ? eatMask(ct, pericardium) : new Uint8Array(0);
+  histogramChart(ui.histogram, huHistogram(ct.hu, eat, DEFAULT_OPTIONS.window), DEFAULT_OPTIONS.window.lo);
+  const viewer = await viewerReady;
+  await viewer.show(s, currentWindow());
+  for (const b of [ui.exportJson, ui.exportCsv, ui.exportMasks]) b.disabled = false;
+}
+
+function currentWindow(): readonly [number, number] {
+  return WINDOWS[ui.window.value as keyof typeof WINDOWS] ?? WINDOWS.soft;
+}
+
+function measureFiles(): Promise<void> {
+  const c = choice;
+  caseId = 'case';
+  return run('reading the files', (eng, signal) =>
+    eng.measureFilesDetailed(
+      { ct: c.ct, pericardium: c.pericardium, vessels: c.vessels },
+      { wantLayers: true, signal, onProgress },
+    ),
+  );
+}
+
+function measurePhantom(): Promise<void> {
+  caseId = 'phantom';
+  return run('building a phantom', async (eng, signal) => {
+    // A small phantom with a tortuous three-vessel tree: built here, measured in the worker.
+    const p = makePhantom(DEMO_PHANTOM);
+    return eng.measureDetailed(
+      { ct: p.ct, pericardium: p.pericardium, vessels: p.vessels },
+      { wantLayers: true, signal, onProgress },
+    );
+  });
+}
+
+function chose(files: File[], into: 'ct' | 'auto' | 'pericardium' | 'vessels'): void {
+  if (into === 'ct') choice = { ...choice, ct: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)) };
+  else if (into === 'pericardium') choice = { ...choice, pericardium: files[0] ?? null };
+  else if (into === 'vessels') choice = { ...choice, vessels: files[0] ?? null };
+  else choice = classify(files, choice);
+  ui.chosen.textContent = describe(choice);
+  ui.measure.disabled = choice.ct.length === 0 || running !== null;
+}
+
+ui.ctFolder.addEventListener('change', () => chose(Array.from(ui.ctFolder.files ?? []), 'ct'));
+ui.ctFiles.addEventListener('change', () => chose(Array.from(ui.ctFiles.files ?? []), 'auto'));
+ui.mask.addEventListener('change', () => chose(Array.from(ui.mask.files ?? []), 'pericardium'));
+ui.vessels.addEventListener('change', () => chose(Array.from(ui.vessels.files ?? []), 'vessels'));
+ui.drop.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  ui.drop.classList.add('over');
+});
+ui.drop.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
+ui.drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  ui.drop.classList.remove('over');
+  if (e.dataTransfer) void droppedFiles(e.dataTransfer.items).then((files) => chose(files, 'auto'), fail);
+});
+ui.measure.addEventListener('click', () => void measureFiles());
+ui.phantom.addEventListener('click', () => void measurePhantom());
+ui.cancel.addEventListener('click', () => running?.abort());
+ui.view.addEventListener('change', () => void viewerReady.then((v) => v.setView(ui.view.value as View)));
+ui.window.addEventListener('change', () => void viewerReady.then((v) => v.setWindow(currentWindow())));
+for (const [id, which] of [
+  ['ov-fat', 'fat'],
+  ['ov-eat', 'eat'],
+  ['ov-rings', 'rings'],
+  ['ov-lines', 'lines'],
+] as const) {
+  const box = $<HTMLInputElement>(id);
+  box.addEventListener('change', () => void viewerReady.then((v) => v.setOverlay(which as Overlay, box.checked)));
+}
+$('slice-down').addEventListener('click', () => void viewerReady.then((v) => v.step(-1)));
+$('slice-up').addEventListener('click', () => void viewerReady.then((v) => v.step(1)));
+ui.canvas.addEventListener('keydown', (e) => {
+  if (e.key === 'PageUp' || e.key === 'PageDown') {
+    e.preventDefault();
+    void viewerReady.then((v) => v.step(e.key === 'PageUp' ? 1 : -1));
+  }
+});
+ui.exportJson.addEventListener('click', () => shown && exportJson(shown.report, caseId));
+ui.exportCsv.addEventListener('click', () => shown && exportCsv(shown.report, caseId));
+ui.exportMasks.addEventListener('click', () => shown && exportMasks(shown, {}, caseId));
+
+const backendParam = params.get('backend');
+if (backendParam === 'cpu' || backendParam === 'webgpu' || backendParam === 'auto') ui.backend.value = backendParam;
+void describeGpu().catch(() => {
+  ui.gpu.textContent = 'WebGPU could not be queried: perifat measures on its CPU backend.';
+});
+ui.chosen.textContent = describe(choice);
+if (params.get('demo') === 'phantom') void measurePhantom();

@@ -7,6 +7,7 @@ import { safeText } from '../util/safe-text';
 import { installInterruptHandlers } from '../node/cleanup';
 import { phantomCommand } from '../phantom/cli';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { ANALYZE_USAGE, analyzeCommand } from './analyze-command';
 import { BATCH_USAGE, batchCommand } from './batch-command';
 import { BENCH_USAGE, benchCommand } from './bench-command';
 import { MEASURE_USAGE, measureCommand } from './measure-command';
@@ -18,6 +19,7 @@ commands:
   perifat measure --ct CT [--pericardium MASK] [--vessels CENTERLINES] …   measure EAT and FAI
   perifat batch MANIFEST --out DIR [--shard K/N] [--jobs N] …             measure many cases, resumable
   perifat merge --out DIR SHARD_DIR…                                     join the shards of a batch
+  perifat analyze --results DIR --outcomes CSV --outcome COL --out DIR    ROC/AUC, cut-offs, group tests of a cohort
   perifat bench [--quick] [--out bench.json] | --compare A.json B.json    stage timings, WebGPU vs CPU
   perifat phantom --out DIR [--dims 192x192x128] …                        write a synthetic phantom with its truth
   perifat help
@@ -27,6 +29,8 @@ ${MEASURE_USAGE}
 ${BATCH_USAGE}
 
 ${MERGE_USAGE}
+
+${ANALYZE_USAGE}
 
 ${BENCH_USAGE}`;
 
@@ -52,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
         return await batchCommand(rest);
       case 'merge':
         return await mergeCommand(rest);
+      case 'analyze':
+        return await analyzeCommand(rest);
       case 'bench':
         return await benchCommand(rest);
       case 'phantom':

@@ -45,6 +45,10 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
   const scale =
     opts.scale ?? Math.min(dims[0] * spacing[0], dims[1] * spacing[1], dims[2] * spacing[2]) / REFERENCE_FOV_MM;
   const name = opts.name ?? 'phantom';
+  for (const [v, a] of Object.entries(opts.fatAmplitude ?? {})) {
+    if (!(Number.isFinite(a) && Math.abs(a) <= 200))
+      throw new RangeError(`fatAmplitude.${v} must be a number in [-200, 200]: ${a}`);
+  }
   const diagMm = Math.hypot(...dims.map((n, a) => (n - 1) * (spacing[a] as number)));
   const vessels = opts.tree
     ? buildTree({
@@ -76,7 +80,7 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
     noiseSd: opts.noiseSd ?? 0,
     seed: opts.seed ?? 1,
     calcium: opts.calcium ?? false,
-    fatLaw: { ...FAT_LAW, amplitude: { ...FAT_LAW.amplitude } },
+    fatLaw: { ...FAT_LAW, amplitude: { ...FAT_LAW.amplitude, ...opts.fatAmplitude } },
     plaqueMm: opts.calcium ? [PLAQUE.startMm, PLAQUE.endMm] : null,
   };
 
@@ -143,7 +147,7 @@ function paint(
     rmax.map((r) => FAT_LAW.cutoffMm + r),
   );
   const out = makeNearestOut(nv);
-  const amp = vs.map((v) => FAT_LAW.amplitude[v.name] ?? 0);
+  const amp = vs.map((v) => p.fatLaw.amplitude[v.name] ?? 0);
   const plaqueVessel = p.calcium ? vs.findIndex((v) => v.name === PLAQUE.vessel) : -1;
   const plaqueRho = vesselRho(p.scale);
   const [ax, ay, az] = p.semiAxes;

@@ -46,6 +46,12 @@ export interface PhantomOptions {
   scale?: number;
   /** Name used as `source` of the volumes. Default 'phantom'. */
   name?: string;
+  /**
+   * Fat-law amplitude A (HU at the wall, 120 kVp) by vessel name, replacing the defaults (RCA 58,
+   * LAD 43, LCx 18, RI 30) for the vessels named: how much denser the fat is near that vessel's
+   * wall. Simulated cohorts make it depend on a hidden label (test/analyze). Finite, |A| ≤ 200.
+   */
+  fatAmplitude?: Readonly<Record<string, number>>;
 }
 
 /** Tissue classes of the phantom (the `tissue` labelmap), for tests and debugging. */

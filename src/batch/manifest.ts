@@ -1,12 +1,14 @@
 /**
  * A batch manifest: CSV (header row; columns caseId, ct, and optionally pericardium, vessels,
  * lesions, kvp) or JSON lines (one object per case, same keys). A row may name a perifat-case/1
- * file in a `case` column instead of `ct`. Paths are relative to the manifest.
+ * file in a `case` column instead of `ct`. Paths are relative to the manifest. The CSV is read by
+ * src/io/csv-table.ts (RFC 4180; every row has the header's columns).
  * Every problem is a typed error naming the manifest and the line.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PerifatError } from '../errors';
+import { parseCsv } from '../io/csv-table';
 
 export interface BatchCase {
   readonly caseId: string;
@@ -27,26 +29,6 @@ function bad(file: string, line: number, message: string): never {
   throw new PerifatError('E_INPUT_FORMAT', `line ${line}: ${message}`, { file });
 }
 
-/** Splits one CSV line (RFC 4180 quotes). */
-function csvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (quoted && c === '"' && line[i + 1] === '"') {
-      cur += '"';
-      i++;
-    } else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) {
-      cells.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  cells.push(cur);
-  return cells.map((x) => x.trim());
-}
-
 export function readManifest(path: string): BatchCase[] {
   let text: string;
   try {
@@ -55,8 +37,8 @@ export function readManifest(path: string): BatchCase[] {
     throw new PerifatError('E_INPUT_NOT_FOUND', `cannot read the manifest: ${(e as Error).message}`, { file: path });
   }
   const base = dirname(path);
-  const lines = text.split(/\r?\n/);
   const rows: { line: number; fields: Record<string, unknown> }[] = [];
+  const lines = text.split(/\r?\n/);
   const first = lines.findIndex((l) => l.trim() !== '');
   if (first < 0) bad(path, 1, 'the manifest is empty');
   if ((lines[first] as string).trim().startsWith('{')) {
@@ -69,15 +51,11 @@ export function readManifest(path: string): BatchCase[] {
       }
     });
   } else {
-    const header = csvLine(lines[first] as string);
-    if (!header.includes('caseId')) bad(path, first + 1, 'the header has no "caseId" column');
-    if (!header.includes('ct') && !header.includes('case'))
+    const table = parseCsv(text, path);
+    if (!table.header.includes('caseId')) bad(path, first + 1, 'the header has no "caseId" column');
+    if (!table.header.includes('ct') && !table.header.includes('case'))
       bad(path, first + 1, 'the header has neither a "ct" nor a "case" column');
-    lines.forEach((l, i) => {
-      if (i <= first || l.trim() === '' || l.trim().startsWith('#')) return;
-      const cells = csvLine(l);
-      rows.push({ line: i + 1, fields: Object.fromEntries(header.map((h, k) => [h, cells[k] ?? ''])) });
-    });
+    for (const r of table.rows) rows.push({ line: r.line, fields: r.cells });
   }
   const seen = new Set<string>();
   return rows.map(({ line, fields }) => {

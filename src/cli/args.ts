@@ -99,3 +99,15 @@ function rawOptions(v: RawMeasureFlags): Partial<MeasureOptions> {
   }
   return o;
 }
+
+/** The flags that set measurement options, as `parseArgs` options (measure and batch take them). */
+export const MEASURE_OPTION_FLAGS = {
+  kvp: { type: 'string' },
+  'fat-window': { type: 'string' },
+  segment: { type: 'string', multiple: true },
+  'wall-gap': { type: 'string' },
+  'calcium-guard': { type: 'string' },
+  'axial-slices': { type: 'string' },
+  'axial-mm': { type: 'string' },
+  'max-voxels': { type: 'string' },
+} as const;

@@ -18,7 +18,7 @@ import { interrupted } from '../node/cleanup';
 import { loadCt, loadLabels, loadVessels } from '../node/load';
 import { type BackendChoice, MeasureSession } from '../node/session';
 import { PERIFAT_VERSION } from '../version';
-import { measureOptionsFrom } from './args';
+import { MEASURE_OPTION_FLAGS, measureOptionsFrom } from './args';
 import { BatchProgress } from './batch-progress';
 import { maskFiles, withLesions } from './case-inputs';
 import { caseInputs, loadCase } from './case-file';
@@ -74,6 +74,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
+      ...MEASURE_OPTION_FLAGS,
       out: { type: 'string' },
       case: { type: 'string', multiple: true },
       shard: { type: 'string' },
@@ -85,14 +86,6 @@ export async function batchCommand(argv: string[]): Promise<number> {
       'case-timeout': { type: 'string', default: '1800' },
       backend: { type: 'string', default: 'auto' },
       browser: { type: 'string' },
-      kvp: { type: 'string' },
-      'fat-window': { type: 'string' },
-      segment: { type: 'string', multiple: true },
-      'wall-gap': { type: 'string' },
-      'calcium-guard': { type: 'string' },
-      'axial-slices': { type: 'string' },
-      'axial-mm': { type: 'string' },
-      'max-voxels': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },

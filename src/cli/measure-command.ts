@@ -19,7 +19,7 @@ import type { MeasureInput, MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import type { Report } from '../measure/report-types';
 import type { VesselSet } from '../volume/vessels';
-import { measureOptionsFrom } from './args';
+import { MEASURE_OPTION_FLAGS, measureOptionsFrom } from './args';
 import { maskFiles, withLesions } from './case-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
@@ -56,25 +56,18 @@ export async function measureCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ...MEASURE_OPTION_FLAGS,
       ct: { type: 'string' },
       case: { type: 'string' },
       pericardium: { type: 'string' },
       vessels: { type: 'string' },
       lesions: { type: 'string', multiple: true },
-      kvp: { type: 'string' },
       out: { type: 'string' },
       csv: { type: 'string' },
       'masks-out': { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       browser: { type: 'string' },
-      'fat-window': { type: 'string' },
-      segment: { type: 'string', multiple: true },
-      'wall-gap': { type: 'string' },
-      'calcium-guard': { type: 'string' },
-      'axial-slices': { type: 'string' },
-      'axial-mm': { type: 'string' },
       'case-id': { type: 'string' },
-      'max-voxels': { type: 'string' },
       'keep-names': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },

@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli';
 import { PerifatError } from '../../src/errors';
 import { measure } from '../../src/measure/measure';
 import type { Report } from '../../src/measure/report-types';
@@ -26,20 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.done());
 
-async function run(args: string[]): Promise<{ code: number; err: string; out: string }> {
-  const err: string[] = [];
-  const out: string[] = [];
-  const e = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const o = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  const s = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(args), err: err.join('\n'), out: out.join('\n') };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-    s.mockRestore();
-  }
-}
+const run = runCli;
 
 const vesselsJson = (vessels: { name: string; points: number[][]; radii: number[] }[]): string =>
   JSON.stringify({ schema: 'perifat-vessels/1', space: 'LPS', vessels });

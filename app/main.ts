@@ -22,7 +22,7 @@ import { DEMO_PHANTOM } from './demo-phantom';
 import { exportCsv, exportJson, exportMasks } from './exports';
 import { classify, describe, droppedFiles, emptyChoice, type ChosenFiles } from './inputs';
 import { showResults } from './results';
-import { type Overlay, type Shown, type View, Viewer, WINDOWS } from './viewer';
+import { type Shown, type View, Viewer, WINDOWS } from './viewer';
 
 declare global {
   interface Window {
@@ -235,7 +235,7 @@ for (const [id, which] of [
   ['ov-lines', 'lines'],
 ] as const) {
   const box = $<HTMLInputElement>(id);
-  box.addEventListener('change', () => void viewerReady.then((v) => v.setOverlay(which as Overlay, box.checked)));
+  box.addEventListener('change', () => void viewerReady.then((v) => v.setOverlay(which, box.checked)));
 }
 $('slice-down').addEventListener('click', () => void viewerReady.then((v) => v.step(-1)));
 $('slice-up').addEventListener('click', () => void viewerReady.then((v) => v.step(1)));

@@ -22,7 +22,7 @@ function table(el: HTMLTableElement, caption: string, head: string[], rows: stri
     const row = document.createElement('tr');
     r.forEach((c, i) => {
       const cell = document.createElement(i === 0 ? 'th' : 'td');
-      if (i === 0) (cell as HTMLTableCellElement).scope = 'row';
+      if (i === 0) cell.scope = 'row';
       cell.textContent = c;
       row.append(cell);
     });

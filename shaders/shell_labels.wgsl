@@ -12,6 +12,8 @@
 // nearest point's r, see shell_nearest.wgsl) gets no label here: it is appended to `undecided`
 // with the reason, and the host classifies it in float64 and adds it to the histograms, so every
 // backend and adapter reports the float64 definition.
+// The crop may come in z-slabs (one dispatch per slab and layer): state, owner and the label
+// layers are the slab's own buffers, the guard's distances cover the slab and a halo around it.
 // Mirrors src/cpu/shell-labels.ts operation for operation.
 
 override WG: u32;
@@ -42,6 +44,10 @@ struct Params {
   layer: u32,
   guard2: f32,
   wallGap: f32,
+  // Crop index of this slab's first voxel (the undecided list holds crop indices).
+  voxelBase: u32,
+  // Index in guardDist of this slab's first voxel: the guard's EDT covers the slab and a halo.
+  guardBase: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -65,7 +71,7 @@ fn near(x: f32, threshold: f32, band: f32) -> bool {
   return abs(x - threshold) <= band;
 }
 
-// The reason some decision for crop voxel v is within its band (0: every decision is sure).
+// The reason some decision for voxel v of the slab is within its band (0: every decision is sure).
 fn undecidedReason(v: u32) -> u32 {
   let code = owner[v];
   let o = code & 0xffu;
@@ -86,7 +92,7 @@ fn undecidedReason(v: u32) -> u32 {
   if ((code & LUMEN_BIT) != 0u) {
     return 0u;
   }
-  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v])), sqrt(params.guard2), BAND_MM)) {
+  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v + params.guardBase])), sqrt(params.guard2), BAND_MM)) {
     return R_GUARD;
   }
   if (params.wallGap > 0.0 && near(w, params.wallGap, BAND_MM + u)) {
@@ -104,14 +110,14 @@ fn undecidedReason(v: u32) -> u32 {
   return 0u;
 }
 
-// Labels (voi, ring, lesion) of crop voxel v.
+// Labels (voi, ring, lesion) of voxel v of the slab.
 fn labelsOf(v: u32) -> vec3<u32> {
   let code = owner[v];
   let o = code & 0xffu;
   if (o == NO_OWNER || (code & LUMEN_BIT) != 0u) {
     return vec3<u32>(0u);
   }
-  if (params.guardOn != 0u && bitcast<f32>(guardDist[v]) <= params.guard2) {
+  if (params.guardOn != 0u && bitcast<f32>(guardDist[v + params.guardBase]) <= params.guard2) {
     return vec3<u32>(0u);
   }
   let st = state[v];
@@ -175,7 +181,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         if (params.writeMain != 0u) {
           let slot = atomicAdd(&undecided[0], 1u);
           if (slot < capacity) {
-            atomicStore(&undecided[1u + 2u * slot], v);
+            atomicStore(&undecided[1u + 2u * slot], v + params.voxelBase);
             atomicStore(&undecided[2u + 2u * slot], reason | ((owner[v] & 0xffu) << 8u));
           }
         }

@@ -49,6 +49,9 @@ struct Params {
   sx: f32,
   sy: f32,
   sz: f32,
+  // Crop index of this dispatch's first voxel: the crop may come in z-slabs, each dispatched with
+  // state and owner buffers of its own (index v − voxelBase).
+  voxelBase: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -62,9 +65,9 @@ struct Params {
 // Words: per vessel (s0 bits, s1 bits, path start, path count); at pathOffset the part indices of
 // every path; at lesionOffset per lesion (vessel, label, start bits, end bits, layer, 0, 0, 0).
 @group(0) @binding(5) var<storage, read> tables: array<u32>;
-// Per crop voxel: (d², s, r, r uncertainty) of the owning vessel.
+// Per voxel of the slab: (d², s, r, r uncertainty) of the owning vessel.
 @group(0) @binding(6) var<storage, read_write> state: array<vec4<f32>>;
-// Per crop voxel: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT.
+// Per voxel of the slab: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT.
 @group(0) @binding(7) var<storage, read_write> owner: array<u32>;
 
 fn straddles(lo: f32, hi: f32, t: f32) -> bool {
@@ -94,9 +97,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let stride = nwg.x * WG;
   let slice = params.cx * params.cy;
   for (var v = gid.x; v < params.voxelCount; v += stride) {
-    let k = v / slice;
-    let j = (v - k * slice) / params.cx;
-    let i = v - k * slice - j * params.cx;
+    let c = v + params.voxelBase;
+    let k = c / slice;
+    let j = (c - k * slice) / params.cx;
+    let i = c - k * slice - j * params.cx;
     let ci = i / params.nx;
     let cj = j / params.ny;
     let ck = k / params.nz;

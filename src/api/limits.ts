@@ -12,8 +12,9 @@ const storageBindings = Math.max(
 
 /**
  * The limits perifat's kernels need. All are within WebGPU's defaults: a device requested with
- * no limits works; larger scans gain from a larger maxStorageBufferBindingSize (volumes are cut
- * into slabs to fit, and a pericoronary crop must fit one binding: 16 bytes per crop voxel).
+ * no limits works; a larger maxStorageBufferBindingSize saves dispatches on large scans (volumes
+ * and the pericoronary crop are cut into z-slabs to fit; only the candidate index of the
+ * centerlines, 16 bytes an entry, must fit one binding).
  */
 export const REQUIRED_LIMITS: Readonly<Record<string, number>> = Object.freeze({
   maxStorageBuffersPerShaderStage: storageBindings,

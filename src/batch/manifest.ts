@@ -88,11 +88,11 @@ export function readManifest(path: string): BatchCase[] {
     const lesions = str('lesions');
     return {
       caseId: id,
-      ...(ct ? { ct: rel(ct) as string } : {}),
-      ...(caseFile ? { caseFile: rel(caseFile) as string } : {}),
-      ...(str('pericardium') ? { pericardium: rel(str('pericardium')) as string } : {}),
-      ...(str('vessels') ? { vessels: rel(str('vessels')) as string } : {}),
-      ...(lesions ? { lesions: lesions.toLowerCase().endsWith('.json') ? (rel(lesions) as string) : lesions } : {}),
+      ...(ct ? { ct: rel(ct) } : {}),
+      ...(caseFile ? { caseFile: rel(caseFile) } : {}),
+      ...(str('pericardium') ? { pericardium: rel(str('pericardium')) } : {}),
+      ...(str('vessels') ? { vessels: rel(str('vessels')) } : {}),
+      ...(lesions ? { lesions: lesions.toLowerCase().endsWith('.json') ? rel(lesions) : lesions } : {}),
       ...(kvp !== undefined ? { kvp } : {}),
     };
   });

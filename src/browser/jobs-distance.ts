@@ -74,7 +74,7 @@ export async function pericoronary(args: PericoronaryCall): Promise<Pericoronary
   const hu = new Int16Array(await fetchBlob(args.huBlob));
   const ct: CtVolume = { ...args.ct, hu, kvp: null, source: 'page' };
   const vessels = args.vessels.map((v) => ({ ...v, arcMm: Float64Array.from(v.arcMm) }));
-  const backend = new GpuBackend(ctx);
+  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
   try {
     const { value: r, timesMs } = await timed(args.repeats, () =>
       pericoronaryHistogramsGpu(backend, ct, vessels, args.lesions, args.opts, {

@@ -74,6 +74,8 @@ export interface PericoronaryCall {
   opts: ShellOptions;
   returnLayers?: boolean;
   repeats?: number;
+  /** Plan the crop's z-slabs for this binding size (tests force the slab path with it). */
+  maxBindingBytes?: number;
 }
 
 export interface HistogramsJson {

@@ -1,6 +1,7 @@
 /** Parsing of the measure command's option values into MeasureOptions (malformed values are E_USAGE). */
 import { PerifatError } from '../errors';
 import { type AxialLimits, type MeasureOptions, withDefaults } from '../measure/options';
+import type { ReadLimits } from '../io/limits';
 import type { Lesion } from '../volume/vessels';
 
 function range(flag: string, text: string): [number, number] {
@@ -110,4 +111,24 @@ export const MEASURE_OPTION_FLAGS = {
   'axial-slices': { type: 'string' },
   'axial-mm': { type: 'string' },
   'max-voxels': { type: 'string' },
+  'max-points': { type: 'string' },
 } as const;
+
+/** The readers' budgets from --max-voxels and --max-points (absent: the defaults). */
+export function readLimitsFrom(values: { 'max-voxels'?: string; 'max-points'?: string }): ReadLimits {
+  const whole = (flag: 'max-voxels' | 'max-points'): number | undefined => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!(Number.isSafeInteger(n) && n > 0)) {
+      throw new PerifatError('E_USAGE', `--${flag} expects a positive whole number, got "${text}"`);
+    }
+    return n;
+  };
+  const maxVoxels = whole('max-voxels');
+  const maxPoints = whole('max-points');
+  return {
+    ...(maxVoxels !== undefined ? { maxVoxels } : {}),
+    ...(maxPoints !== undefined ? { maxPoints } : {}),
+  };
+}

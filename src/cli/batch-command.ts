@@ -18,7 +18,8 @@ import { interrupted } from '../node/cleanup';
 import { loadCt, loadLabels, loadVessels } from '../node/load';
 import { type BackendChoice, MeasureSession } from '../node/session';
 import { PERIFAT_VERSION } from '../version';
-import { MEASURE_OPTION_FLAGS, measureOptionsFrom } from './args';
+import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
+import { type ReadLimits, pointLimit, voxelLimit } from '../io/limits';
 import { BatchProgress } from './batch-progress';
 import { maskFiles, withLesions } from './case-inputs';
 import { caseInputs, loadCase } from './case-file';
@@ -41,7 +42,8 @@ export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
   --case-timeout S       record a case that runs longer than S seconds as E_TIMEOUT (default 1800)
   --backend B            webgpu | cpu | auto (default auto, as measure)
   --browser PATH         Chrome/Chromium executable
-  --fat-window, --segment, --wall-gap, --calcium-guard, --axial-slices, --axial-mm, --kvp, --max-voxels
+  --fat-window, --segment, --wall-gap, --calcium-guard, --axial-slices, --axial-mm, --kvp, --max-voxels,
+  --max-points
                          as measure, for every case (a manifest's kvp column wins for its row)
   --quiet                no progress
   --verbose              details on errors, page console
@@ -111,11 +113,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
   if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) usage(`--jobs expects 1–64, got "${values.jobs}"`);
   const timeoutS = Number(values['case-timeout']);
   if (!(timeoutS > 0)) usage(`--case-timeout expects seconds > 0, got "${values['case-timeout']}"`);
-  const maxVoxels = values['max-voxels'] !== undefined ? Number(values['max-voxels']) : undefined;
-  if (maxVoxels !== undefined && !(Number.isInteger(maxVoxels) && maxVoxels > 0)) {
-    usage(`--max-voxels expects a positive whole number, got "${values['max-voxels']}"`);
-  }
-  const limits = maxVoxels !== undefined ? { maxVoxels } : {};
+  const limits = readLimitsFrom(values);
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
   const common = measureOptionsFrom(values);
 
@@ -283,10 +281,10 @@ function optionsOf(c: BatchCase, common: Partial<MeasureOptions>): Partial<Measu
   return c.kvp !== undefined ? { ...common, kvp: c.kvp } : common;
 }
 
-async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: { maxVoxels?: number }): Promise<Loaded> {
+async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: ReadLimits): Promise<Loaded> {
   const lesions = c.lesions !== undefined ? [c.lesions] : [];
   if (c.caseFile) {
-    const loaded = await loadCase(c.caseFile);
+    const loaded = await loadCase(c.caseFile, limits);
     const vessels = lesions.length ? withLesions(loaded.input.vessels, lesions) : loaded.input.vessels;
     return {
       input: { ...loaded.input, vessels },
@@ -294,9 +292,9 @@ async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: { 
       notes: loaded.notes,
     };
   }
-  const ct = await loadCt(c.ct as string, limits);
-  const pericardium = c.pericardium ? await loadLabels(c.pericardium, { onto: ct, ...limits }) : null;
-  let vessels = c.vessels ? await loadVessels(c.vessels, { ct }) : null;
+  const ct = await loadCt(c.ct as string, voxelLimit(limits));
+  const pericardium = c.pericardium ? await loadLabels(c.pericardium, { onto: ct, ...voxelLimit(limits) }) : null;
+  let vessels = c.vessels ? await loadVessels(c.vessels, { ct, ...pointLimit(limits) }) : null;
   if (lesions.length) vessels = withLesions(vessels, lesions);
   return { input: { ct, pericardium, vessels }, options: optionsOf(c, common), notes: [] };
 }

@@ -17,6 +17,7 @@ import { loadCt, loadLabels, loadVessels } from '../node/load';
 import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { centerlineFromMask } from '../volume/centerline-from-mask';
+import { type ReadLimits, pointLimit, voxelLimit } from '../io/limits';
 import { type Geometry, type Vec3, voxelToWorld } from '../volume/geometry';
 import type { LabelVolume } from '../volume/volume';
 import type { Vessel, VesselSet } from '../volume/vessels';
@@ -113,7 +114,7 @@ export function caseInputs(path: string): string[] {
   ];
 }
 
-export async function loadCase(path: string): Promise<LoadedCase> {
+export async function loadCase(path: string, limits: ReadLimits = {}): Promise<LoadedCase> {
   let doc: CaseDoc;
   try {
     doc = JSON.parse(readFileSync(path, 'utf8')) as CaseDoc;
@@ -123,7 +124,8 @@ export async function loadCase(path: string): Promise<LoadedCase> {
   validateCase(doc, path);
   const rel = (p: string) => resolve(dirname(path), p);
   const notes: string[] = [];
-  const ct = await loadCt(rel(doc.ct));
+  const voxels = voxelLimit(limits);
+  const ct = await loadCt(rel(doc.ct), voxels);
 
   let pericardium: LabelVolume | null = null;
   if (doc.pericardium && 'ellipsoidMm' in doc.pericardium) {
@@ -134,7 +136,7 @@ export async function loadCase(path: string): Promise<LoadedCase> {
         `semi-axes (${radii.join(', ')}) mm LPS (an approximation: the scan has no pericardium label)`,
     );
   } else if (doc.pericardium) {
-    const mask = await loadLabels(rel(doc.pericardium.mask), { onto: ct });
+    const mask = await loadLabels(rel(doc.pericardium.mask), { onto: ct, ...voxels });
     const grow = doc.pericardium.growMm ?? 0;
     pericardium = grow > 0 ? { ...mask, labels: growMask(mask.labels, mask, grow) } : mask;
     if (grow > 0) {
@@ -146,12 +148,12 @@ export async function loadCase(path: string): Promise<LoadedCase> {
 
   let vessels: VesselSet | null = null;
   if (typeof doc.vessels === 'string') {
-    vessels = await loadVessels(rel(doc.vessels), { ct });
+    vessels = await loadVessels(rel(doc.vessels), { ct, ...pointLimit(limits) });
   } else if (Array.isArray(doc.vessels)) {
     const list: Vessel[] = [];
     for (const v of doc.vessels) {
-      const mask = await loadLabels(rel(v.fromMask), { onto: ct });
-      const seed = v.seedMask ? centroid(await loadLabels(rel(v.seedMask), { onto: ct })) : undefined;
+      const mask = await loadLabels(rel(v.fromMask), { onto: ct, ...voxels });
+      const seed = v.seedMask ? centroid(await loadLabels(rel(v.seedMask), { onto: ct, ...voxels })) : undefined;
       list.push(centerlineFromMask(mask, { name: v.name, ...(seed ? { seed } : {}) }));
       notes.push(
         `input: ${v.name} centerline tracked slice by slice through ${basename(v.fromMask)}` +

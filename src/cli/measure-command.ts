@@ -13,13 +13,14 @@ import { loadCt, loadLabels, loadVessels } from '../node/load';
 import { onInterrupt } from '../node/cleanup';
 import { OutputSet, checkOwnFolder } from '../node/output-set';
 import { checkOutputPaths } from '../node/path-guard';
+import { pointLimit, voxelLimit } from '../io/limits';
 import { reportCsv } from '../io/report-csv';
 import { reportSummary } from '../io/report-text';
 import type { MeasureInput, MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import type { Report } from '../measure/report-types';
 import type { VesselSet } from '../volume/vessels';
-import { MEASURE_OPTION_FLAGS, measureOptionsFrom } from './args';
+import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
 import { maskFiles, withLesions } from './case-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
@@ -49,6 +50,7 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
                          patient names, so they are left out)
   --keep-names           name the input by its file or folder name instead
   --max-voxels N         refuse a CT or mask larger than N voxels (default 2^30), from its header
+  --max-points N         refuse centerlines of more than N points in all (default 200,000)
   --quiet                no progress or summary
   --verbose              details on errors, page console`;
 
@@ -103,18 +105,14 @@ export async function measureCommand(argv: string[]): Promise<number> {
   if (values['masks-out'] !== undefined) checkOwnFolder(values['masks-out']);
   const caseId =
     values['case-id'] ?? (values.case ? basename(values.case).replace(/\.json$/i, '') : neutralId(values.ct as string));
-  const maxVoxels = values['max-voxels'] !== undefined ? Number(values['max-voxels']) : undefined;
-  if (maxVoxels !== undefined && !(Number.isInteger(maxVoxels) && maxVoxels > 0)) {
-    throw new PerifatError('E_USAGE', `--max-voxels expects a positive whole number, got "${values['max-voxels']}"`);
-  }
-  const limits = maxVoxels !== undefined ? { maxVoxels } : {};
+  const limits = readLimitsFrom(values);
   const progress = new Progress(!values.quiet);
   let input: MeasureInput;
   let options = measureOptionsFrom(values);
   let notes: string[] = [];
   if (values.case) {
     progress.step(`loading case ${values.case}`);
-    const loaded = await loadCase(values.case);
+    const loaded = await loadCase(values.case, limits);
     // Flags given on the command line override the case file's settings.
     options = { ...loaded.options, ...options };
     notes = loaded.notes;
@@ -123,9 +121,13 @@ export async function measureCommand(argv: string[]): Promise<number> {
   } else {
     const ctPath = values.ct as string;
     progress.step(`loading CT ${ctPath}`);
-    const ct = await loadCt(ctPath, limits);
-    const pericardium = values.pericardium ? await loadLabels(values.pericardium, { onto: ct, ...limits }) : null;
-    let vessels: VesselSet | null = values.vessels ? await loadVessels(values.vessels, { ct }) : null;
+    const ct = await loadCt(ctPath, voxelLimit(limits));
+    const pericardium = values.pericardium
+      ? await loadLabels(values.pericardium, { onto: ct, ...voxelLimit(limits) })
+      : null;
+    let vessels: VesselSet | null = values.vessels
+      ? await loadVessels(values.vessels, { ct, ...pointLimit(limits) })
+      : null;
     if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
     input = { ct, pericardium, vessels };
   }

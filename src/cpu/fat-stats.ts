@@ -36,13 +36,13 @@ export function fatStatsCpu(
   for (let i = 0; i < hu.length; i++) {
     const l = labels[i] as number;
     if (l === 0 || l > maxLabel) continue;
-    voxels[l]++;
+    voxels[l]!++;
     const v = hu[i] as number;
     if (v < window.lo || v > window.hi) continue;
-    histogram[l * bins + (v - window.lo)]++;
-    direct.fatVoxels[l]++;
-    direct.sumHu[l] += v;
-    direct.sumSqHu[l] += v * v;
+    histogram[l * bins + (v - window.lo)]!++;
+    direct.fatVoxels[l]!++;
+    direct.sumHu[l]! += v;
+    direct.sumSqHu[l]! += v * v;
     if (v < (direct.minHu[l] as number)) direct.minHu[l] = v;
     if (v > (direct.maxHu[l] as number)) direct.maxHu[l] = v;
   }

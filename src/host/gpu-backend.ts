@@ -1,14 +1,15 @@
 /**
  * The WebGPU compute backend: a device (handed in, never destroyed here) plus the volumes it made
  * resident on it. A CT is uploaded once per backend and the EAT statistics read it from there; the
- * pericoronary shells upload their own crop (src/host/pericoronary-gpu.ts).
+ * pericoronary shells upload their own crop (src/host/pericoronary-gpu.ts), cut into z-slabs by
+ * the same binding limit.
  */
 import { PerifatError } from '../errors';
 import { fatStatsGpu, type FatStatsOptions } from '../kernels/fat-stats';
 import type { LabelHistograms } from '../stats/label-stats';
 import type { Vec3 } from '../volume/geometry';
 import type { GpuContext } from './device';
-import { type GpuVolume, planVolumeSlabs, uploadHu, uploadLabels } from './gpu-volume';
+import { type GpuVolume, bindingLimit, planVolumeSlabs, uploadHu, uploadLabels } from './gpu-volume';
 import type { Slab } from './slabs';
 
 export interface GpuBackendOptions {
@@ -25,6 +26,11 @@ export class GpuBackend {
   constructor(ctx: GpuContext, opts: GpuBackendOptions = {}) {
     this.ctx = ctx;
     this.maxBindingBytes = opts.maxBindingBytes;
+  }
+
+  /** The largest storage binding this backend plans for (the adapter's, or the tests' smaller one). */
+  bindingLimit(): number {
+    return bindingLimit(this.ctx, this.maxBindingBytes);
   }
 
   /** The CT on the GPU, uploaded on first use. */

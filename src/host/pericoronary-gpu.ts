@@ -31,11 +31,13 @@ import { emptyResult, requireInt16, settleInto, sumHistograms } from '../shells/
 import { shellTables } from '../shells/tables';
 import { lapTimer } from '../util/lap-timer';
 import { step } from '../measure/control';
+import type { Vec3 } from '../volume/geometry';
 import type { CtVolume } from '../volume/volume';
 import { BufferScope, readBuffer } from './buffers';
 import { withErrorScopes } from './error-scope';
 import type { GpuBackend } from './gpu-backend';
-import { type GpuVolume, allocateLabels, planVolumeSlabs, uploadHu } from './gpu-volume';
+import { type GpuVolume, allocateLabels, uploadHu } from './gpu-volume';
+import { type ShellSlab, planShellSlabs } from './slabs';
 
 export async function pericoronaryHistogramsGpu(
   backend: GpuBackend,
@@ -55,20 +57,13 @@ export async function pericoronaryHistogramsGpu(
   const V = Math.max(1, vessels.length);
   const L = lesions.length;
   const n = plan.cropVoxels;
-  checkFits(ctx, 'pericoronary shell state', n, 16);
-  const slabs = planVolumeSlabs(ctx, plan.cropDims);
-  if (slabs.length !== 1) {
-    throw new PerifatError(
-      'E_TOO_LARGE',
-      `the pericoronary crop (${plan.cropDims.join('×')}) exceeds one storage binding`,
-    );
-  }
   const hu = cropHu(ct.dims, ct.hu, plan.crop);
   const cands = buildCandidates(plan);
   checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);
   const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
+  const slabs = shellSlabs(plan.cropDims, plan.spacing, calcium ? plan.guardMm : null, backend.bindingLimit());
   lap('plan');
   step(control, 'pericoronary.compile', 0.15);
   const [nearestPipe, labelsPipe, edtPipes] = await Promise.all([
@@ -81,6 +76,7 @@ export async function pericoronaryHistogramsGpu(
   const scope = new BufferScope(ctx);
   const volumes: GpuVolume[] = [];
   try {
+    // The HU and label layers share the shells' slabs, so the fat statistics read them as they are.
     const huVol = uploadHu(ctx, plan.cropDims, hu, slabs, 'pericoronary.hu');
     volumes.push(huVol);
     const layerVolume = (name: string): GpuVolume => {
@@ -91,42 +87,76 @@ export async function pericoronaryHistogramsGpu(
     const voiVol = layerVolume('voi');
     const ringsVol = layerVolume('rings');
     const lesionVols = Array.from({ length: plan.lesionLayerCount }, (_, i) => layerVolume(`lesions[${i}]`));
-    const bufOf = (v: GpuVolume): GPUBuffer => (v.slabs[0] as { buffer: GPUBuffer }).buffer;
 
     step(control, 'pericoronary.shells', 0.2);
     const inputs = uploadNearestInputs(ctx, scope, plan, cands, tables);
-    const state = scope.storage('pericoronary.state', n * 16);
-    const owner = scope.storage('pericoronary.owner', n * 4);
-    const guardDist = await withErrorScopes(ctx, 'pericoronary shells', async () => {
+    const slice = plan.cropDims[0] * plan.cropDims[1];
+    const perSlab = slabs.map((sl) => {
+      const range = { z0: sl.z0, z1: sl.z1, base: sl.z0 * slice, voxels: (sl.z1 - sl.z0) * slice };
+      const tag = `[${sl.z0}:${sl.z1}]`;
+      const state = scope.storage(`pericoronary.state${tag}`, range.voxels * 16);
+      const owner = scope.storage(`pericoronary.owner${tag}`, range.voxels * 4);
+      return { sl, range, state, owner, guardBase: (sl.z0 - sl.g0) * slice, guardDist: null as GPUBuffer | null };
+    });
+    await withErrorScopes(ctx, 'pericoronary shells', async () => {
       const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary' });
-      encodeNearest(ctx, enc, scope, nearestPipe, plan, cands, tables, { ...inputs, state, owner });
-      let dist: GPUBuffer | null = null;
-      if (calcium && edtPipes) {
-        const mask = uploadMask(ctx, scope, 'pericoronary.calcium', calcium);
-        dist = scope.storage('pericoronary.guardDist', n * 4);
-        encodeEdt(ctx, enc, scope, edtPipes, plan.cropDims, plan.spacing, mask, dist, false);
+      for (const p of perSlab) {
+        encodeNearest(
+          ctx,
+          enc,
+          scope,
+          nearestPipe,
+          plan,
+          cands,
+          tables,
+          { ...inputs, state: p.state, owner: p.owner },
+          p.range,
+        );
+        if (calcium && edtPipes) {
+          const { g0, g1 } = p.sl;
+          const dims: Vec3 = [plan.cropDims[0], plan.cropDims[1], g1 - g0];
+          const mask = uploadMask(
+            ctx,
+            scope,
+            `pericoronary.calcium[${g0}:${g1}]`,
+            calcium.subarray(g0 * slice, g1 * slice),
+          );
+          p.guardDist = scope.storage(`pericoronary.guardDist[${g0}:${g1}]`, (g1 - g0) * slice * 4);
+          encodeEdt(ctx, enc, scope, edtPipes, dims, plan.spacing, mask, p.guardDist, false);
+        }
       }
       ctx.device.queue.submit([enc.finish()]);
       await ctx.device.queue.onSubmittedWorkDone();
-      return dist;
     });
     const labelsWith = async (capacity: number): Promise<{ indices: Uint32Array; reasons: Uint32Array }> => {
       const undecided = scope.storage('pericoronary.undecided', undecidedWords(capacity) * 4);
       await withErrorScopes(ctx, 'pericoronary labels', async () => {
         const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary.labels' });
-        for (let layer = 0; layer < Math.max(1, plan.lesionLayerCount); layer++) {
-          const lv = lesionVols[layer];
-          encodeLabels(ctx, enc, scope, labelsPipe, plan, tables, layer, {
-            state,
-            owner,
-            guardDist,
-            tables: inputs.tables,
-            voi: bufOf(voiVol),
-            rings: bufOf(ringsVol),
-            lesion: lv ? bufOf(lv) : null,
-            undecided,
-          });
-        }
+        perSlab.forEach((p, si) => {
+          for (let layer = 0; layer < Math.max(1, plan.lesionLayerCount); layer++) {
+            const lv = lesionVols[layer];
+            encodeLabels(
+              ctx,
+              enc,
+              scope,
+              labelsPipe,
+              plan,
+              tables,
+              layer,
+              {
+                state: p.state,
+                owner: p.owner,
+                guardDist: p.guardDist,
+                tables: inputs.tables,
+                voi: slabBuffer(voiVol, si),
+                rings: slabBuffer(ringsVol, si),
+                lesion: lv ? slabBuffer(lv, si) : null,
+                undecided,
+              },
+              { ...p.range, guardBase: p.guardBase },
+            );
+          }
+        });
         ctx.device.queue.submit([enc.finish()]);
       });
       const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;
@@ -156,7 +186,11 @@ export async function pericoronaryHistogramsGpu(
 
     let layers: ShellLayers | undefined;
     if (extra.returnLayers) {
-      const read = async (v: GpuVolume): Promise<Uint8Array> => new Uint8Array(await readBuffer(ctx, bufOf(v), n));
+      const read = async (v: GpuVolume): Promise<Uint8Array> => {
+        const out = new Uint8Array(n);
+        for (const sl of v.slabs) out.set(new Uint8Array(await readBuffer(ctx, sl.buffer, sl.voxels)), sl.z0 * slice);
+        return out;
+      };
       const lesionLayers: Uint8Array[] = [];
       for (const lv of lesionVols) lesionLayers.push(await read(lv));
       layers = { dims: plan.cropDims, voi: await read(voiVol), rings: await read(ringsVol), lesions: lesionLayers };
@@ -182,6 +216,7 @@ export async function pericoronaryHistogramsGpu(
       diagnostics: {
         method: 'f32+float64',
         cropVoxels: n,
+        slabs: slabs.length,
         parts: plan.parts.length,
         candidates: cands.count,
         evaluations: ex.evaluations,
@@ -193,4 +228,21 @@ export async function pericoronaryHistogramsGpu(
     scope.destroyAll();
     for (const v of volumes) v.destroy();
   }
+}
+
+/**
+ * The crop's z-slabs. The guard's halo: every calcium voxel within the guard of a slab voxel lies
+ * within guard / z-spacing slices of it; one more millimetre and one more slice cover the band in
+ * which a distance is compared with the guard, so each guard distance the labels read (and every
+ * one near the threshold) is the one the whole crop's EDT gives.
+ */
+function shellSlabs(dims: Vec3, spacing: Vec3, guardMm: number | null, limit: number): ShellSlab[] {
+  const halo = guardMm === null ? null : Math.ceil((guardMm + 1) / spacing[2]) + 1;
+  return planShellSlabs(dims, halo, limit);
+}
+
+function slabBuffer(v: GpuVolume, i: number): GPUBuffer {
+  const slab = v.slabs[i];
+  if (!slab) throw new PerifatError('E_RUNTIME', `${v.slabs.length} slabs, no slab ${i}`);
+  return slab.buffer;
 }

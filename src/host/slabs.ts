@@ -40,3 +40,52 @@ export function planSlabs(
   for (let z0 = 0; z0 < nz; z0 += perSlab) slabs.push({ z0, z1: Math.min(nz, z0 + perSlab) });
   return slabs;
 }
+
+/** A z-slab of the pericoronary crop, with the slices its calcium-guard EDT must also see. */
+export interface ShellSlab extends Slab {
+  /** First slice of the guard's EDT region (z0 − halo, clipped). */
+  readonly g0: number;
+  /** Last slice + 1 of the guard's EDT region (z1 + halo, clipped). */
+  readonly g1: number;
+}
+
+/** Bytes per crop voxel of the shells' widest buffer: the f32 state (d², s, r, uncertainty). */
+export const SHELL_STATE_BYTES = 16;
+/** Bytes per voxel of the widest EDT buffer (feature sites and distances, u32/f32). */
+export const EDT_BYTES = 4;
+
+/**
+ * Slabs of the pericoronary crop such that every per-voxel shell buffer of a slab fits in
+ * `maxBindingBytes`. Each voxel's geometry depends on nothing but its own position, so the shells
+ * cut anywhere; the calcium guard's distance does not: a slab's EDT runs on the slab widened by
+ * `haloSlices` on each side (every calcium voxel within the guard plus its band of the slab lies
+ * there, so the distances the labels compare with the guard are the whole crop's).
+ */
+export function planShellSlabs(
+  dims: readonly [number, number, number],
+  haloSlices: number | null,
+  maxBindingBytes: number,
+): ShellSlab[] {
+  const [nx, ny, nz] = dims;
+  const slice = nx * ny;
+  const halo = haloSlices ?? 0;
+  const fits = (slices: number): boolean =>
+    packedBytes(slices * slice, SHELL_STATE_BYTES) <= maxBindingBytes &&
+    (haloSlices === null || packedBytes(Math.min(nz, slices + 2 * halo) * slice, EDT_BYTES) <= maxBindingBytes);
+  let perSlab = Math.min(nz, Math.floor(maxBindingBytes / (slice * SHELL_STATE_BYTES)));
+  while (perSlab > 0 && !fits(perSlab)) perSlab--;
+  if (perSlab < 1) {
+    throw new PerifatError(
+      'E_TOO_LARGE',
+      `one slice of the ${nx}×${ny} pericoronary crop (${slice * SHELL_STATE_BYTES} bytes of shell state` +
+        (haloSlices !== null ? `, ${2 * halo} guard slices around it` : '') +
+        `) exceeds the adapter's storage binding limit of ${maxBindingBytes} bytes`,
+    );
+  }
+  const slabs: ShellSlab[] = [];
+  for (let z0 = 0; z0 < nz; z0 += perSlab) {
+    const z1 = Math.min(nz, z0 + perSlab);
+    slabs.push({ z0, z1, g0: Math.max(0, z0 - halo), g1: Math.min(nz, z1 + halo) });
+  }
+  return slabs;
+}

@@ -42,8 +42,7 @@ export function vec3(ds: Dataset, key: string): Vec3 | null {
 export function str(ds: Dataset, key: string): string | null {
   const v = ds[key];
   if (typeof v === 'string') return v.replace(/\0/g, '').trim();
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-    return (v as string[]).join('\\').replace(/\0/g, '').trim();
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join('\\').replace(/\0/g, '').trim();
   if (typeof v === 'number') return String(v);
   return null;
 }

@@ -1,6 +1,6 @@
 /** Centerline polylines: validation, resampling to a fixed arc-length step, and the inside-the-CT check. */
 import { type Geometry, type Vec3, worldToVoxel } from '../volume/geometry';
-import { MAX_POINTS_PER_VESSEL, MAX_RADIUS_MM, arcLengths, type Vessel, type VesselSet } from '../volume/vessels';
+import { MAX_RADIUS_MM, arcLengths, type Vessel, type VesselSet } from '../volume/vessels';
 import { fail } from './errors';
 
 /** Points at arc lengths 0, step, 2·step, … and the distal end; radii interpolated linearly along the arc. */
@@ -34,11 +34,14 @@ export function resamplePolyline(vessel: Vessel, stepMm: number): Vessel {
   return { name: vessel.name, points, radii };
 }
 
-/** At least two finite points, one finite radius in [0, MAX_RADIUS_MM] per point, some length. */
-export function validateVessel(v: Vessel, source: string): void {
+/**
+ * At least two finite points, one finite radius in [0, MAX_RADIUS_MM] per point, some length, and
+ * no more points than the file's budget.
+ */
+export function validateVessel(v: Vessel, source: string, maxPoints: number): void {
   const where = `vessel "${v.name}"`;
-  if (v.points.length > MAX_POINTS_PER_VESSEL) {
-    fail('E_TOO_LARGE', source, `${where} has ${v.points.length} points (limit ${MAX_POINTS_PER_VESSEL})`);
+  if (v.points.length > maxPoints) {
+    fail('E_TOO_LARGE', source, `${where} has ${v.points.length} points (limit ${maxPoints}; --max-points)`);
   }
   if (v.points.length < 2)
     fail('E_CENTERLINE', source, `${where} has ${v.points.length} point(s); a centerline needs at least 2`);

@@ -5,7 +5,7 @@ import { readAll } from './dicom-read';
 import { fail } from './errors';
 import type { InputFile } from './input-file';
 import { checkInside, resamplePolyline, validateLesions, validateVessel } from './polyline';
-import { MAX_POINTS_TOTAL } from '../volume/vessels';
+import { DEFAULT_MAX_POINTS } from '../volume/vessels';
 import { parseVesselsJson } from './vessels-json';
 import { parseVtk } from './vessels-vtk';
 
@@ -16,6 +16,8 @@ export interface LoadVesselsOptions {
   readonly stepMm?: number;
   /** Coordinate space of VTK points (JSON says its own): LPS (default) or RAS. */
   readonly vtkSpace?: 'LPS' | 'RAS';
+  /** Most points over all vessels (DEFAULT_MAX_POINTS); the file-size budget grows with it. */
+  readonly maxPoints?: number;
 }
 
 /** The format of centerline bytes, by content: JSON, legacy VTK, or VTK XML (.vtp). */
@@ -30,29 +32,37 @@ export function centerlineFormat(bytes: Uint8Array): 'json' | 'vtk' | null {
 }
 
 /** Centerlines from one file: perifat-vessels/1 JSON, VTK legacy or .vtp (told apart by content). */
-/** Largest centerline file read (bytes): a 200,000-point JSON is ~15 MB. */
+/** Largest centerline file read (bytes) at the default point budget: a 200,000-point JSON is ~15 MB. */
 export const MAX_CENTERLINE_BYTES = 64 * 1024 * 1024;
+
+/** The file-size budget for a point budget: MAX_CENTERLINE_BYTES, scaled up with a larger one. */
+export function centerlineBytesLimit(maxPoints: number): number {
+  return Math.max(MAX_CENTERLINE_BYTES, Math.ceil((maxPoints / DEFAULT_MAX_POINTS) * MAX_CENTERLINE_BYTES));
+}
 
 export async function readVesselsFile(input: InputFile, opts: LoadVesselsOptions = {}): Promise<VesselSet> {
   const path = input.name;
-  if (input.size > MAX_CENTERLINE_BYTES) {
-    fail('E_TOO_LARGE', path, `centerline file of ${input.size} bytes (limit ${MAX_CENTERLINE_BYTES})`);
+  const maxPoints = opts.maxPoints ?? DEFAULT_MAX_POINTS;
+  const maxBytes = centerlineBytesLimit(maxPoints);
+  if (input.size > maxBytes) {
+    fail('E_TOO_LARGE', path, `centerline file of ${input.size} bytes (limit ${maxBytes}; --max-points)`);
   }
   const bytes = await readAll(input);
   let set: VesselSet;
   const format = centerlineFormat(bytes);
   if (format === 'json') set = parseVesselsJson(new TextDecoder().decode(bytes), path, opts.ct ? { ct: opts.ct } : {});
-  else if (format === 'vtk') set = parseVtk(bytes, path, opts.vtkSpace ?? 'LPS');
+  else if (format === 'vtk') set = await parseVtk(bytes, path, opts.vtkSpace ?? 'LPS');
   else
     fail(
       'E_CENTERLINE',
       path,
       'unknown centerline format: not a VTK file nor perifat-vessels/1 JSON (expected JSON, VTK .vtk or .vtp)',
     );
-  for (const v of set.vessels) validateVessel(v, path);
+  for (const v of set.vessels) validateVessel(v, path, maxPoints);
   const total = set.vessels.reduce((n, v) => n + v.points.length, 0);
-  if (total > MAX_POINTS_TOTAL)
-    fail('E_TOO_LARGE', path, `${total} centerline points in all (limit ${MAX_POINTS_TOTAL})`);
+  if (total > maxPoints)
+    fail('E_TOO_LARGE', path, `${total} centerline points in all (limit ${maxPoints}; --max-points)`);
+  if (opts.maxPoints !== undefined) set = { ...set, maxPoints };
   validateLesions(set);
   if (opts.ct) checkInside(set, opts.ct);
   if (opts.stepMm !== undefined) {

@@ -11,6 +11,7 @@ import { shellOverrides } from '../shells/constants';
 import type { ShellPlan } from '../shells/plan';
 import type { ShellTables } from '../shells/tables';
 import { DISTANCE_WG, encodeKernel, gridFor } from './feature-transform';
+import type { SlabRange } from './shell-nearest';
 import { type KernelDecl, packUniform } from './types';
 
 const field = (type: 'u32' | 'f32' | 'i32', offset: number) => ({ offset, type });
@@ -31,7 +32,7 @@ export const SHELL_LABELS: KernelDecl = {
     undecided: { group: 0, binding: 8, kind: 'read_write' },
   },
   params: {
-    size: 32,
+    size: 40,
     fields: {
       voxelCount: field('u32', 0),
       lesionCount: field('u32', 4),
@@ -41,6 +42,8 @@ export const SHELL_LABELS: KernelDecl = {
       layer: field('u32', 20),
       guard2: field('f32', 24),
       wallGap: field('f32', 28),
+      voxelBase: field('u32', 32),
+      guardBase: field('u32', 36),
     },
   },
   overrides: [
@@ -89,18 +92,21 @@ export function encodeLabels(
     lesion: GPUBuffer | null;
     undecided: GPUBuffer;
   },
+  slab: SlabRange & { guardBase: number },
 ): void {
   const guardOn = bufs.guardDist !== null && plan.guardMm !== null;
   const params = scope.uniform(
-    `shell_labels.params[${layer}]`,
+    `shell_labels.params[${slab.z0}:${slab.z1}][${layer}]`,
     packUniform(SHELL_LABELS.params!, {
-      voxelCount: plan.cropVoxels,
+      voxelCount: slab.voxels,
+      voxelBase: slab.base,
+      guardBase: slab.guardBase,
       lesionCount: plan.lesions.length,
       lesionOffset: tables.lesionOffset,
       writeMain: layer === 0 ? 1 : 0,
       guardOn: guardOn ? 1 : 0,
       layer,
-      guard2: guardOn ? Math.fround((plan.guardMm as number) * (plan.guardMm as number)) : 0,
+      guard2: guardOn ? Math.fround(plan.guardMm * plan.guardMm) : 0,
       wallGap: plan.wallGap,
     }),
   );
@@ -109,7 +115,7 @@ export function encodeLabels(
     ctx,
     enc,
     pipeline,
-    `shell_labels[${layer}]`,
+    `shell_labels[${slab.z0}:${slab.z1}][${layer}]`,
     [
       params,
       bufs.state,
@@ -121,6 +127,6 @@ export function encodeLabels(
       bufs.lesion ?? dummy('lesion'),
       bufs.undecided,
     ],
-    gridFor(ctx, Math.ceil(plan.cropVoxels / 4)),
+    gridFor(ctx, Math.ceil(slab.voxels / 4)),
   );
 }

@@ -14,6 +14,14 @@ import type { ShellTables } from '../shells/tables';
 import { DISTANCE_WG, encodeKernel, gridFor } from './feature-transform';
 import { type KernelDecl, packUniform } from './types';
 
+/** The voxels of one z-slab of the crop: `voxels` from crop index `base`. */
+export interface SlabRange {
+  readonly z0: number;
+  readonly z1: number;
+  readonly base: number;
+  readonly voxels: number;
+}
+
 const field = (type: 'u32' | 'f32' | 'i32', offset: number) => ({ offset, type });
 
 export const SHELL_NEAREST: KernelDecl = {
@@ -31,7 +39,7 @@ export const SHELL_NEAREST: KernelDecl = {
     owner: { group: 0, binding: 7, kind: 'read_write' },
   },
   params: {
-    size: 64,
+    size: 68,
     fields: {
       voxelCount: field('u32', 0),
       cx: field('u32', 4),
@@ -49,6 +57,7 @@ export const SHELL_NEAREST: KernelDecl = {
       sx: field('f32', 52),
       sy: field('f32', 56),
       sz: field('f32', 60),
+      voxelBase: field('u32', 64),
     },
   },
   overrides: ['WG', 'NO_OWNER', 'LUMEN_BIT', 'UNDECIDED_BIT', 'S_UNSURE_BIT', 'BAND_MM', 'BOUND_SLACK_MM', 'FAR_D2'],
@@ -99,11 +108,13 @@ export function encodeNearest(
   cands: Candidates,
   tables: ShellTables,
   bufs: NearestInputs & { state: GPUBuffer; owner: GPUBuffer },
+  slab: SlabRange,
 ): void {
   const params = scope.uniform(
-    'shell_nearest.params',
+    `shell_nearest.params[${slab.z0}:${slab.z1}]`,
     packUniform(SHELL_NEAREST.params!, {
-      voxelCount: plan.cropVoxels,
+      voxelCount: slab.voxels,
+      voxelBase: slab.base,
       cx: plan.cropDims[0],
       cy: plan.cropDims[1],
       nx: cands.grid.size[0],
@@ -125,8 +136,8 @@ export function encodeNearest(
     ctx,
     enc,
     pipeline,
-    'shell_nearest',
+    `shell_nearest[${slab.z0}:${slab.z1}]`,
     [params, bufs.lists, bufs.candSeg, bufs.candPlane, bufs.segments, bufs.tables, bufs.state, bufs.owner],
-    gridFor(ctx, plan.cropVoxels),
+    gridFor(ctx, slab.voxels),
   );
 }

@@ -39,7 +39,7 @@ function mergedSummary(h: LabelHistograms, labels: number[]) {
   let voxels = 0;
   for (const l of labels) {
     const r = histogramRow(h, l);
-    for (let b = 0; b < bins; b++) row[b] += r[b] as number;
+    for (let b = 0; b < bins; b++) row[b]! += r[b] as number;
     voxels += h.voxels[l] as number;
   }
   return summarizeHistogram(row, h.window.lo, voxels);

@@ -87,6 +87,8 @@ export interface ShellDiagnostics {
   readonly candidates: number;
   /** Segment projections evaluated in float64. */
   readonly evaluations: number;
+  /** Z-slabs the crop was cut into to fit the adapter's storage binding limit (WebGPU). */
+  readonly slabs?: number;
   /** Worker threads that shared the float64 classification (CPU backend). */
   readonly workers?: number;
   /** Voxels the f32 kernels left to float64, by reason and by (f32) owning vessel. */

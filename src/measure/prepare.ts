@@ -6,7 +6,7 @@
 import { PerifatError } from '../errors';
 import { sameGrid, voxelToWorld } from '../volume/geometry';
 import { isIntegralInt16, toInt16, type CtVolume, type LabelVolume } from '../volume/volume';
-import { MAX_POINTS_PER_VESSEL, MAX_RADIUS_MM, arcLengths, type VesselSet } from '../volume/vessels';
+import { DEFAULT_MAX_POINTS, MAX_RADIUS_MM, arcLengths, type VesselSet } from '../volume/vessels';
 import type { IntCt } from './backend';
 import { type MeasureOptions, segmentFor } from './options';
 import { MAX_VESSELS, type PreparedLesion, type PreparedVessel } from './pericoronary-types';
@@ -77,6 +77,13 @@ export function prepareVessels(
       },
     );
   }
+  const budget = set.maxPoints ?? DEFAULT_MAX_POINTS;
+  const points = set.vessels.reduce((n, v) => n + v.points.length, 0);
+  if (points > budget) {
+    throw new PerifatError('E_TOO_LARGE', `${points} centerline points in all (limit ${budget})`, {
+      file: set.source,
+    });
+  }
   const seen = new Set<string>();
   const vessels = set.vessels.map((v, index): PreparedVessel => {
     if (seen.has(v.name))
@@ -88,15 +95,6 @@ export function prepareVessels(
       });
     }
     // Vessels built by an app (not read from a file) get the readers' checks here.
-    if (v.points.length > MAX_POINTS_PER_VESSEL) {
-      throw new PerifatError(
-        'E_TOO_LARGE',
-        `vessel ${v.name} has ${v.points.length} points (limit ${MAX_POINTS_PER_VESSEL})`,
-        {
-          file: set.source,
-        },
-      );
-    }
     if (
       !v.points.every((p) => p.every((x) => Number.isFinite(x))) ||
       !v.radii.every((r) => r >= 0 && r <= MAX_RADIUS_MM)

@@ -118,10 +118,7 @@ export class MeasureSession {
         this.opts.log?.(`WebGPU failed (${e.code}); restarting Chromium and retrying the case once`);
         await this.stopRunner();
         await this.startRunner();
-        result = await this.cancellable(
-          measureInChromiumDetailed(this.runner as unknown as ChromiumRunner, input, options, { wantLayers }),
-          signal,
-        );
+        result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
       }
     }
     if (this.selection) result.report.backend.selection = this.selection;

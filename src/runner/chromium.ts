@@ -3,9 +3,9 @@
  * inputs, the page computes on its GPU (SwiftShader on machines without one), results come back
  * as JSON or through the local server. The browser profile is a temporary folder, removed on close.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { PerifatError, isSerializedPerifatError, reviveError } from '../errors';
 import type { CallResult } from '../browser/protocol';
@@ -48,6 +48,25 @@ export function findBrowser(explicit?: string): string {
 }
 
 /**
+ * The folder Chromium makes in the temporary directory for its profile's singleton socket
+ * (org.chromium.Chromium.*, linked from the profile): a browser that is killed leaves it behind.
+ */
+function socketDirOf(profileDir: string): string | null {
+  try {
+    const dir = dirname(readlinkSync(join(profileDir, 'SingletonSocket')));
+    return dirname(dir) === tmpdir() && basename(dir).startsWith('org.chromium.Chromium.') ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes a profile and its socket folder (the one found now, or `socketDir` seen at launch). */
+function removeProfile(profileDir: string, socketDir: string | null = socketDirOf(profileDir)): void {
+  if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+  rmSync(profileDir, { recursive: true, force: true });
+}
+
+/**
  * Profiles of runs that were killed (SIGKILL leaves no chance to clean up): a profile is named
  * after its perifat process, and removed here once that process is gone.
  */
@@ -62,7 +81,7 @@ export function sweepStaleProfiles(): void {
     } catch (e) {
       alive = (e as NodeJS.ErrnoException).code === 'EPERM';
     }
-    if (!alive) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (!alive) removeProfile(join(tmpdir(), name));
   }
 }
 
@@ -79,6 +98,7 @@ export class ChromiumRunner {
     private readonly page: Page,
     readonly server: LocalServer,
     private readonly profileDir: string,
+    private readonly socketDir: string | null,
     private readonly pageErrors: string[],
     /** Rejects (E_RUNTIME) when the page crashes or the browser goes away: no call waits forever. */
     private readonly broken: Promise<never>,
@@ -122,9 +142,10 @@ export class ChromiumRunner {
         networkEnabled: false,
       });
       // A browser that goes away on its own (crash) still takes its profile with it, best effort.
+      const socketDir = socketDirOf(profileDir);
       browser.once('disconnected', () => {
         try {
-          rmSync(profileDir, { recursive: true, force: true });
+          removeProfile(profileDir, socketDir);
         } catch {
           // Still being written by the exiting browser: close() removes it again.
         }
@@ -142,11 +163,11 @@ export class ChromiumRunner {
       if (opts.verbose) page.on('console', (m) => process.stderr.write(`[page] ${m.text()}\n`));
       await page.goto(server.pageUrl, { waitUntil: 'load' });
       await page.waitForFunction(() => 'perifat' in globalThis, { timeout: 30_000 });
-      return new ChromiumRunner(browser, page, server, profileDir, pageErrors, broken);
+      return new ChromiumRunner(browser, page, server, profileDir, socketDir, pageErrors, broken);
     } catch (e) {
       await browser?.close().catch(() => undefined);
       await server.close();
-      rmSync(profileDir, { recursive: true, force: true });
+      removeProfile(profileDir);
       if (e instanceof PerifatError) throw e;
       throw new PerifatError('E_RUNTIME', `could not start headless Chromium (${executablePath}): ${String(e)}`, {
         cause: e,
@@ -202,7 +223,7 @@ export class ChromiumRunner {
       await this.browser.close();
     } finally {
       await this.server.close();
-      rmSync(this.profileDir, { recursive: true, force: true });
+      removeProfile(this.profileDir, this.socketDir);
     }
   }
 }

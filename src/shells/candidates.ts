@@ -62,8 +62,8 @@ export interface Candidates {
 
 export function cellGrid(plan: Pick<ShellPlan, 'cropDims' | 'spacing'>): CellGrid {
   const size = plan.spacing.map((s) => Math.max(1, Math.round(CELL_MM / s))) as Vec3;
-  const counts = plan.cropDims.map((n, a) => Math.ceil(n / size[a])) as Vec3;
-  const halfDiag = 0.5 * Math.hypot(...size.map((n, a) => (n - 1) * plan.spacing[a]));
+  const counts = plan.cropDims.map((n, a) => Math.ceil(n / (size[a] as number))) as Vec3;
+  const halfDiag = 0.5 * Math.hypot(...size.map((n, a) => (n - 1) * (plan.spacing[a] as number)));
   return { size, counts, cells: counts[0] * counts[1] * counts[2], halfDiag };
 }
 

@@ -151,24 +151,25 @@ export function planShells(
     let mx = -Infinity;
     for (const pts of voxelPts) {
       for (const p of pts) {
-        mn = Math.min(mn, p[c]);
-        mx = Math.max(mx, p[c]);
+        mn = Math.min(mn, p[c] as number);
+        mx = Math.max(mx, p[c] as number);
       }
     }
-    const m = Math.ceil(margin / spacing[c]);
+    const m = Math.ceil(margin / (spacing[c] as number));
     lo[c] = Math.max(Math.floor(mn) - m, 0);
-    hi[c] = Math.min(Math.ceil(mx) + m + 1, geom.dims[c]);
+    hi[c] = Math.min(Math.ceil(mx) + m + 1, geom.dims[c] as number);
   }
   const empty = vessels.length === 0 || hi.some((h, c) => h <= (lo[c] as number));
   const crop: Box = empty ? { lo: [0, 0, 0], hi: [0, 0, 0] } : { lo, hi };
-  const cropDims = crop.hi.map((v, c) => v - crop.lo[c]) as Vec3;
+  const cropDims = crop.hi.map((v, c) => v - (crop.lo[c] as number)) as Vec3;
 
   const { parts, paths, ranges } = splitParts(vessels);
   const segmentCount = parts.reduce((n, p) => n + p.segCount, 0);
   const world = new Float64Array(segmentCount * WORLD_WORDS);
   const local = new Float64Array(segmentCount * 6);
   const segments32 = new Float32Array(segmentCount * SEGMENT_WORDS);
-  const toLocal = (q: Vec3): Vec3 => [0, 1, 2].map((c) => (q[c] - crop.lo[c]) * spacing[c]) as Vec3;
+  const toLocal = (q: Vec3): Vec3 =>
+    [0, 1, 2].map((c) => ((q[c] as number) - (crop.lo[c] as number)) * (spacing[c] as number)) as Vec3;
   parts.forEach((part, pi) => {
     const range = ranges[pi] as { vessel: number; first: number };
     const v = vessels[range.vessel] as PreparedVessel;
@@ -383,7 +384,7 @@ export function layerLesions(
 
 /** Copy of the CT's HU inside a box (voxel order i fastest). */
 export function cropHu(dims: Vec3, hu: Int16Array, box: Box): Int16Array {
-  const [cx, cy, cz] = box.hi.map((v, c) => v - box.lo[c]) as Vec3;
+  const [cx, cy, cz] = box.hi.map((v, c) => v - (box.lo[c] as number)) as Vec3;
   const out = new Int16Array(Math.max(0, cx * cy * cz));
   if (out.length === 0) return out;
   for (let k = 0; k < cz; k++) {

@@ -85,7 +85,7 @@ export function settleInto(
     hist.voxels[label] = (hist.voxels[label] as number) + 1;
     if (value >= hist.window.lo && value <= hist.window.hi) {
       const bins = hist.window.hi - hist.window.lo + 1;
-      hist.histogram[label * bins + value - hist.window.lo]++;
+      hist.histogram[label * bins + value - hist.window.lo]!++;
     }
   };
   const [cx, cy] = ex.plan.cropDims;

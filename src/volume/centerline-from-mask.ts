@@ -89,7 +89,7 @@ function smooth(points: readonly Vec3[], half = 2): Vec3[] {
     if (i === 0 || i === points.length - 1) return p;
     const h = Math.min(half, i, points.length - 1 - i);
     const acc: Vec3 = [0, 0, 0];
-    for (let j = i - h; j <= i + h; j++) for (let c = 0; c < 3; c++) acc[c] += (points[j] as Vec3)[c] as number;
+    for (let j = i - h; j <= i + h; j++) for (let c = 0; c < 3; c++) acc[c]! += (points[j] as Vec3)[c] as number;
     return acc.map((x) => x / (2 * h + 1)) as Vec3;
   });
 }

@@ -63,7 +63,8 @@ export function orthonormalityError(m: Mat3): number {
   let worst = 0;
   for (let r = 0; r < 3; r++) {
     for (let c = 0; c < 3; c++) {
-      const dot = m[r] * m[c] + m[3 + r] * m[3 + c] + m[6 + r] * m[6 + c];
+      const at = (k: number): number => m[k] as number;
+      const dot = at(r) * at(c) + at(3 + r) * at(3 + c) + at(6 + r) * at(6 + c);
       worst = Math.max(worst, Math.abs(dot - (r === c ? 1 : 0)));
     }
   }
@@ -77,9 +78,10 @@ export function orthonormalityError(m: Mat3): number {
 export function sameGrid(a: Geometry, b: Geometry, tolMm = 1e-3, tolDir = 1e-4): boolean {
   for (let i = 0; i < 3; i++) {
     if (a.dims[i] !== b.dims[i]) return false;
-    if (Math.abs(a.spacing[i] - b.spacing[i]) > tolMm) return false;
-    if (Math.abs(a.origin[i] - b.origin[i]) > tolMm) return false;
+    if (Math.abs((a.spacing[i] as number) - (b.spacing[i] as number)) > tolMm) return false;
+    if (Math.abs((a.origin[i] as number) - (b.origin[i] as number)) > tolMm) return false;
   }
-  for (let i = 0; i < 9; i++) if (Math.abs(a.direction[i] - b.direction[i]) > tolDir) return false;
+  for (let i = 0; i < 9; i++)
+    if (Math.abs((a.direction[i] as number) - (b.direction[i] as number)) > tolDir) return false;
   return true;
 }

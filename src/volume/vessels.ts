@@ -23,13 +23,20 @@ export interface VesselSet {
   readonly lesions: readonly Lesion[];
   /** Where it came from (path or name). */
   readonly source: string;
+  /**
+   * The point budget it was read under when a reader was given another than DEFAULT_MAX_POINTS
+   * (`--max-points`): preparing it for a measurement checks against the same budget.
+   */
+  readonly maxPoints?: number;
 }
 
 /** Largest lumen radius accepted (mm): coronaries are 1–3 mm, the aortic root ~15 mm. */
 export const MAX_RADIUS_MM = 25;
-/** Most points one centerline may have (0.05 mm sampling of 2.5 m), and all of them together. */
-export const MAX_POINTS_PER_VESSEL = 50_000;
-export const MAX_POINTS_TOTAL = 200_000;
+/**
+ * Most centerline points a set may hold, over all its vessels (a 0.05 mm trace of 10 m of vessel),
+ * unless a reader is given another budget: the candidate index and the shells grow with them.
+ */
+export const DEFAULT_MAX_POINTS = 200_000;
 
 /** Cumulative arc length (mm) at each point of a polyline, 0 at the first point. */
 export function arcLengths(points: readonly Vec3[]): Float64Array {

@@ -61,9 +61,7 @@ it('draws every chart: ROC, radial profiles, scatter plots, and the box/strip pl
   // Each canvas holds drawn pixels (not an empty chart).
   const inked = await page.$$eval('.uplot canvas', (cs) =>
     cs.map((c) => {
-      const d = (c as HTMLCanvasElement)
-        .getContext('2d')!
-        .getImageData(0, 0, (c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height).data;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
       for (let i = 3; i < d.length; i += 4) if ((d[i] as number) > 0) n++;
       return n;

@@ -81,7 +81,7 @@ async function pixelStats(
 ): Promise<{ distinct: number; sd: number; near: number[] }> {
   const el = await page.$(selector);
   if (!el) throw new Error(`no ${selector}`);
-  const png = await el.screenshot({ path: join(ARTIFACTS, file) as `${string}.png` });
+  const png = await el.screenshot({ path: join(ARTIFACTS, file) });
   const data = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
   return page.evaluate(
     async (src: string, want: [number, number, number][]) => {

@@ -3,7 +3,7 @@
  * CPU backend's, a bad case is recorded and the batch goes on; a session whose browser dies is
  * restarted and the case retried; the browser's memory stays flat from case to case.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -80,12 +80,23 @@ describe('perifat batch on WebGPU', () => {
     try {
       const first = await session.measure(input, {});
       // The browser is killed between cases, as a crash or the OOM killer would.
-      const inner = session as unknown as { runner: { browser: { process(): { kill(s: string): void } | null } } };
+      const inner = session as unknown as {
+        runner: {
+          browser: { process(): { kill(s: string): void } | null };
+          profileDir: string;
+          socketDir: string | null;
+        };
+      };
+      const { profileDir, socketDir } = inner.runner;
+      expect(socketDir).toMatch(/org\.chromium\.Chromium\./);
       inner.runner.browser.process()?.kill('SIGKILL');
       const second = await session.measure(input, {});
       expect(second.report.backend.api).toBe('webgpu');
       expect(reportDiff(second.report, first.report, 1e-9)).toEqual([]);
       expect(logs.some((l) => /restarting Chromium and retrying/.test(l))).toBe(true);
+      // The killed browser's profile and its socket folder in the temporary directory are gone.
+      expect(existsSync(profileDir)).toBe(false);
+      expect(existsSync(socketDir as string)).toBe(false);
     } finally {
       await session.close();
     }

@@ -26,7 +26,7 @@ import type {
 } from '../../src/measure/pericoronary-types';
 import type { ChromiumRunner } from '../../src/runner/chromium';
 import type { LabelHistograms } from '../../src/stats/label-stats';
-import type { Vec3 } from '../../src/volume/geometry';
+import type { Mat3, Vec3 } from '../../src/volume/geometry';
 import { bytesOf, startGpuRunner } from '../helpers/gpu-runner';
 import {
   type Int16Ct,
@@ -37,6 +37,7 @@ import {
   mismatches,
   oracleLayers,
   randomMask,
+  twoCurvedVessels,
   vessel,
 } from '../unit/distance-fixtures';
 
@@ -168,8 +169,10 @@ async function shellsGpu(
   vessels: PreparedVessel[],
   lesions: PreparedLesion[],
   opts: ShellOptions,
+  maxBindingBytes?: number,
 ): Promise<PericoronaryReply & { layerBytes: { voi: Uint8Array; rings: Uint8Array; lesions: Uint8Array[] } }> {
   const call: PericoronaryCall = {
+    ...(maxBindingBytes !== undefined ? { maxBindingBytes } : {}),
     ct: { dims: ct.dims, spacing: ct.spacing, origin: ct.origin, direction: ct.direction },
     huBlob: runner.putBlob(bytesOf(ct.hu)),
     vessels: vessels.map((v) => ({
@@ -194,8 +197,9 @@ async function expectShellsMatch(
   vessels: PreparedVessel[],
   lesions: PreparedLesion[],
   opts: ShellOptions,
+  maxBindingBytes?: number,
 ): Promise<{ cpu: PericoronaryResult; gpu: PericoronaryReply }> {
-  const gpu = await shellsGpu(ct, vessels, lesions, opts);
+  const gpu = await shellsGpu(ct, vessels, lesions, opts, maxBindingBytes);
   const ref = pericoronaryF32Reference(ct, vessels, lesions, opts, { returnLayers: true }) as F32ReferenceResult;
   const cpu = await pericoronaryF64(ct, vessels, lesions, opts, { returnLayers: true });
   expect(gpu.crop).toEqual(cpu.crop);
@@ -227,34 +231,23 @@ describe('pericoronary shells (WGSL) vs CPU reference', () => {
   });
 
   it('two curved vessels, overlapping lesions, wall gap and calcium guard, oblique geometry', async () => {
-    const dims: Vec3 = [36, 32, 22];
-    const spacing: Vec3 = [0.6, 0.6, 0.9];
-    const hu = fatNoise(dims[0] * dims[1] * dims[2], 32);
-    for (const v of [5000, 9001, 15000, 20111]) hu[v] = 400;
-    const c = Math.cos(0.3);
-    const s = Math.sin(0.3);
-    const ct = makeCt(dims, spacing, hu, [1, -2, 3], [c, -s, 0, s, c, 0, 0, 0, 1]);
-    const arc = curve((u) => [12 + 25 * Math.cos(u), -12 + 25 * Math.sin(u), 8 + 4 * u], 0.9, 2.2, 40);
-    const wavy = curve((u) => [2 + u, 14 + 3 * Math.sin(u / 4), 12 + 0.2 * u], -4, 30, 60);
-    const vessels = [
-      vessel(
-        'RCA',
-        0,
-        arc,
-        arc.map((_, i) => 1.8 - i * 0.02),
-        [10, 25],
-      ),
-      vessel('LAD', 1, wavy, 1.2, [0, 40]),
-    ];
-    const lesions = [
-      { vesselIndex: 0, startMm: 8, endMm: 16 },
-      { vesselIndex: 0, startMm: 14, endMm: 20 },
-      { vesselIndex: 1, startMm: 3, endMm: 9 },
-    ];
-    const opts = { ...OPTS, calciumGuardMm: 1.0, wallGapMm: 0.3 };
+    const { ct, vessels, lesions, opts } = curvedCase();
     const { cpu } = await expectShellsMatch(ct, vessels, lesions, opts);
     expect(cpu.layers!.lesions.length).toBe(2);
     expect(cpu.rings.voxels.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+  });
+
+  it('the same through z-slabs: a binding limit too small for the crop cuts it, guard halo included', async () => {
+    const { ct, vessels, lesions, opts } = curvedCase();
+    const whole = await shellsGpu(ct, vessels, lesions, opts);
+    const [cx, cy, cz] = whole.layers!.dims;
+    // Three slices of shell state per binding (the guard's EDT region, three slices plus a halo of
+    // (1 + 1) / 0.9 + 1 = 4 on each side, must fit at 4 bytes a voxel: 11 × 4 < 3 × 16).
+    const limit = 3 * cx * cy * 16;
+    const { gpu } = await expectShellsMatch(ct, vessels, lesions, opts, limit);
+    expect(gpu.diagnostics.slabs).toBe(Math.ceil(cz / 3));
+    expect(whole.diagnostics.slabs).toBe(1);
+    expect(gpu.diagnostics.undecided).toEqual(whole.diagnostics.undecided);
   });
 
   it('no vessel near the volume: empty crop, zero histograms', async () => {
@@ -279,3 +272,18 @@ describe('pericoronary shells (WGSL) vs CPU reference', () => {
     expect(r.voi.voxels.every((x) => x === 0)).toBe(true);
   });
 });
+
+function curvedCase(): { ct: Int16Ct; vessels: PreparedVessel[]; lesions: PreparedLesion[]; opts: ShellOptions } {
+  const c = Math.cos(0.3);
+  const s = Math.sin(0.3);
+  const direction: Mat3 = [c, -s, 0, s, c, 0, 0, 0, 1];
+  const made = twoCurvedVessels({
+    dims: [36, 32, 22],
+    seed: 32,
+    origin: [1, -2, 3],
+    direction,
+    arcZ: 8,
+    lad: [14, 12],
+  });
+  return { ...made, opts: { ...OPTS, calciumGuardMm: 1.0, wallGapMm: 0.3 } };
+}

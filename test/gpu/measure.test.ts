@@ -43,7 +43,7 @@ describe('measure on a phantom: GPU = CPU = truth', () => {
   });
 
   it('equals the phantom truth (counts exactly, HU within 0.01)', () => {
-    expect(reportDiff(gpu, phantom.truth as Report, 0.01)).toEqual([]);
+    expect(reportDiff(gpu, phantom.truth, 0.01)).toEqual([]);
   });
 
   it('reports every vessel, 20 rings each, and the lesion', () => {
@@ -85,7 +85,7 @@ describe('measure options and edge cases, GPU vs truth', () => {
     });
     const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
     const gpu = await measureInChromium(runner, input);
-    expect(reportDiff(gpu, phantom.truth as Report, 0.01)).toEqual([]);
+    expect(reportDiff(gpu, phantom.truth, 0.01)).toEqual([]);
     expect(gpu.warnings.some((w) => w.startsWith('LCx'))).toBe(true);
   });
 
@@ -142,13 +142,28 @@ describe('label layers read back from the GPU', () => {
 });
 
 describe('measure through z-slabs', () => {
-  it('gives the same report when the CT is cut into slabs by a small binding limit', async () => {
-    const phantom = makePhantom({ dims: [64, 64, 40], spacing: [0.6, 0.6, 0.9], noiseSd: 8, seed: 9 });
+  it('gives the same report when the CT and the shells are cut into slabs by a small binding limit', async () => {
+    const phantom = makePhantom({
+      dims: [64, 64, 40],
+      spacing: [0.6, 0.6, 0.9],
+      noiseSd: 8,
+      seed: 9,
+      calcium: true,
+      tree: { branchesFrom: 'ostium', branches: 2 },
+    });
     const input = { ct: phantom.ct, pericardium: phantom.pericardium, vessels: phantom.vessels };
-    const whole = await measureInChromium(runner, input);
-    // 64×64 int16 = 8 KiB per slice: 40 KiB bindings force 5-slice slabs for the CT.
-    const slabbed = await measureInChromium(runner, input, {}, 40 * 1024);
+    const options = { calciumGuardMm: 1, wallGapMm: 0.3 };
+    const whole = await measureInChromium(runner, input, options);
+    // 64×64 int16 = 8 KiB per CT slice and at most 64 KiB of shell state per crop slice: 320 KiB
+    // bindings cut the CT into 2 slabs and the crop into slabs of at most 5 slices, each guard EDT
+    // region (5 slices and a halo of 4 on each side, 4 bytes a voxel) fitting too.
+    const slabbed = await measureInChromium(runner, input, options, 320 * 1024);
+    const truth = computeTruth(phantom.ct, phantom.pericardium, phantom.vessels, options);
     expect(reportDiff(slabbed, whole, 1e-9)).toEqual([]);
+    expect(reportDiff(slabbed, truth, 0.01)).toEqual([]);
     expect(slabbed.eat?.fatVoxels).toBeGreaterThan(0);
+    expect(slabbed.vessels.every((v) => v.voiVoxels > 0)).toBe(true);
+    expect(whole.diagnostics?.pericoronary?.slabs).toBe(1);
+    expect(slabbed.diagnostics?.pericoronary?.slabs).toBeGreaterThan(3);
   });
 });

@@ -13,7 +13,7 @@ import { data, tempDir } from './helpers';
 
 const buf = (p: string): ArrayBuffer => {
   const b = readFileSync(p);
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
 };
 
 describe('bytes readers = path loaders', () => {

@@ -23,7 +23,7 @@ function expectSane(v: CtVolume): void {
   expect(v.origin.every(Number.isFinite)).toBe(true);
   expect(orthonormalityError(v.direction)).toBeLessThan(1e-2);
   let bad = 0;
-  for (let i = 0; i < v.hu.length; i += 97) if (!Number.isFinite(v.hu[i] as number)) bad++;
+  for (let i = 0; i < v.hu.length; i += 97) if (!Number.isFinite(v.hu[i])) bad++;
   expect(bad).toBe(0);
 }
 

@@ -62,7 +62,7 @@ export async function expectCode(
 /** Read a DICOM file with dcmjs, let `edit` change its elements (tag → element), write it to `dst`. */
 export function patchDicom(src: string, dst: string, edit: (dict: DcmjsDict) => void): void {
   const b = readFileSync(src);
-  const dd = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+  const dd = dcmjs.data.DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   edit(dd.dict);
   writeFileSync(dst, new Uint8Array(dd.write()));
 }

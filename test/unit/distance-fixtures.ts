@@ -62,6 +62,42 @@ export function curve(fn: (u: number) => Vec3, u0: number, u1: number, count: nu
 
 export const OPTS: ShellOptions = { window: DEFAULT_FAT_WINDOW, wallGapMm: 0, calciumGuardMm: null, calciumHu: 130 };
 
+/**
+ * Two curved vessels in fat noise with four calcium specks: an arc (RCA, tapering, segment
+ * 10–25 mm) and a wavy line (LAD), with overlapping lesions on the arc (8–16 and 14–20 mm, so two
+ * lesion layers) and one on the LAD. `arcZ` places the arc in z, `lad` the wavy line in y and z (mm).
+ */
+export function twoCurvedVessels(o: {
+  dims: Vec3;
+  seed: number;
+  origin: Vec3;
+  direction?: Mat3;
+  arcZ: number;
+  lad: [y: number, z: number];
+}): { ct: Int16Ct; vessels: PreparedVessel[]; lesions: PreparedLesion[] } {
+  const hu = fatNoise(o.dims[0] * o.dims[1] * o.dims[2], o.seed);
+  for (const v of [5000, 9001, 15000, 20111]) hu[v] = 400;
+  const ct = makeCt(o.dims, [0.6, 0.6, 0.9], hu, o.origin, o.direction);
+  const arc = curve((u) => [12 + 25 * Math.cos(u), -12 + 25 * Math.sin(u), o.arcZ + 4 * u], 0.9, 2.2, 40);
+  const wavy = curve((u) => [2 + u, o.lad[0] + 3 * Math.sin(u / 4), o.lad[1] + 0.2 * u], -4, 30, 60);
+  const vessels = [
+    vessel(
+      'RCA',
+      0,
+      arc,
+      arc.map((_, i) => 1.8 - i * 0.02),
+      [10, 25],
+    ),
+    vessel('LAD', 1, wavy, 1.2, [0, 40]),
+  ];
+  const lesions = [
+    { vesselIndex: 0, startMm: 8, endMm: 16 },
+    { vesselIndex: 0, startMm: 14, endMm: 20 },
+    { vesselIndex: 1, startMm: 3, endMm: 9 },
+  ];
+  return { ct, vessels, lesions };
+}
+
 export interface OracleLayers {
   voi: Uint8Array;
   rings: Uint8Array;
@@ -80,7 +116,7 @@ export function oracleLayers(
   opts: ShellOptions,
   tol = 1e-9,
 ): OracleLayers {
-  const dims = crop.hi.map((h, c) => h - crop.lo[c]) as Vec3;
+  const dims = crop.hi.map((h, c) => h - crop.lo[c]!) as Vec3;
   const n = dims[0] * dims[1] * dims[2];
   const voi = new Uint8Array(n);
   const rings = new Uint8Array(n);

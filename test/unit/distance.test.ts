@@ -32,6 +32,7 @@ import {
   mismatches,
   oracleLayers,
   randomMask,
+  twoCurvedVessels,
   vessel,
 } from './distance-fixtures';
 import { rng } from '../helpers/random';
@@ -122,7 +123,7 @@ function straightCase(direction: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1]) {
     const d = direction;
     const x = [p[0] * spacing[0], p[1] * spacing[1], p[2] * spacing[2]];
     return [0, 1, 2].map(
-      (r) => ct.origin[r] + d[3 * r]! * x[0]! + d[3 * r + 1]! * x[1]! + d[3 * r + 2]! * x[2]!,
+      (r) => ct.origin[r]! + d[3 * r]! * x[0]! + d[3 * r + 1]! * x[1]! + d[3 * r + 2]! * x[2]!,
     ) as Vec3;
   };
   const pts = curve(
@@ -196,30 +197,14 @@ describe('pericoronary shells: float64 backend and f32 reference = the literal d
   });
 
   it('curved vessels, ownership between two vessels, overlapping lesions, calcium guard', async () => {
-    const dims: Vec3 = [40, 36, 24];
-    const spacing: Vec3 = [0.6, 0.6, 0.9];
-    const hu = fatNoise(dims[0] * dims[1] * dims[2], 12);
-    // A few calcium specks.
-    for (const v of [5000, 9001, 15000, 20111]) hu[v] = 400;
-    const ct = makeCt(dims, spacing, hu, [0, 0, 0]);
-    const arc = curve((u) => [12 + 25 * Math.cos(u), -12 + 25 * Math.sin(u), 6 + 4 * u], 0.9, 2.2, 40);
-    const wavy = curve((u) => [2 + u, 16 + 3 * Math.sin(u / 4), 14 + 0.2 * u], -4, 30, 60);
-    const vessels = [
-      vessel(
-        'RCA',
-        0,
-        arc,
-        arc.map((_, i) => 1.8 - i * 0.02),
-        [10, 25],
-      ),
-      vessel('LAD', 1, wavy, 1.2, [0, 40]),
-    ];
-    const lesions = [
-      // The arc is inside the volume for s ≈ 5…29 mm; these two overlap on 14–16 mm.
-      { vesselIndex: 0, startMm: 8, endMm: 16 },
-      { vesselIndex: 0, startMm: 14, endMm: 20 },
-      { vesselIndex: 1, startMm: 3, endMm: 9 },
-    ];
+    // The arc is inside the volume for s ≈ 5…29 mm; its two lesions overlap on 14–16 mm.
+    const { ct, vessels, lesions } = twoCurvedVessels({
+      dims: [40, 36, 24],
+      seed: 12,
+      origin: [0, 0, 0],
+      arcZ: 6,
+      lad: [16, 14],
+    });
     expect(layerLesions(vessels, lesions).layerCount).toBe(2);
     const opts = { ...OPTS, calciumGuardMm: 1.0, wallGapMm: 0.2 };
     const { f64, f32 } = await expectExact(ct, vessels, lesions, opts);

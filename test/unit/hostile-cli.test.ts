@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
 import { PerifatError } from '../../src/errors';
 import { measure } from '../../src/measure/measure';
+import { withDefaults } from '../../src/measure/options';
+import { prepareVessels } from '../../src/measure/prepare';
 import type { Report } from '../../src/measure/report-types';
 import { CpuMeasureBackend } from '../../src/cpu/backend';
 import { loadCt, loadLabels, loadVessels } from '../../src/node/load';
@@ -90,10 +92,42 @@ describe('centerlines', () => {
     writeFileSync(big, '{' + ' '.repeat(65 * 1024 * 1024) + '}');
     await expect(loadVessels(big)).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
     const many = join(t.dir, 'many.json');
-    const n = 60_000;
+    const n = 210_000;
     const pts = Array.from({ length: n }, (_, i) => [0, 0, i * 0.01]);
     writeFileSync(many, vesselsJson([{ name: 'LAD', points: pts, radii: pts.map(() => 1) }]));
-    await expect(loadVessels(many)).rejects.toMatchObject({ code: 'E_TOO_LARGE' });
+    await expect(loadVessels(many)).rejects.toMatchObject({ code: 'E_TOO_LARGE', message: /limit 200000/ });
+    // The budget is a flag: raised, the same file reads, and the set carries its budget to the
+    // measurement, which checks vessels an app builds against the same number.
+    const read = await loadVessels(many, { maxPoints: 300_000 });
+    expect(read.vessels[0]?.points).toHaveLength(n);
+    expect(read.maxPoints).toBe(300_000);
+    expect(() => prepareVessels(read, withDefaults({}), [])).not.toThrow();
+    expect(() => prepareVessels({ ...read, maxPoints: undefined }, withDefaults({}), [])).toThrow(/limit 200000/);
+  });
+
+  it('--max-points and --max-voxels: lowered budgets refuse what the defaults accept, also through a case file', async () => {
+    const r = await run([
+      'measure',
+      '--ct',
+      files.ct,
+      '--vessels',
+      files.vessels,
+      '--backend',
+      'cpu',
+      '--max-points',
+      '10',
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/^perifat: E_TOO_LARGE: .*limit 10; --max-points/m);
+    const bad = await run(['measure', '--ct', files.ct, '--backend', 'cpu', '--max-points', '1e3x']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--max-points expects a positive whole number/);
+    const caseFile = join(t.dir, 'limited-case.json');
+    writeFileSync(caseFile, JSON.stringify({ schema: 'perifat-case/1', ct: files.ct, vessels: files.vessels }));
+    const viaCase = await run(['measure', '--case', caseFile, '--backend', 'cpu', '--max-voxels', '1000']);
+    expect(viaCase.err).toMatch(/E_TOO_LARGE/);
+    const ok = await run(['measure', '--case', caseFile, '--backend', 'cpu', '--max-points', '100000']);
+    expect(ok.code).toBe(0);
   });
 });
 

@@ -20,8 +20,8 @@ function hist(maxLabel: number, fill: (label: number) => [number, number][]): La
   const voxels = new Float64Array(maxLabel + 1);
   for (let l = 1; l <= maxLabel; l++) {
     for (const [hu, n] of fill(l)) {
-      histogram[l * BINS + hu + 190] += n;
-      voxels[l] += n;
+      histogram[l * BINS + hu + 190]! += n;
+      voxels[l]! += n;
     }
   }
   return { window: DEFAULT_FAT_WINDOW, maxLabel, voxels, histogram };

@@ -2,8 +2,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { Report } from '../src/api/index';
+import { vesselColour } from './palette';
 
-const COLORS = ['#d94801', '#2171b5', '#238b45', '#6a51a3', '#cb181d', '#525252'];
 const charts: uPlot[] = [];
 
 function width(el: HTMLElement): number {
@@ -16,20 +16,21 @@ export function clearCharts(): void {
 
 /** Mean HU of each 1 mm ring (0–20 mm from the wall), one line per vessel; fat voxels in the legend. */
 export function profileChart(el: HTMLElement, report: Report): void {
-  const vessels = report.vessels.filter((v) => v.rings.length);
+  // Each vessel keeps the colour of its index in the report (as in the slice view).
+  const vessels = report.vessels.map((v, index) => ({ ...v, index })).filter((v) => v.rings.length);
   if (!vessels.length) {
     el.textContent = 'No vessels measured (no centerlines).';
     return;
   }
   el.textContent = '';
-  const first = vessels[0] as Report['vessels'][number];
+  const first = vessels[0] as (typeof vessels)[number];
   const xs = first.rings.map((r) => (r.innerMm + r.outerMm) / 2);
   const data: uPlot.AlignedData = [xs, ...vessels.map((v) => v.rings.map((r) => r.meanHu))];
   const series: uPlot.Series[] = [
     { label: 'distance from wall (mm)' },
-    ...vessels.map((v, i) => ({
+    ...vessels.map((v) => ({
       label: `${v.name} (${v.rings.reduce((s, r) => s + r.fatVoxels, 0)} fat voxels)`,
-      stroke: COLORS[i % COLORS.length] as string,
+      stroke: vesselColour(v.index).hex,
       width: 2,
       points: { show: true, size: 5 },
       value: (_u: uPlot, y: number | null) => (y === null ? '—' : `${y.toFixed(1)} HU`),

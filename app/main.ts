@@ -21,6 +21,7 @@ import { clearCharts, histogramChart, profileChart } from './charts';
 import { DEMO_PHANTOM } from './demo-phantom';
 import { exportCsv, exportJson, exportMasks } from './exports';
 import { classify, describe, droppedFiles, emptyChoice, type ChosenFiles } from './inputs';
+import { LESION_COLOUR, vesselColour } from './palette';
 import { showResults } from './results';
 import { type Shown, type View, Viewer, WINDOWS } from './viewer';
 
@@ -59,6 +60,10 @@ const ui = {
   eat: $<HTMLTableElement>('eat-table'),
   vesselTable: $<HTMLTableElement>('vessel-table'),
   warnings: $<HTMLUListElement>('warnings'),
+  vesselToggles: $<HTMLFieldSetElement>('ov-vessels'),
+  vesselList: $<HTMLDivElement>('ov-vessel-list'),
+  lesionToggle: $<HTMLLabelElement>('ov-lesions-label'),
+  lesionSwatch: $<HTMLSpanElement>('ov-lesions-swatch'),
   backendUsed: $<HTMLParagraphElement>('backend-used'),
   profile: $<HTMLDivElement>('profile'),
   histogram: $<HTMLDivElement>('histogram'),
@@ -169,8 +174,45 @@ async function display(s: Shown): Promise<void> {
   const eat = pericardium ? eatMask(ct, pericardium) : new Uint8Array(0);
   histogramChart(ui.histogram, huHistogram(ct.hu, eat, DEFAULT_OPTIONS.window), DEFAULT_OPTIONS.window.lo);
   const viewer = await viewerReady;
+  // The last measurement's vessel checkboxes go first: they would act on the one being shown.
+  ui.vesselToggles.hidden = true;
+  ui.vesselList.replaceChildren();
   await viewer.show(s, currentWindow());
+  // The viewer starts a measurement with every vessel's VOI shown and its own overlay toggles kept.
+  vesselToggles(s, viewer);
+  ui.lesionToggle.hidden = !(s.layers && s.report.lesions.length > 0);
   for (const b of [ui.exportJson, ui.exportCsv, ui.exportMasks]) b.disabled = false;
+}
+
+/** One checkbox per vessel of the report, in its order and colour: shows or hides its VOI and rings. */
+function vesselToggles(s: Shown, viewer: Viewer): void {
+  const vessels = s.layers ? s.report.vessels : [];
+  ui.vesselToggles.hidden = vessels.length === 0;
+  ui.vesselList.replaceChildren(
+    ...vessels.map((v, index) => {
+      const colour = vesselColour(index);
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.id = `ov-vessel-${index}`;
+      box.checked = true;
+      box.dataset['vessel'] = String(index);
+      box.addEventListener('change', () => viewer.setVesselShown(index, box.checked));
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = colour.hex;
+      swatch.setAttribute('aria-hidden', 'true');
+      const name = document.createElement('span');
+      name.className = 'vessel-name';
+      name.textContent = v.name;
+      // The colour in words for whoever does not see it (read with the name, not shown).
+      const said = document.createElement('span');
+      said.className = 'visually-hidden';
+      said.textContent = ` (${colour.name})`;
+      label.append(box, ' ', swatch, name, said);
+      return label;
+    }),
+  );
 }
 
 function currentWindow(): readonly [number, number] {
@@ -232,6 +274,7 @@ for (const [id, which] of [
   ['ov-fat', 'fat'],
   ['ov-eat', 'eat'],
   ['ov-rings', 'rings'],
+  ['ov-lesions', 'lesions'],
   ['ov-lines', 'lines'],
 ] as const) {
   const box = $<HTMLInputElement>(id);
@@ -255,4 +298,5 @@ void describeGpu().catch(() => {
   ui.gpu.textContent = 'WebGPU could not be queried: perifat measures on its CPU backend.';
 });
 ui.chosen.textContent = describe(choice);
+ui.lesionSwatch.style.backgroundColor = LESION_COLOUR.hex;
 if (params.get('demo') === 'phantom') void measurePhantom();

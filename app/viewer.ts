@@ -1,7 +1,8 @@
 /**
  * The slice viewer: niivue (WebGL2) shows the CT and perifat's layers as overlays — the fat
- * window, the EAT voxels, each vessel's rings coloured by distance from the wall, the centerlines.
- * perifat computes the layers; niivue only displays them.
+ * window, the EAT voxels, each vessel's rings coloured by distance from the wall, each vessel's VOI
+ * in its colour (shown or hidden per vessel; a hidden vessel's rings are hidden too), the lesions'
+ * VOIs, the centerlines. perifat computes the layers; niivue only displays them.
  */
 import { NVImage, Niivue, SLICE_TYPE } from '@niivue/niivue';
 import {
@@ -10,13 +11,16 @@ import {
   eatMask,
   encodeNiftiFile,
   fatWindowLayer,
+  lesionVoiLayer,
   ringDistanceLayer,
+  voiLayer,
   type CtVolume,
   type LabelVolume,
   type MeasureLayers,
   type Report,
   type VesselSet,
 } from '../src/api/index';
+import { LESION_COLOUR, rgb, vesselColour } from './palette';
 
 export interface Shown {
   readonly report: Report;
@@ -24,22 +28,45 @@ export interface Shown {
   readonly input: { ct: CtVolume; pericardium: LabelVolume | null; vessels: VesselSet | null };
 }
 
-export type Overlay = 'fat' | 'eat' | 'rings' | 'lines';
+/** Overlays shown or hidden as a whole; the VOIs are shown or hidden per vessel (`setVesselShown`). */
+export type Overlay = 'fat' | 'eat' | 'rings' | 'lesions' | 'lines';
+type Layer = Overlay | 'voi';
 export type View = 'axial' | 'coronal' | 'sagittal' | 'multi';
 export const WINDOWS = { soft: [-160, 240], fat: [-250, 50], calcium: [-450, 1050] } as const;
 
-const OVERLAY_STYLE: Record<Overlay, { colormap: string; opacity: number; max: number }> = {
+// Drawn in this order (later over earlier). VOI and lesions are labelmaps coloured by a label table.
+const OVERLAY_STYLE: Record<Layer, { colormap: string; opacity: number; max: number }> = {
   fat: { colormap: 'blue', opacity: 0.35, max: 1 },
   eat: { colormap: 'red', opacity: 0.6, max: 1 },
   rings: { colormap: 'plasma', opacity: 0.45, max: 20 },
+  voi: { colormap: 'gray', opacity: 0.65, max: 1 },
+  lesions: { colormap: 'gray', opacity: 0.65, max: 1 },
   lines: { colormap: 'green', opacity: 1, max: 1 },
 };
 
+type LabelTable = Parameters<NVImage['setColormapLabel']>[0];
+
+/** Label 0 transparent, label 1 + i in colours[i] (transparent where hidden[i]). */
+function labelTable(colours: readonly string[], names: readonly string[], hidden: readonly boolean[] = []): LabelTable {
+  const c = colours.map(rgb);
+  return {
+    I: [0, ...c.map((_, i) => i + 1)],
+    R: [0, ...c.map((x) => x[0])],
+    G: [0, ...c.map((x) => x[1])],
+    B: [0, ...c.map((x) => x[2])],
+    A: [0, ...c.map((_, i) => (hidden[i] ? 0 : 255))],
+    labels: ['', ...names],
+  };
+}
+
 export class Viewer {
   private readonly nv: Niivue;
-  private readonly index = new Map<Overlay, number>();
-  private visible: Record<Overlay, boolean> = { fat: false, eat: true, rings: true, lines: true };
+  private readonly index = new Map<Layer, number>();
+  private visible: Record<Overlay, boolean> = { fat: false, eat: true, rings: true, lesions: true, lines: true };
   private view: View = 'axial';
+  /** What the per-vessel toggles act on: the measurement's layers, its grid and vessel names. */
+  private vessels: { layers: MeasureLayers; dims: CtVolume['dims']; names: readonly string[] } | null = null;
+  private hiddenVessels: boolean[] = [];
 
   private constructor(nv: Niivue) {
     this.nv = nv;
@@ -63,10 +90,12 @@ export class Viewer {
     const { ct, pericardium, vessels } = shown.input;
     for (const v of [...this.nv.volumes]) this.nv.removeVolume(v);
     this.index.clear();
+    this.vessels = null;
+    this.hiddenVessels = [];
     const volume = async (
       name: string,
       data: Uint8Array | Int16Array | Float32Array,
-      style: { colormap: string; opacity: number; min: number; max: number },
+      style: { colormap: string; opacity: number; min: number; max: number; labels?: LabelTable },
     ) => {
       const bytes = encodeNiftiFile(
         data instanceof Uint8Array ? { ...ct, labels: data, source: name } : { ...ct, hu: data, source: name },
@@ -81,20 +110,52 @@ export class Viewer {
         cal_min: style.min,
         cal_max: style.max,
       });
+      if (style.labels) image.setColormapLabel(style.labels);
       this.nv.addVolume(image);
       return this.nv.volumes.length - 1;
     };
     await volume('ct', ct.hu, { colormap: 'gray', opacity: 1, min: window[0], max: window[1] });
-    const overlay = async (which: Overlay, data: Uint8Array) => {
+    const overlay = async (which: Layer, data: Uint8Array, labels?: LabelTable) => {
       const s = OVERLAY_STYLE[which];
       this.index.set(
         which,
-        await volume(which, data, { colormap: s.colormap, opacity: s.opacity, min: 0.5, max: s.max }),
+        await volume(which, data, {
+          colormap: s.colormap,
+          opacity: s.opacity,
+          min: 0.5,
+          max: s.max,
+          ...(labels ? { labels } : {}),
+        }),
       );
     };
     await overlay('fat', fatWindowLayer(ct.hu, DEFAULT_OPTIONS.window));
     if (pericardium) await overlay('eat', eatMask(ct, pericardium));
-    if (shown.layers) await overlay('rings', ringDistanceLayer(ct.dims, shown.layers));
+    const m = shown.layers;
+    if (m && m.vessels.length > 0) {
+      const names = m.vessels;
+      this.vessels = { layers: m, dims: ct.dims, names };
+      this.hiddenVessels = names.map(() => false);
+      await overlay('rings', ringDistanceLayer(ct.dims, m));
+      await overlay(
+        'voi',
+        voiLayer(ct.dims, m),
+        labelTable(
+          names.map((_, i) => vesselColour(i).hex),
+          names,
+        ),
+      );
+      const lesions = shown.report.lesions;
+      if (lesions.length > 0 && m.layers.lesions.length > 0) {
+        await overlay(
+          'lesions',
+          lesionVoiLayer(ct.dims, m),
+          labelTable(
+            lesions.map(() => LESION_COLOUR.hex),
+            lesions.map((l) => `lesion ${l.vessel} ${l.startMm}–${l.endMm} mm`),
+          ),
+        );
+      }
+    }
     if (vessels) await overlay('lines', centerlineLayer(ct, vessels));
     this.applyVisibility();
     this.setView(this.view);
@@ -120,6 +181,35 @@ export class Viewer {
     this.applyVisibility();
   }
 
+  /**
+   * Shows or hides one vessel's VOI (index into the measurement's vessels, the report's order) and
+   * its rings in the rings overlay.
+   */
+  setVesselShown(index: number, on: boolean): void {
+    const v = this.vessels;
+    if (!v || index < 0 || index >= v.names.length) return;
+    this.hiddenVessels[index] = !on;
+    const voi = this.volumeOf('voi');
+    voi?.setColormapLabel(
+      labelTable(
+        v.names.map((_, i) => vesselColour(i).hex),
+        v.names,
+        this.hiddenVessels,
+      ),
+    );
+    const rings = this.volumeOf('rings');
+    if (rings) {
+      const shownVessels = v.names.map((_, i) => i).filter((i) => !this.hiddenVessels[i]);
+      const layer = ringDistanceLayer(v.dims, v.layers, shownVessels);
+      // niivue keeps the labels it was given, in the file's voxel order: replaced in place.
+      if (!(rings.img instanceof Uint8Array) || rings.img.length !== layer.length) {
+        throw new Error('the rings overlay is not the uint8 layer it was built from');
+      }
+      rings.img.set(layer);
+    }
+    this.nv.updateGLVolume();
+  }
+
   setView(view: View): void {
     this.view = view;
     const type = {
@@ -137,9 +227,18 @@ export class Viewer {
     this.nv.moveCrosshairInVox(axis === 0 ? delta : 0, axis === 1 ? delta : 0, axis === 2 ? delta : 0);
   }
 
+  private volumeOf(which: Layer): NVImage | undefined {
+    const idx = this.index.get(which);
+    return idx === undefined ? undefined : this.nv.volumes[idx];
+  }
+
+  /** Every overlay's opacity from its toggle, then one redraw. */
   private applyVisibility(): void {
     for (const [which, idx] of this.index) {
-      this.nv.setOpacity(idx, this.visible[which] ? OVERLAY_STYLE[which].opacity : 0);
+      const volume = this.nv.volumes[idx];
+      if (!volume || which === 'voi') continue;
+      volume.opacity = this.visible[which] ? OVERLAY_STYLE[which].opacity : 0;
     }
+    this.nv.updateGLVolume();
   }
 }

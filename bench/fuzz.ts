@@ -7,6 +7,7 @@
  *   npx tsx bench/fuzz.ts [--cases 10000] [--seed 1]
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { PerifatError } from '../src/errors';
@@ -17,6 +18,16 @@ import { encodeNifti } from '../src/io';
 import { mutate } from '../test/helpers/mutate';
 import { rng } from '../test/helpers/random';
 import { data } from '../test/io/helpers';
+import { type Line, legacyBinary } from '../test/io/vtk-writers';
+
+const linesOf = (
+  vs: readonly { name: string; points: readonly (readonly number[])[]; radii: readonly number[] }[],
+): Line[] =>
+  vs.map((v) => ({
+    name: v.name,
+    points: v.points.map((p) => [p[0], p[1], p[2]] as [number, number, number]),
+    radii: [...v.radii],
+  }));
 
 const { values } = parseArgs({
   options: { cases: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' } },
@@ -48,6 +59,13 @@ const corpora: { name: string; bytes: Uint8Array; read: (b: Uint8Array) => Promi
     read: (b) => readLabels(toInputFile(b, 'seg'), limits),
   },
   { name: 'vessels.json', bytes: json, read: (b) => readVessels(b) },
+  // Centerlines as VTK 9.1 writes them (test/io/fixtures/vtk9) and as the legacy writer does.
+  ...['ascii.vtp', 'binary-zlib.vtp', 'appended-raw.vtp', 'appended-base64-zlib-h64.vtp'].map((f) => ({
+    name: f,
+    bytes: new Uint8Array(readFileSync(join(import.meta.dirname, '..', 'test', 'io', 'fixtures', 'vtk9', f))),
+    read: (b: Uint8Array) => readVessels(b),
+  })),
+  { name: 'legacy-binary.vtk', bytes: legacyBinary(linesOf(ph.vessels.vessels)), read: (b) => readVessels(b) },
 ];
 const r = rng(Number(values.seed));
 const tally: Record<string, { loaded: number; refused: number; crashed: number; hangs: number; worstMs: number }> = {};

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Builds the package into dist/: the browser entry (dist/perifat.js), the worker (dist/worker.js),
 // the Node entry and CLI (dist/node.js, dist/cli.js, dist/shell-worker.js), the headless runner's
-// page (dist/browser/perifat.js) and the type declarations (dist/types). WGSL is inlined as strings,
+// page (dist/browser/perifat.js) and the type declarations (dist/types, with relative imports that
+// name their file, so TypeScript resolves them under `node16`/`nodenext` too). WGSL is inlined as strings,
 // so consumers' bundlers see plain ES modules. Prints the gzipped size of the browser entry.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -77,6 +78,32 @@ const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin
   stdio: 'inherit',
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+addDeclarationExtensions(join(dist, 'types'));
+
+/**
+ * tsc writes the sources' extension-less relative imports into the declarations. Bundler-style
+ * resolution finds them; Node's ESM resolution (`moduleResolution: node16`/`nodenext`, a TypeScript
+ * script using perifat/node) does not, and every type behind such an import silently becomes
+ * `any`. Each relative specifier is given the file it means: `./x` → `./x.js` (x.d.ts) or
+ * `./x/index.js` (x/index.d.ts).
+ */
+function addDeclarationExtensions(dir) {
+  const spec = /(\bfrom\s*|\bimport\s*\(\s*)(['"])(\.{1,2}\/[^'"]*)\2/g;
+  for (const f of readdirSync(dir, { recursive: true })) {
+    const file = join(dir, String(f));
+    if (!file.endsWith('.d.ts')) continue;
+    const here = dirname(file);
+    const text = readFileSync(file, 'utf8');
+    const fixed = text.replace(spec, (all, lead, quote, path) => {
+      if (/\.(js|mjs|cjs|json)$/.test(path)) return all;
+      const target = resolve(here, path);
+      if (existsSync(`${target}.d.ts`)) return `${lead}${quote}${path}.js${quote}`;
+      if (existsSync(join(target, 'index.d.ts'))) return `${lead}${quote}${path}/index.js${quote}`;
+      throw new Error(`${file}: cannot resolve the declaration import "${path}"`);
+    });
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
+}
 
 function sizeOf(dir, filter) {
   let raw = 0;

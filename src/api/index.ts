@@ -28,5 +28,12 @@ export { makePhantom } from '../phantom/generate';
 export type { Phantom, PhantomOptions } from '../phantom/types';
 export { createWorkerEngine, type DetailedResult, type WorkerEngine } from './worker-client';
 export { eatMask, maskFiles } from '../io/mask-files';
-export { centerlineLayer, fatWindowLayer, huHistogram, ringDistanceLayer, voiLayer } from '../measure/display-layers';
+export {
+  centerlineLayer,
+  fatWindowLayer,
+  huHistogram,
+  lesionVoiLayer,
+  ringDistanceLayer,
+  voiLayer,
+} from '../measure/display-layers';
 export { DEFAULT_OPTIONS } from '../measure/options';

@@ -1,7 +1,8 @@
 /**
  * What a viewer overlays on the CT, on the CT's grid (voxel order i fastest): the fat window, each
- * vessel's rings coloured by their distance from the wall, the centerlines, and the EAT HU
- * histogram. Pure functions of a measurement's inputs and layers, so a page only displays them.
+ * vessel's VOI and its rings coloured by their distance from the wall, the lesions' VOIs, the
+ * centerlines, and the EAT HU histogram. Pure functions of a measurement's inputs and layers, so a
+ * page only displays them.
  */
 import { uncrop } from '../volume/crop';
 import type { Geometry, Vec3 } from '../volume/geometry';
@@ -23,20 +24,55 @@ export function fatWindowLayer(hu: ArrayLike<number>, window: FatWindow): Uint8A
 
 /**
  * Each VOI voxel's ring as its distance band from the wall, 1 (0–1 mm) … RING_COUNT (19–20 mm),
- * whatever its vessel; 0 outside every VOI.
+ * whatever its vessel; 0 outside every VOI. With `vessels` (indices into `m.vessels`), only the
+ * rings of those vessels: a viewer that hides a vessel hides its rings too.
  */
-export function ringDistanceLayer(dims: Vec3, m: MeasureLayers): Uint8Array {
-  const rings = uncrop(m.layers.rings, m.crop, dims);
+export function ringDistanceLayer(dims: Vec3, m: MeasureLayers, vessels?: readonly number[]): Uint8Array {
+  const keep = vesselFilter(vessels);
+  const rings = Uint8Array.from(m.layers.rings);
   for (let i = 0; i < rings.length; i++) {
     const r = rings[i] as number;
-    if (r > 0) rings[i] = ((r - 1) % RING_COUNT) + 1;
+    if (r === 0) continue;
+    rings[i] = keep(Math.floor((r - 1) / RING_COUNT)) ? ((r - 1) % RING_COUNT) + 1 : 0;
   }
-  return rings;
+  return uncrop(rings, m.crop, dims);
 }
 
-/** The VOI labelmap (1 + vessel index) on the full grid. */
-export function voiLayer(dims: Vec3, m: MeasureLayers): Uint8Array {
-  return uncrop(m.layers.voi, m.crop, dims);
+/**
+ * The VOI labelmap (1 + vessel index) on the full grid. With `vessels` (indices into `m.vessels`),
+ * only the VOIs of those vessels (each keeps its label).
+ */
+export function voiLayer(dims: Vec3, m: MeasureLayers, vessels?: readonly number[]): Uint8Array {
+  if (!vessels) return uncrop(m.layers.voi, m.crop, dims);
+  const keep = vesselFilter(vessels);
+  const voi = m.layers.voi.map((v) => (v > 0 && keep(v - 1) ? v : 0));
+  return uncrop(voi, m.crop, dims);
+}
+
+/**
+ * The lesions' VOIs on the full grid as one labelmap: 1 + the lowest index (into the report's
+ * lesions) of the lesions whose VOI holds the voxel, 0 outside every lesion VOI. Lesions that
+ * overlap are measured on separate layers; this folds the layers into one for display.
+ */
+export function lesionVoiLayer(dims: Vec3, m: MeasureLayers): Uint8Array {
+  const [head, ...rest] = m.layers.lesions;
+  if (!head) return new Uint8Array(dims[0] * dims[1] * dims[2]);
+  const all = Uint8Array.from(head);
+  for (const layer of rest) {
+    for (let i = 0; i < all.length; i++) {
+      const l = layer[i] as number;
+      const a = all[i] as number;
+      if (l > 0 && (a === 0 || l < a)) all[i] = l;
+    }
+  }
+  return uncrop(all, m.crop, dims);
+}
+
+/** Whether a vessel index is kept: every one without a list. */
+function vesselFilter(vessels: readonly number[] | undefined): (index: number) => boolean {
+  if (!vessels) return () => true;
+  const set = new Set(vessels);
+  return (index) => set.has(index);
 }
 
 /** 1 + vessel index along each centerline (sampled every quarter voxel, one voxel thick). */

@@ -2,8 +2,9 @@
  * The perifat page (app/) in headless Chromium without Dawn flags: the phantom demo on WebGPU equals
  * the CPU engine; real files opened through the file inputs give the numbers `perifat measure
  * --backend cpu` gives; a measurement can be cancelled while the page stays responsive; the slice
- * view with its overlays and the profile plot are not blank; no console errors. Screenshots go to
- * test/artifacts/ (not committed).
+ * view with its overlays and the profile plot are not blank; each vessel's VOI (and its rings) and
+ * the lesions are toggled on the slice view; no console errors. Screenshots go to test/artifacts/
+ * (not committed).
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +117,74 @@ async function pixelStats(
   );
 }
 
+/** Hue (degrees) of an [r, g, b] colour; NaN for a grey. */
+function hueOf([r, g, b]: [number, number, number]): number {
+  const max = Math.max(r, g, b);
+  const c = max - Math.min(r, g, b);
+  if (c === 0) return Number.NaN;
+  const h = max === r ? ((g - b) / c + 6) % 6 : max === g ? (b - r) / c + 2 : (r - g) / c + 4;
+  return 60 * h;
+}
+
+/**
+ * Colour counts of an element's screenshot: pixels that are not grey (chroma ≥ 30 of 255), and of
+ * those, the pixels whose hue is within 10° of each given colour's. An overlay blended over the grey
+ * CT keeps its colour's hue, whatever its opacity and the grey under it.
+ */
+async function hueCounts(
+  page: Page,
+  selector: string,
+  file: string,
+  colours: [number, number, number][],
+): Promise<{ coloured: number; near: number[] }> {
+  const el = await page.$(selector);
+  if (!el) throw new Error(`no ${selector}`);
+  const png = await el.screenshot({ path: join(ARTIFACTS, file) });
+  const data = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
+  return page.evaluate(
+    async (src: string, hues: number[]) => {
+      const img = new Image();
+      img.src = src;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      let coloured = 0;
+      const near = hues.map(() => 0);
+      for (let i = 0; i < px.length; i += 4) {
+        const [r, g, b] = [px[i] as number, px[i + 1] as number, px[i + 2] as number];
+        const max = Math.max(r, g, b);
+        const chroma = max - Math.min(r, g, b);
+        if (chroma < 30) continue;
+        coloured++;
+        const h =
+          60 * (max === r ? ((g - b) / chroma + 6) % 6 : max === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4);
+        hues.forEach((want, k) => {
+          const d = Math.abs(h - want);
+          if (Math.min(d, 360 - d) < 10) near[k] = (near[k] as number) + 1;
+        });
+      }
+      return { coloured, near };
+    },
+    data,
+    colours.map(hueOf),
+  );
+}
+
+/** Lets the page handle what was just clicked and draw it (two animation frames). */
+const drawn = (page: Page) =>
+  page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+
+/** A colour in CSS (`rgb(r, g, b)`) as [r, g, b]. */
+const cssRgb = (css: string): [number, number, number] => {
+  const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(css);
+  if (!m) throw new Error(`not an rgb() colour: ${css}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+};
+
 const quietMain = async (argv: string[]): Promise<number> => (await runCli(argv)).code;
 
 describe('the perifat page', () => {
@@ -155,6 +224,113 @@ describe('the perifat page', () => {
     expect(profile.near[1]).toBeGreaterThan(0.001);
     const full = await page.screenshot({ fullPage: true, path: join(ARTIFACTS, 'page.png') });
     expect(full.byteLength).toBeGreaterThan(50_000);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it("toggles each vessel's VOI (with its rings) and the lesions on the slice view", async () => {
+    const { page, errors } = await openPage('?demo=phantom&backend=cpu');
+    await settled(page);
+    expect(await page.evaluate(() => document.body.dataset['perifatStatus'])).toBe('done');
+    const report = (await page.evaluate(() => window.perifatReport)) as Report;
+    // The demo phantom's vessel set holds a lesion (on the LAD), so the lesion overlay is exercised.
+    expect(report.vessels.length).toBeGreaterThanOrEqual(3);
+    expect(report.lesions.length).toBeGreaterThan(0);
+
+    // One labelled checkbox per vessel of the report, in its order, checked, in a fieldset with a legend.
+    const toggles = await page.$$eval('#ov-vessels input[type=checkbox]', (boxes) =>
+      boxes.map((b) => {
+        const label = b.labels?.[0];
+        const swatch = label?.querySelector('.swatch');
+        return {
+          id: b.id,
+          checked: b.checked,
+          labels: b.labels?.length ?? 0,
+          name: label?.querySelector('.vessel-name')?.textContent ?? '',
+          text: label?.textContent ?? '',
+          colour: swatch ? getComputedStyle(swatch).backgroundColor : '',
+        };
+      }),
+    );
+    expect(toggles.map((t) => t.name)).toEqual(report.vessels.map((v) => v.name));
+    expect(toggles.every((t) => t.checked && t.labels === 1 && t.colour.startsWith('rgb('))).toBe(true);
+    // The colour is said in words too (visually hidden), and no two vessels share one.
+    for (const t of toggles) expect(t.text).toMatch(new RegExp(`${t.name} \\(\\w[\\w ]*\\)$`));
+    expect(new Set(toggles.map((t) => t.colour)).size).toBe(toggles.length);
+    expect(
+      await page.$eval('#ov-vessels', (f) => ({
+        hidden: (f as HTMLFieldSetElement).hidden,
+        legend: f.querySelector('legend')?.textContent ?? '',
+      })),
+    ).toEqual({ hidden: false, legend: 'Vessels: VOI and rings' });
+    // The lesion toggle is there (lesions exist), labelled, checked, and drawn magenta.
+    const lesionToggle = await page.$eval('#ov-lesions', (b) => ({
+      shown: (b as HTMLInputElement).offsetParent !== null,
+      checked: (b as HTMLInputElement).checked,
+      label: (b as HTMLInputElement).labels?.[0]?.textContent?.trim() ?? '',
+    }));
+    expect(lesionToggle).toEqual({ shown: true, checked: true, label: 'lesions' });
+    const lesionRgb = cssRgb(await page.$eval('#ov-lesions-swatch', (s) => getComputedStyle(s).backgroundColor));
+
+    const vesselRgb = toggles.map((t) => cssRgb(t.colour));
+    const colours = [...vesselRgb, lesionRgb];
+    const count = (file: string) => hueCounts(page, '#viewer-box', file, colours);
+
+    // Only the CT, the VOIs and the lesions: EAT, rings and centerlines off (the fat window is off).
+    for (const id of ['#ov-eat', '#ov-rings', '#ov-lines']) await page.click(id);
+    await drawn(page);
+    const on = await count('page-vois.png');
+    // The first slice goes through the first vessel (RCA), so its VOI is there in its colour.
+    const first = on.near[0] ?? 0;
+    expect(first).toBeGreaterThan(200);
+
+    // The first vessel off: its colour leaves the slice, the other vessels' and the lesions' stay.
+    await page.click('#ov-vessel-0');
+    await drawn(page);
+    const off = await count('page-vois-first-off.png');
+    expect(await page.$eval('#ov-vessel-0', (b) => (b as HTMLInputElement).checked)).toBe(false);
+    expect(off.near[0]).toBeLessThan(first * 0.02);
+    expect(off.near.slice(1)).toEqual(on.near.slice(1));
+    expect(on.coloured - off.coloured).toBeGreaterThan(first * 0.9);
+
+    // Back on from the keyboard: the same picture.
+    await page.focus('#ov-vessel-0');
+    await page.keyboard.press('Space');
+    await drawn(page);
+    const back = await count('page-vois-first-back.png');
+    expect(await page.$eval('#ov-vessel-0', (b) => (b as HTMLInputElement).checked)).toBe(true);
+    expect(back).toEqual(on);
+
+    // The lesions alone (every vessel hidden): in their colour, gone with their toggle, back with it.
+    const lesion = colours.length - 1;
+    for (let i = 0; i < toggles.length; i++) await page.click(`#ov-vessel-${i}`);
+    await drawn(page);
+    const lesionsOnly = await count('page-lesions.png');
+    expect(lesionsOnly.near[lesion]).toBeGreaterThan(200);
+    expect(lesionsOnly.near.slice(0, lesion).every((n) => n === 0)).toBe(true);
+    await page.click('#ov-lesions');
+    await drawn(page);
+    const noLesions = await count('page-lesions-off.png');
+    expect(noLesions.near[lesion]).toBe(0);
+    expect(lesionsOnly.coloured - noLesions.coloured).toBeGreaterThan(0.9 * (lesionsOnly.near[lesion] ?? 0));
+    await page.click('#ov-lesions');
+    for (let i = 0; i < toggles.length; i++) await page.click(`#ov-vessel-${i}`);
+    await drawn(page);
+    expect(await count('page-vois-again.png')).toEqual(on);
+
+    // With the rings overlay on, hiding a vessel hides its rings too: far more colour leaves the
+    // slice than its VOI held (the rings reach 20 mm from the wall, the VOI one diameter).
+    await page.click('#ov-rings');
+    await drawn(page);
+    const rings = await count('page-rings.png');
+    await page.click('#ov-vessel-0');
+    await drawn(page);
+    const ringsOff = await count('page-rings-first-off.png');
+    expect(rings.coloured - ringsOff.coloured).toBeGreaterThan(3 * first);
+    await page.click('#ov-vessel-0');
+    await drawn(page);
+    expect(await count('page-rings-first-back.png')).toEqual(rings);
+
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

@@ -6,7 +6,7 @@
  * limits, and its report must equal `perifat measure --backend cpu` on the same files.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -135,6 +135,53 @@ describe('the packed package in a web app', () => {
     );
     expect(entry).toBeLessThanOrEqual(BUDGET.entry);
     expect(all).toBeLessThanOrEqual(BUDGET.all);
+  });
+
+  it.each([
+    ['nodenext', 'nodenext'],
+    ['esnext', 'bundler'],
+    ['commonjs', 'node10'],
+  ])('its declarations type-check a TypeScript consumer (module %s, moduleResolution %s)', (module, resolution) => {
+    // A consumer of every entry, type-checked against the installed tarball. Under node16/nodenext an
+    // extension-less import inside the declarations would resolve to nothing and turn types into
+    // `any`: the @ts-expect-error line then fails the check, as would any error in dist/types.
+    const dir = join(app, `ts-consumer-${resolution}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: module === 'commonjs' ? 'commonjs' : 'module' }));
+    writeFileSync(
+      join(dir, 'main.ts'),
+      [
+        "import { createEngine, createWorkerEngine, readCt, REQUIRED_LIMITS, type Report } from 'perifat';",
+        "import type {} from 'perifat/worker';",
+        "import { loadCt, measureInChromium } from 'perifat/node';",
+        'export async function measureBytes(buf: ArrayBuffer): Promise<number> {',
+        '  const engine = await createEngine({ backend: "cpu" });',
+        '  const report: Report = await engine.measure({ ct: await readCt(buf) });',
+        '  // @ts-expect-error the report has no such field: its type is real, not any',
+        '  void report.noSuchField;',
+        '  void [REQUIRED_LIMITS, createWorkerEngine, loadCt, measureInChromium];',
+        '  return report.vessels.length + (report.eat?.volumeMl ?? 0);',
+        '}',
+      ].join('\n'),
+    );
+    const types = join(ROOT, 'node_modules');
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module,
+          moduleResolution: resolution,
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          typeRoots: [join(types, '@types'), join(types, '@webgpu')],
+          types: ['node', 'types'],
+        },
+        files: ['main.ts'],
+      }),
+    );
+    run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], dir);
   });
 
   it('built with Vite: measures in a worker on WebGPU, equal to perifat measure --backend cpu', async () => {

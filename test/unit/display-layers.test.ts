@@ -1,15 +1,20 @@
-/** The page's overlays: rings as distance bands, centerlines on the grid, the fat window, EAT histogram. */
+/**
+ * The page's overlays: rings as distance bands, each vessel's VOI, the lesions' VOIs, centerlines on
+ * the grid, the fat window, EAT histogram.
+ */
 import { describe, expect, it } from 'vitest';
 import {
   centerlineLayer,
   fatWindowLayer,
   huHistogram,
+  lesionVoiLayer,
   ringDistanceLayer,
   voiLayer,
 } from '../../src/measure/display-layers';
 import type { MeasureLayers } from '../../src/measure/measure';
 import { RING_COUNT } from '../../src/measure/pericoronary-types';
 import type { Geometry, Vec3 } from '../../src/volume/geometry';
+import { Rng } from '../../src/phantom/rng';
 
 const IDENTITY: Geometry['direction'] = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 
@@ -29,6 +34,63 @@ describe('display layers', () => {
     expect(d.reduce((s, x) => s + x, 0)).toBe(26);
     const v = voiLayer(dims, m);
     expect([v[at(1, 1, 1)], v[at(2, 1, 1)], v[at(1, 2, 1)]]).toEqual([1, 2, 3]);
+  });
+
+  it('keeps only the VOIs and rings of the vessels asked for and folds lesion layers, voxel by voxel', () => {
+    // Random crop layers of three vessels and three lesions on two layers, placed in a larger grid;
+    // each output voxel is checked against the crop voxel it comes from, read by coordinates.
+    const rng = new Rng(7);
+    const int = (n: number) => Math.floor(rng.next() * n);
+    const dims: Vec3 = [9, 7, 5];
+    const lo: Vec3 = [2, 1, 1];
+    const hi: Vec3 = [8, 6, 4];
+    const cd: Vec3 = [hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2]];
+    const n = cd[0] * cd[1] * cd[2];
+    const voi = Uint8Array.from({ length: n }, () => (int(2) ? 1 + int(3) : 0));
+    const rings = Uint8Array.from({ length: n }, () => (int(3) ? 1 + int(3 * RING_COUNT) : 0));
+    const lesions = [0, 1].map(() => Uint8Array.from({ length: n }, () => (int(2) ? 1 + int(3) : 0)));
+    const m: MeasureLayers = {
+      crop: { lo, hi },
+      vessels: ['RCA', 'LAD', 'LCx'],
+      layers: { dims: cd, voi, rings, lesions },
+    };
+    const crop = (i: number, j: number, k: number): number | null => {
+      const [ci, cj, ck] = [i - lo[0], j - lo[1], k - lo[2]];
+      if (ci < 0 || cj < 0 || ck < 0 || ci >= cd[0] || cj >= cd[1] || ck >= cd[2]) return null;
+      return ci + cd[0] * (cj + cd[1] * ck);
+    };
+    const shown = [0, 2];
+    const v = voiLayer(dims, m, shown);
+    const all = voiLayer(dims, m);
+    const r = ringDistanceLayer(dims, m, shown);
+    const les = lesionVoiLayer(dims, m);
+    let kept = 0;
+    let dropped = 0;
+    for (let k = 0; k < dims[2]; k++)
+      for (let j = 0; j < dims[1]; j++)
+        for (let i = 0; i < dims[0]; i++) {
+          const at = i + dims[0] * (j + dims[1] * k);
+          const c = crop(i, j, k);
+          const label = c === null ? 0 : (voi[c] as number);
+          const ring = c === null ? 0 : (rings[c] as number);
+          const l0 = c === null ? 0 : (lesions[0]?.[c] as number);
+          const l1 = c === null ? 0 : (lesions[1]?.[c] as number);
+          expect(all[at]).toBe(label);
+          expect(v[at]).toBe(label === 2 ? 0 : label);
+          const ringVessel = Math.floor((ring - 1) / RING_COUNT);
+          expect(r[at]).toBe(ring === 0 || ringVessel === 1 ? 0 : ring - ringVessel * RING_COUNT);
+          expect(les[at]).toBe(l0 && l1 ? Math.min(l0, l1) : l0 || l1);
+          if (label === 1 || label === 3) kept++;
+          if (label === 2) dropped++;
+        }
+    // The data exercise every branch: kept and dropped vessels, overlapping lesions.
+    expect(kept).toBeGreaterThan(20);
+    expect(dropped).toBeGreaterThan(10);
+    expect(lesions[0]?.some((a, i) => a > 0 && (lesions[1]?.[i] ?? 0) > 0 && a !== lesions[1]?.[i])).toBe(true);
+    // No lesion layer: an empty labelmap of the grid.
+    const none = lesionVoiLayer(dims, { ...m, layers: { ...m.layers, lesions: [] } });
+    expect(none.length).toBe(9 * 7 * 5);
+    expect(none.some((x) => x > 0)).toBe(false);
   });
 
   it('draws a centerline through the voxels it passes, by vessel', () => {

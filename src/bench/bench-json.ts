@@ -29,6 +29,8 @@ export interface BenchVolume {
   /** Reading the volume's files (NIfTI / DICOM, masks, centerlines) in Node, for either backend. */
   readonly load: StageStats | null;
   readonly results: Partial<Record<'webgpu' | 'cpu', BackendResult>>;
+  /** The WebGPU run's pericoronary crop and the z-slabs it was cut into (null: no WebGPU run or no vessels). */
+  readonly pericoronary?: { readonly cropVoxels: number; readonly slabs: number } | null;
 }
 
 export interface BenchDoc {

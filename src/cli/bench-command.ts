@@ -141,6 +141,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       progress.step(`${spec.name}: preparing`);
       const files = await prepare(spec, work);
       const loads: number[] = [];
+      let pericoronary: BenchVolume['pericoronary'] = null;
       const runs: Record<'webgpu' | 'cpu', { stages: Record<string, number>[]; eatMs: number[] }> = {
         webgpu: { stages: [], eatMs: [] },
         cpu: { stages: [], eatMs: [] },
@@ -156,6 +157,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
           const t = performance.now();
           const report = await measureOn(b, runner, input, spec.maxBindingBytes);
           const wall = performance.now() - t;
+          const pc = report.diagnostics?.pericoronary;
+          if (b === 'webgpu' && pc?.slabs !== undefined) pericoronary = { cropVoxels: pc.cropVoxels, slabs: pc.slabs };
           if (!measured) continue;
           const stages: Record<string, number> = { ...report.timingsMs, wall };
           // WebGPU: the transfer of the volume to the page and of the results back, outside the page's clock.
@@ -185,6 +188,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         maxBindingBytes: spec.maxBindingBytes,
         load: loads.length ? stageStats(loads) : null,
         results,
+        pericoronary,
       });
     }
     const doc: BenchDoc = {

@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findBrowser } from '../../src/runner/chromium';
+import { decodePng } from '../helpers/png';
 
 export interface Rendered {
   browser: Browser;
@@ -56,22 +57,11 @@ export async function render(htmlPath: string, width = 1280): Promise<Rendered> 
   return { browser, page, problems, requests };
 }
 
-/** Fraction of pixels of a PNG (decoded by the browser) that are not the page background. */
-export async function inkFraction(page: Page, png: Uint8Array): Promise<number> {
-  const b64 = Buffer.from(png).toString('base64');
-  return page.evaluate(async (data: string) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${data}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-    ctx.drawImage(img, 0, 0);
-    const px = ctx.getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let i = 0; i < px.length; i += 4)
-      if ((px[i] as number) < 240 || (px[i + 1] as number) < 240 || (px[i + 2] as number) < 240) ink++;
-    return ink / (px.length / 4);
-  }, b64);
+/** Fraction of pixels of a PNG that are not the page background. */
+export function inkFraction(png: Uint8Array): number {
+  const px = decodePng(png).rgba;
+  let ink = 0;
+  for (let i = 0; i < px.length; i += 4)
+    if ((px[i] as number) < 240 || (px[i + 1] as number) < 240 || (px[i + 2] as number) < 240) ink++;
+  return ink / (px.length / 4);
 }

@@ -20,6 +20,7 @@ import type { Report } from '../../src/measure/report-types';
 import { serveStatic, type StaticServer } from '../../src/node/static-server';
 import { makePhantom } from '../../src/phantom';
 import { CHROMIUM_FLAGS, findBrowser } from '../../src/runner/chromium';
+import { decodePng, type Pixels } from '../helpers/png';
 import { reportDiff } from '../helpers/report-diff';
 import { runCli } from '../helpers/run-cli';
 
@@ -70,9 +71,16 @@ const settled = (page: Page) =>
     timeout: 240_000,
   });
 
+/** An element's screenshot (saved under test/artifacts/) as pixels. */
+async function shot(page: Page, selector: string, file: string): Promise<Pixels> {
+  const el = await page.$(selector);
+  if (!el) throw new Error(`no ${selector}`);
+  return decodePng(await el.screenshot({ path: join(ARTIFACTS, file) }));
+}
+
 /**
- * Pixel statistics of an element's screenshot, decoded in the page: how many distinct colours, the
- * luminance spread, and the share of pixels near each given colour.
+ * Pixel statistics of an element's screenshot: how many distinct colours, the luminance spread,
+ * and the share of pixels near each given colour.
  */
 async function pixelStats(
   page: Page,
@@ -80,41 +88,23 @@ async function pixelStats(
   file: string,
   colours: [number, number, number][],
 ): Promise<{ distinct: number; sd: number; near: number[] }> {
-  const el = await page.$(selector);
-  if (!el) throw new Error(`no ${selector}`);
-  const png = await el.screenshot({ path: join(ARTIFACTS, file) });
-  const data = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
-  return page.evaluate(
-    async (src: string, want: [number, number, number][]) => {
-      const img = new Image();
-      img.src = src;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-      ctx.drawImage(img, 0, 0);
-      const px = ctx.getImageData(0, 0, c.width, c.height).data;
-      const seen = new Set<number>();
-      let s = 0;
-      let s2 = 0;
-      const near = want.map(() => 0);
-      const n = px.length / 4;
-      for (let i = 0; i < px.length; i += 4) {
-        const [r, g, b] = [px[i] as number, px[i + 1] as number, px[i + 2] as number];
-        seen.add((r << 16) | (g << 8) | b);
-        const y = 0.299 * r + 0.587 * g + 0.114 * b;
-        s += y;
-        s2 += y * y;
-        want.forEach(([wr, wg, wb], k) => {
-          if (Math.abs(r - wr) + Math.abs(g - wg) + Math.abs(b - wb) < 60) near[k] = (near[k] as number) + 1;
-        });
-      }
-      return { distinct: seen.size, sd: Math.sqrt(s2 / n - (s / n) ** 2), near: near.map((x) => x / n) };
-    },
-    data,
-    colours,
-  );
+  const px = (await shot(page, selector, file)).rgba;
+  const seen = new Set<number>();
+  let s = 0;
+  let s2 = 0;
+  const near = colours.map(() => 0);
+  const n = px.length / 4;
+  for (let i = 0; i < px.length; i += 4) {
+    const [r, g, b] = [px[i] as number, px[i + 1] as number, px[i + 2] as number];
+    seen.add((r << 16) | (g << 8) | b);
+    const y = 0.299 * r + 0.587 * g + 0.114 * b;
+    s += y;
+    s2 += y * y;
+    colours.forEach(([wr, wg, wb], k) => {
+      if (Math.abs(r - wr) + Math.abs(g - wg) + Math.abs(b - wb) < 60) near[k] = (near[k] as number) + 1;
+    });
+  }
+  return { distinct: seen.size, sd: Math.sqrt(s2 / n - (s / n) ** 2), near: near.map((x) => x / n) };
 }
 
 /** Hue (degrees) of an [r, g, b] colour; NaN for a grey. */
@@ -137,41 +127,21 @@ async function hueCounts(
   file: string,
   colours: [number, number, number][],
 ): Promise<{ coloured: number; near: number[] }> {
-  const el = await page.$(selector);
-  if (!el) throw new Error(`no ${selector}`);
-  const png = await el.screenshot({ path: join(ARTIFACTS, file) });
-  const data = `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
-  return page.evaluate(
-    async (src: string, hues: number[]) => {
-      const img = new Image();
-      img.src = src;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext('2d') as CanvasRenderingContext2D;
-      ctx.drawImage(img, 0, 0);
-      const px = ctx.getImageData(0, 0, c.width, c.height).data;
-      let coloured = 0;
-      const near = hues.map(() => 0);
-      for (let i = 0; i < px.length; i += 4) {
-        const [r, g, b] = [px[i] as number, px[i + 1] as number, px[i + 2] as number];
-        const max = Math.max(r, g, b);
-        const chroma = max - Math.min(r, g, b);
-        if (chroma < 30) continue;
-        coloured++;
-        const h =
-          60 * (max === r ? ((g - b) / chroma + 6) % 6 : max === g ? (b - r) / chroma + 2 : (r - g) / chroma + 4);
-        hues.forEach((want, k) => {
-          const d = Math.abs(h - want);
-          if (Math.min(d, 360 - d) < 10) near[k] = (near[k] as number) + 1;
-        });
-      }
-      return { coloured, near };
-    },
-    data,
-    colours.map(hueOf),
-  );
+  const px = (await shot(page, selector, file)).rgba;
+  const hues = colours.map(hueOf);
+  let coloured = 0;
+  const near = hues.map(() => 0);
+  for (let i = 0; i < px.length; i += 4) {
+    const rgb: [number, number, number] = [px[i] as number, px[i + 1] as number, px[i + 2] as number];
+    if (Math.max(...rgb) - Math.min(...rgb) < 30) continue;
+    coloured++;
+    const h = hueOf(rgb);
+    hues.forEach((want, k) => {
+      const d = Math.abs(h - want);
+      if (Math.min(d, 360 - d) < 10) near[k] = (near[k] as number) + 1;
+    });
+  }
+  return { coloured, near };
 }
 
 /** Lets the page handle what was just clicked and draw it (two animation frames). */

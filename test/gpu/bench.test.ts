@@ -48,6 +48,10 @@ describe('perifat bench', () => {
     const [plain, slab] = doc.volumes as [BenchDoc['volumes'][0], BenchDoc['volumes'][0]];
     expect(plain.maxBindingBytes).toBeNull();
     expect(slab.maxBindingBytes).toBeLessThan(64 * 64 * 64 * 2); // the CT cannot be bound whole
+    // The pericoronary crop is cut too, under the same cap.
+    expect(plain.pericoronary?.slabs).toBe(1);
+    expect(slab.pericoronary?.slabs).toBeGreaterThan(1);
+    expect(slab.pericoronary?.cropVoxels).toBeGreaterThan(0);
     for (const v of doc.volumes) {
       expect(v.load?.runs).toBe(2);
       for (const b of ['webgpu', 'cpu'] as const) {

@@ -6,7 +6,7 @@ import { loadVessels } from '../../src/node/load';
 import type { Geometry } from '../../src/volume/geometry';
 import { arcLengths, type Vessel } from '../../src/volume/vessels';
 import { expectCode, tempDir } from './helpers';
-import { legacyAscii, legacyBinary, vtp, type Line } from './vtk-writers';
+import { SAMPLE_LINES, legacyAscii, legacyBinary, vtp, type Line } from './vtk-writers';
 
 const CT: Geometry = {
   dims: [100, 100, 50],
@@ -15,27 +15,7 @@ const CT: Geometry = {
   direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
 };
 
-const LINES: Line[] = [
-  {
-    name: 'RCA',
-    points: [
-      [0, 0, 10],
-      [3, 4, 10],
-      [3, 4, 20],
-    ],
-    radii: [2, 1.5, 1],
-  },
-  {
-    name: 'LAD main',
-    points: [
-      [-5, -5, 5],
-      [-5, -5, 7],
-      [-6, -5, 9],
-      [-8, -5, 12],
-    ],
-    radii: [1.8, 1.7, 1.6, 1.2],
-  },
-];
+const LINES = SAMPLE_LINES;
 
 function expectLines(vs: readonly Vessel[], names: string[]): void {
   expect(vs.map((v) => v.name)).toEqual(names);

@@ -7,6 +7,29 @@ export interface Line {
   radii: number[];
 }
 
+/** Two small centerlines the VTK tests write in every format and read back. */
+export const SAMPLE_LINES: Line[] = [
+  {
+    name: 'RCA',
+    points: [
+      [0, 0, 10],
+      [3, 4, 10],
+      [3, 4, 20],
+    ],
+    radii: [2, 1.5, 1],
+  },
+  {
+    name: 'LAD main',
+    points: [
+      [-5, -5, 5],
+      [-5, -5, 7],
+      [-6, -5, 9],
+      [-8, -5, 12],
+    ],
+    radii: [1.8, 1.7, 1.6, 1.2],
+  },
+];
+
 function flat(lines: Line[]): { pts: number[]; radii: number[]; cells: number[][] } {
   const pts: number[] = [];
   const radii: number[] = [];

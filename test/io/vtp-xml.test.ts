@@ -10,29 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { readVessels } from '../../src/io';
 import type { Vessel } from '../../src/volume/vessels';
 import { expectCode } from './helpers';
-import { vtp, type Line } from './vtk-writers';
+import { SAMPLE_LINES, vtp, type Line } from './vtk-writers';
 
-const LINES: Line[] = [
-  {
-    name: 'RCA',
-    points: [
-      [0, 0, 10],
-      [3, 4, 10],
-      [3, 4, 20],
-    ],
-    radii: [2, 1.5, 1],
-  },
-  {
-    name: 'LAD main',
-    points: [
-      [-5, -5, 5],
-      [-5, -5, 7],
-      [-6, -5, 9],
-      [-8, -5, 12],
-    ],
-    radii: [1.8, 1.7, 1.6, 1.2],
-  },
-];
+const LINES = SAMPLE_LINES;
 
 /** .vtp files written by VTK 9.1 itself: every data mode, encoding, compressor, header type. */
 const VTK9 = fileURLToPath(new URL('./fixtures/vtk9/', import.meta.url));

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCt } from '../src/node/load';
+import { concatBytes } from '../src/util/bytes';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -63,20 +64,10 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const us = (n: number): Uint8Array => new Uint8Array(new Uint16Array([n]).buffer);
 const ul = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** One CT slice: 512×512, 12 bits stored, intercept −1024, a sphere phantom so slices differ. */
 function slice(k: number, n: number, series: string): Uint8Array {
   const sop = `${series}.${k + 1}`;
-  const metaBody = concat([
+  const metaBody = concatBytes([
     element(0x0002, 0x0001, 'OB', Uint8Array.from([0, 1])),
     element(0x0002, 0x0002, 'UI', text('1.2.840.10008.5.1.4.1.1.2')),
     element(0x0002, 0x0003, 'UI', text(sop)),
@@ -91,7 +82,7 @@ function slice(k: number, n: number, series: string): Uint8Array {
       px[i + n * j] = r < 150 ? 1024 - 100 + ((i * 7 + j * 3 + k) % 200) : 24;
     }
   }
-  return concat([
+  return concatBytes([
     new Uint8Array(128),
     text('DICM'),
     element(0x0002, 0x0000, 'UL', ul(metaBody.length)),

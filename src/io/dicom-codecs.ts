@@ -7,6 +7,7 @@
 import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
 import { fail } from './errors';
 import { TS, tsName } from './dicom-read';
+import { concatBytes } from '../util/bytes';
 
 export interface FrameFormat {
   readonly rows: number;
@@ -240,14 +241,14 @@ function unpackBits(src: Uint8Array, n: number, file: string): Uint8Array {
 export function splitFrames(parts: readonly ArrayBuffer[], nFrames: number, ts: string, file: string): Uint8Array[] {
   const u8 = parts.map((p) => new Uint8Array(p));
   if (u8.length === nFrames) return u8;
-  if (nFrames === 1) return [concat(u8)];
+  if (nFrames === 1) return [concatBytes(u8)];
   if (ts !== TS.RLE) {
     const frames: Uint8Array[][] = [];
     for (const f of u8) {
       if (isFrameStart(f) || frames.length === 0) frames.push([f]);
       else (frames[frames.length - 1] as Uint8Array[]).push(f);
     }
-    if (frames.length === nFrames) return frames.map(concat);
+    if (frames.length === nFrames) return frames.map(concatBytes);
   }
   fail(
     'E_INPUT_PIXELS',
@@ -260,17 +261,4 @@ function isFrameStart(f: Uint8Array): boolean {
   if (f.length < 4) return false;
   if (f[0] === 0xff && (f[1] === 0xd8 || f[1] === 0x4f)) return true;
   return f[0] === 0 && f[1] === 0 && f[2] === 0 && f[3] === 0x0c;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array;
-  let n = 0;
-  for (const p of parts) n += p.byteLength;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }

@@ -10,6 +10,7 @@
  */
 import { SaxesParser } from 'saxes';
 import { fail } from './errors';
+import { concatBytes } from '../util/bytes';
 import { unzlibCapped } from './inflate';
 import type { PolyData } from './vessels-vtk';
 
@@ -368,14 +369,4 @@ function decodeBinaryBlock(text: string, ctx: XmlCtx): Uint8Array {
     o += cs;
   }
   return concatBytes(parts);
-}
-
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
 }

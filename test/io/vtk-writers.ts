@@ -1,5 +1,6 @@
 /** Small VTK polydata writers for the tests (legacy ASCII/BINARY, XML ascii/binary/appended). */
 import { zlibSync } from 'fflate';
+import { concatBytes } from '../../src/util/bytes';
 
 export interface Line {
   name: string;
@@ -160,7 +161,7 @@ export function vtp(lines: Line[], format: Fmt): Uint8Array {
     if (!zlib) {
       const h = new Uint8Array(4);
       new DataView(h.buffer).setUint32(0, data.length, true);
-      return concat([h, data]);
+      return concatBytes([h, data]);
     }
     const c = zlibSync(data);
     const h = new Uint8Array(16);
@@ -169,7 +170,7 @@ export function vtp(lines: Line[], format: Fmt): Uint8Array {
     dv.setUint32(4, data.length, true);
     dv.setUint32(8, data.length, true);
     dv.setUint32(12, c.length, true);
-    return concat([h, c]);
+    return concatBytes([h, c]);
   };
   const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
   const appendedParts: Uint8Array[] = [];
@@ -203,19 +204,9 @@ export function vtp(lines: Line[], format: Fmt): Uint8Array {
     `<Points>${da(P)}</Points>\n<Lines>${da(C)}${da(O)}</Lines>\n</Piece>\n</PolyData>\n`;
   if (appendedParts.length === 0) return new TextEncoder().encode(xml + '</VTKFile>\n');
   xml += '<AppendedData encoding="raw">\n_';
-  return concat([
+  return concatBytes([
     new TextEncoder().encode(xml),
     ...appendedParts,
     new TextEncoder().encode('\n</AppendedData>\n</VTKFile>\n'),
   ]);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

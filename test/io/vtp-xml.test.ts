@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readVessels } from '../../src/io';
 import type { Vessel } from '../../src/volume/vessels';
+import { concatBytes } from '../../src/util/bytes';
 import { expectCode } from './helpers';
 import { SAMPLE_LINES, vtp, type Line } from './vtk-writers';
 
@@ -41,14 +42,7 @@ function splitAppended(b: Uint8Array): { head: string; body: Uint8Array; tail: s
 }
 
 function join(...parts: (string | Uint8Array)[]): Uint8Array {
-  const bs = parts.map((p) => (typeof p === 'string' ? enc(p) : p));
-  const out = new Uint8Array(bs.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of bs) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts.map((p) => (typeof p === 'string' ? enc(p) : p)));
 }
 
 /** Every start tag rewritten: single quotes, attributes in reverse order, newlines and tabs between. */

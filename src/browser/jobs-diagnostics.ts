@@ -57,19 +57,22 @@ export async function errorSurfacing(): Promise<Record<string, string>> {
   return { validation, shader, lost, handedContext };
 }
 
-/**
- * The public engine on a device of its own whose buffers are counted: a measurement cancelled in
- * the middle and one that completes must both leave no buffer alive, and the cancel must surface
- * as E_ABORTED; an app's device is left working after engine.destroy().
- */
-export async function engineLifecycle(): Promise<{
+/** What engineLifecycle found: buffers made and alive, the cancel's code, the stages reported. */
+export interface EngineLifecycle {
   abortCode: string;
   created: number;
   aliveAfterAbort: number;
   aliveAfterMeasure: number;
   deviceUsableAfterDestroy: string;
   stages: string[];
-}> {
+}
+
+/**
+ * The public engine on a device of its own whose buffers are counted: a measurement cancelled in
+ * the middle and one that completes must both leave no buffer alive, and the cancel must surface
+ * as E_ABORTED; an app's device is left working after engine.destroy().
+ */
+export async function engineLifecycle(): Promise<EngineLifecycle> {
   const adapter = await navigator.gpu.requestAdapter();
   if (!adapter) throw new PerifatError('E_GPU_UNAVAILABLE', 'no adapter');
   const device = await adapter.requestDevice();

@@ -4,6 +4,7 @@
  * a gzip trailer is never trusted: the stream is read until it ends or passes the cap.
  */
 import { PerifatError } from '../errors';
+import { concatBytes } from '../util/bytes';
 import { fail } from './errors';
 
 /**
@@ -58,11 +59,5 @@ async function gunzipStream(gz: Uint8Array, maxBytes: number, name: string, pref
     fail('E_INPUT_TRUNCATED', name, `gzip stream: ${(e as Error).message}`);
   }
   if (parts.length === 1) return parts[0] as Uint8Array;
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.byteLength;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -4,6 +4,7 @@
  * (E_TOO_LARGE) as it streams, before it is ever allocated whole.
  */
 import { Inflate, Unzlib } from 'fflate';
+import { concatBytes } from '../util/bytes';
 import { fail } from './errors';
 
 function capped(make: (ondata: (chunk: Uint8Array) => void) => { push(d: Uint8Array, final: boolean): void }) {
@@ -26,13 +27,7 @@ function capped(make: (ondata: (chunk: Uint8Array) => void) => { push(d: Uint8Ar
       if ((e as { code?: unknown }).code === 'E_TOO_LARGE') throw e;
       fail('E_INPUT_TRUNCATED', name, `${what}: truncated or corrupt (${(e as Error).message})`);
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
-    }
-    return out;
+    return concatBytes(parts);
   };
 }
 

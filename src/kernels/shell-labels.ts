@@ -12,9 +12,7 @@ import type { ShellPlan } from '../shells/plan';
 import type { ShellTables } from '../shells/tables';
 import { DISTANCE_WG, encodeKernel, gridFor } from './feature-transform';
 import type { SlabRange } from './shell-nearest';
-import { type KernelDecl, packUniform } from './types';
-
-const field = (type: 'u32' | 'f32' | 'i32', offset: number) => ({ offset, type });
+import { type KernelDecl, packUniform, uniformField as field } from './types';
 
 export const SHELL_LABELS: KernelDecl = {
   name: 'shell_labels',

@@ -12,7 +12,7 @@ import { shellOverrides } from '../shells/constants';
 import type { ShellPlan } from '../shells/plan';
 import type { ShellTables } from '../shells/tables';
 import { DISTANCE_WG, encodeKernel, gridFor } from './feature-transform';
-import { type KernelDecl, packUniform } from './types';
+import { type KernelDecl, packUniform, uniformField as field } from './types';
 
 /** The voxels of one z-slab of the crop: `voxels` from crop index `base`. */
 export interface SlabRange {
@@ -21,8 +21,6 @@ export interface SlabRange {
   readonly base: number;
   readonly voxels: number;
 }
-
-const field = (type: 'u32' | 'f32' | 'i32', offset: number) => ({ offset, type });
 
 export const SHELL_NEAREST: KernelDecl = {
   name: 'shell_nearest',

@@ -12,6 +12,11 @@ export interface BindingDecl {
 
 export type ScalarType = 'u32' | 'i32' | 'f32';
 
+/** One field of a uniform layout: its type and byte offset. */
+export function uniformField(type: ScalarType, offset: number): { readonly offset: number; readonly type: ScalarType } {
+  return { offset, type };
+}
+
 export interface UniformLayout {
   /** Struct size in bytes. */
   readonly size: number;

@@ -3,6 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FatStatsCall, FatStatsReply } from '../../src/browser/protocol';
+import type { EngineLifecycle } from '../../src/browser/jobs-diagnostics';
 import { fatStatsCpu } from '../../src/cpu/fat-stats';
 import type { ChromiumRunner } from '../../src/runner/chromium';
 import { DEFAULT_FAT_WINDOW, type FatWindow } from '../../src/stats/fat-window';
@@ -179,14 +180,7 @@ describe('GPU errors are surfaced as typed errors', () => {
 
 describe('the public engine on an app device', () => {
   it('a cancelled measurement ends in E_ABORTED and leaks no GPU buffer; destroy() leaves the device working', async () => {
-    const r = await runner.call<{
-      abortCode: string;
-      created: number;
-      aliveAfterAbort: number;
-      aliveAfterMeasure: number;
-      deviceUsableAfterDestroy: string;
-      stages: string[];
-    }>('engineLifecycle');
+    const r = await runner.call<EngineLifecycle>('engineLifecycle');
     expect(r.abortCode).toBe('E_ABORTED');
     expect(r.created).toBeGreaterThan(10);
     expect(r.aliveAfterAbort).toBe(0);

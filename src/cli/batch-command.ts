@@ -19,7 +19,7 @@ import { loadCt, loadLabels, loadVessels } from '../node/load';
 import { type BackendChoice, MeasureSession } from '../node/session';
 import { PERIFAT_VERSION } from '../version';
 import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
-import { type ReadLimits, pointLimit, voxelLimit } from '../io/limits';
+import type { ReadLimits } from '../io/limits';
 import { BatchProgress } from './batch-progress';
 import { maskFiles, withLesions } from './case-inputs';
 import { caseInputs, loadCase } from './case-file';
@@ -292,9 +292,9 @@ async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: Re
       notes: loaded.notes,
     };
   }
-  const ct = await loadCt(c.ct as string, voxelLimit(limits));
-  const pericardium = c.pericardium ? await loadLabels(c.pericardium, { onto: ct, ...voxelLimit(limits) }) : null;
-  let vessels = c.vessels ? await loadVessels(c.vessels, { ct, ...pointLimit(limits) }) : null;
+  const ct = await loadCt(c.ct as string, limits);
+  const pericardium = c.pericardium ? await loadLabels(c.pericardium, { onto: ct, ...limits }) : null;
+  let vessels = c.vessels ? await loadVessels(c.vessels, { ct, ...limits }) : null;
   if (lesions.length) vessels = withLesions(vessels, lesions);
   return { input: { ct, pericardium, vessels }, options: optionsOf(c, common), notes: [] };
 }

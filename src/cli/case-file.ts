@@ -17,7 +17,7 @@ import { loadCt, loadLabels, loadVessels } from '../node/load';
 import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { centerlineFromMask } from '../volume/centerline-from-mask';
-import { type ReadLimits, pointLimit, voxelLimit } from '../io/limits';
+import type { ReadLimits } from '../io/limits';
 import { type Geometry, type Vec3, voxelToWorld } from '../volume/geometry';
 import type { LabelVolume } from '../volume/volume';
 import type { Vessel, VesselSet } from '../volume/vessels';
@@ -124,8 +124,7 @@ export async function loadCase(path: string, limits: ReadLimits = {}): Promise<L
   validateCase(doc, path);
   const rel = (p: string) => resolve(dirname(path), p);
   const notes: string[] = [];
-  const voxels = voxelLimit(limits);
-  const ct = await loadCt(rel(doc.ct), voxels);
+  const ct = await loadCt(rel(doc.ct), limits);
 
   let pericardium: LabelVolume | null = null;
   if (doc.pericardium && 'ellipsoidMm' in doc.pericardium) {
@@ -136,7 +135,7 @@ export async function loadCase(path: string, limits: ReadLimits = {}): Promise<L
         `semi-axes (${radii.join(', ')}) mm LPS (an approximation: the scan has no pericardium label)`,
     );
   } else if (doc.pericardium) {
-    const mask = await loadLabels(rel(doc.pericardium.mask), { onto: ct, ...voxels });
+    const mask = await loadLabels(rel(doc.pericardium.mask), { onto: ct, ...limits });
     const grow = doc.pericardium.growMm ?? 0;
     pericardium = grow > 0 ? { ...mask, labels: growMask(mask.labels, mask, grow) } : mask;
     if (grow > 0) {
@@ -148,12 +147,12 @@ export async function loadCase(path: string, limits: ReadLimits = {}): Promise<L
 
   let vessels: VesselSet | null = null;
   if (typeof doc.vessels === 'string') {
-    vessels = await loadVessels(rel(doc.vessels), { ct, ...pointLimit(limits) });
+    vessels = await loadVessels(rel(doc.vessels), { ct, ...limits });
   } else if (Array.isArray(doc.vessels)) {
     const list: Vessel[] = [];
     for (const v of doc.vessels) {
-      const mask = await loadLabels(rel(v.fromMask), { onto: ct, ...voxels });
-      const seed = v.seedMask ? centroid(await loadLabels(rel(v.seedMask), { onto: ct, ...voxels })) : undefined;
+      const mask = await loadLabels(rel(v.fromMask), { onto: ct, ...limits });
+      const seed = v.seedMask ? centroid(await loadLabels(rel(v.seedMask), { onto: ct, ...limits })) : undefined;
       list.push(centerlineFromMask(mask, { name: v.name, ...(seed ? { seed } : {}) }));
       notes.push(
         `input: ${v.name} centerline tracked slice by slice through ${basename(v.fromMask)}` +

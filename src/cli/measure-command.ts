@@ -13,7 +13,6 @@ import { loadCt, loadLabels, loadVessels } from '../node/load';
 import { onInterrupt } from '../node/cleanup';
 import { OutputSet, checkOwnFolder } from '../node/output-set';
 import { checkOutputPaths } from '../node/path-guard';
-import { pointLimit, voxelLimit } from '../io/limits';
 import { reportCsv } from '../io/report-csv';
 import { reportSummary } from '../io/report-text';
 import type { MeasureInput, MeasureLayers } from '../measure/measure';
@@ -121,13 +120,9 @@ export async function measureCommand(argv: string[]): Promise<number> {
   } else {
     const ctPath = values.ct as string;
     progress.step(`loading CT ${ctPath}`);
-    const ct = await loadCt(ctPath, voxelLimit(limits));
-    const pericardium = values.pericardium
-      ? await loadLabels(values.pericardium, { onto: ct, ...voxelLimit(limits) })
-      : null;
-    let vessels: VesselSet | null = values.vessels
-      ? await loadVessels(values.vessels, { ct, ...pointLimit(limits) })
-      : null;
+    const ct = await loadCt(ctPath, limits);
+    const pericardium = values.pericardium ? await loadLabels(values.pericardium, { onto: ct, ...limits }) : null;
+    let vessels: VesselSet | null = values.vessels ? await loadVessels(values.vessels, { ct, ...limits }) : null;
     if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
     input = { ct, pericardium, vessels };
   }

@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
+import perifat from './eslint/perifat-rules.js';
 
 /** Layers that hold no GPU object: the domain, the GPU-free shells plan, CPU code, I/O, statistics. */
-const GPU_FREE = ['src/measure/**', 'src/shells/**', 'src/cpu/**', 'src/stats/**', 'src/volume/**', 'src/io/**'];
+const GPU_FREE = [
+  'src/measure/**',
+  'src/shells/**',
+  'src/centerlines/**',
+  'src/stats/**',
+  'src/volume/**',
+  'src/io/**',
+  'src/phantom/**',
+];
 const GPU_TYPES = ['GPUDevice', 'GPUBuffer', 'GPUAdapter', 'GPUCommandEncoder', 'GPUComputePipeline', 'GPUQueue'];
 
 export default tseslint.config(
@@ -26,21 +35,15 @@ export default tseslint.config(
     },
   },
   {
-    // Data flows one way: read → volume → plan → kernels → histograms → report. These layers may not
-    // reach into the GPU host, the kernels, the page or the runner, nor hold a GPU object.
+    // Layers (eslint/perifat-rules.js): no folder of src/ imports one above it, and no import cycle.
+    files: ['src/**/*.ts'],
+    plugins: { perifat },
+    rules: { 'perifat/layers': 'error', 'perifat/no-cycle': 'error' },
+  },
+  {
+    // The GPU-free layers hold no GPU object either (the layer rule already keeps GPU code out).
     files: GPU_FREE,
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/host/*', '**/kernels/*', '!**/kernels/feature-constants', '**/browser/*', '**/runner/*'],
-              message: 'GPU-free layer: no GPU host, kernel module, page or runner import.',
-            },
-          ],
-        },
-      ],
       '@typescript-eslint/no-restricted-types': [
         'error',
         { types: Object.fromEntries(GPU_TYPES.map((t) => [t, 'GPU-free layer: no GPU objects here.'])) },

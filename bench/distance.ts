@@ -6,21 +6,22 @@
  *
  *   npx tsx bench/distance.ts [--dims 256x256x256,512x512x300] [--repeats 3] [--cpu-repeats 1]
  *
- * GPU times are end to end per call (mask/seeds upload, dispatches, read-back of the per-voxel
+ * GPU times are end to end per call (mask upload, dispatches, read-back of the per-voxel
  * result); the first call, which compiles the pipelines, is reported apart. Results are compared
  * by a digest of their 32-bit words, so nothing volume-sized crosses between page and Node.
  */
 import { parseArgs } from 'node:util';
-import type { AdapterReport } from '../src/browser/protocol';
+import type { AdapterReport } from '../src/platform/page/protocol';
 import {
   type DistanceReply,
   type EdtCall,
   type FeatureTransformCall,
   wordDigest,
-} from '../src/browser/protocol-distance';
-import { edtCpu } from '../src/cpu/edt';
-import { featureInitFromSeeds, featureTransformCpu } from '../src/cpu/feature-transform';
-import { ChromiumRunner } from '../src/runner/chromium';
+} from '../test/harness/page/protocol-distance';
+import { edtCpu } from '../src/kernels/edt/edt.cpu';
+import { featureInitFromMask, featureTransformCpu } from '../src/kernels/feature-transform/feature-transform.cpu';
+import { TEST_PAGE } from '../test/harness/page/build';
+import { ChromiumRunner } from '../src/platform/node/chromium';
 import type { Vec3 } from '../src/volume/geometry';
 import { median, parseDims } from './util';
 
@@ -37,7 +38,7 @@ const cpuRepeats = Number(values['cpu-repeats']);
 const spacing: Vec3 = [0.35, 0.35, 0.8];
 
 /** Three coronary-like tubes (radius ≈ 1.5 mm) wandering through the volume, and their centerline voxels. */
-function vesselMask(dims: Vec3): { mask: Uint8Array; seeds: Uint32Array } {
+function vesselMask(dims: Vec3): { mask: Uint8Array; centres: Uint8Array } {
   const [nx, ny, nz] = dims;
   const mask = new Uint8Array(nx * ny * nz);
   const centre = new Set<number>();
@@ -62,10 +63,9 @@ function vesselMask(dims: Vec3): { mask: Uint8Array; seeds: Uint32Array } {
           }
     }
   }
-  const sorted = [...centre].sort((a, b) => a - b);
-  const seeds = new Uint32Array(sorted.length * 3);
-  sorted.forEach((v, i) => (seeds[3 * i] = v));
-  return { mask, seeds };
+  const centres = new Uint8Array(nx * ny * nz);
+  for (const v of centre) centres[v] = 1;
+  return { mask, centres };
 }
 
 function round(x: number): number {
@@ -73,6 +73,7 @@ function round(x: number): number {
 }
 
 const runner = await ChromiumRunner.start({
+  page: TEST_PAGE,
   verbose: process.env['PERIFAT_VERBOSE'] === '1',
   ...(values.browser ? { browserPath: values.browser } : {}),
 });
@@ -82,7 +83,7 @@ try {
   for (const d of values.dims.split(',')) {
     const dims = parseDims(d);
     const n = dims[0] * dims[1] * dims[2];
-    const { mask, seeds } = vesselMask(dims);
+    const { mask, centres } = vesselMask(dims);
     let maskVoxels = 0;
     for (const m of mask) maskVoxels += m;
 
@@ -97,11 +98,11 @@ try {
       cpuEdtTimes.push(performance.now() - t);
     }
 
-    // Feature transform of centerline seeds.
+    // Feature transform of the centerline voxels.
     const ftCall: FeatureTransformCall = {
       dims,
       spacing,
-      seedsBlob: runner.putBlob(new Uint8Array(seeds.buffer)),
+      maskBlob: runner.putBlob(centres),
       repeats: repeats + 1,
       digestOnly: true,
     };
@@ -110,7 +111,7 @@ try {
     let cFt: Uint32Array | null = null;
     for (let r = 0; r < cpuRepeats; r++) {
       const t = performance.now();
-      cFt = featureTransformCpu(dims, spacing, featureInitFromSeeds(n, seeds));
+      cFt = featureTransformCpu(dims, spacing, featureInitFromMask(centres));
       cpuFtTimes.push(performance.now() - t);
     }
 
@@ -134,7 +135,7 @@ try {
           dims,
           voxels: n,
           maskVoxels,
-          seeds: seeds.length / 3,
+          centerlineVoxels: centres.reduce((a, b) => a + b, 0),
           results: [
             row('edt', g.timesMs, cpuEdtTimes, cEdt !== null && wordDigest(cEdt) === g.digest),
             row('featureTransform', gf.timesMs, cpuFtTimes, cFt !== null && wordDigest(cFt) === gf.digest),

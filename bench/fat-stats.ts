@@ -5,9 +5,11 @@
  *   npx tsx bench/fat-stats.ts [--dims 512x512x300] [--labels 1] [--repeats 5]
  */
 import { parseArgs } from 'node:util';
-import type { AdapterReport, FatStatsCall, FatStatsReply } from '../src/browser/protocol';
-import { fatStatsCpu } from '../src/cpu/fat-stats';
-import { ChromiumRunner } from '../src/runner/chromium';
+import type { AdapterReport } from '../src/platform/page/protocol';
+import type { FatStatsCall, FatStatsReply } from '../test/harness/page/protocol-fat-stats';
+import { fatStatsCpu } from '../src/kernels/fat-stats/fat-stats.cpu';
+import { TEST_PAGE } from '../test/harness/page/build';
+import { ChromiumRunner } from '../src/platform/node/chromium';
 import { DEFAULT_FAT_WINDOW } from '../src/stats/fat-window';
 import { median, parseDims, syntheticCt } from './util';
 
@@ -26,7 +28,10 @@ const n = dims[0] * dims[1] * dims[2];
 const { hu, labels } = syntheticCt(dims, maxLabel);
 const bytes = n * 3; // int16 HU + u8 label read once per pass
 
-const runner = await ChromiumRunner.start(values.browser ? { browserPath: values.browser } : {});
+const runner = await ChromiumRunner.start({
+  page: TEST_PAGE,
+  ...(values.browser ? { browserPath: values.browser } : {}),
+});
 try {
   const adapter = await runner.call<AdapterReport>('adapter');
   const call: FatStatsCall = {

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadCt } from '../src/node/load';
+import { loadCt } from '../src/platform/node/load';
 import { concatBytes } from '../src/util/bytes';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -5,12 +5,12 @@
  *   npx tsx bench/measure.ts [--dims 512x512x300] [--spacing 0.4x0.4x0.5] [--repeats 3]
  */
 import { parseArgs } from 'node:util';
-import { CpuMeasureBackend } from '../src/cpu/backend';
+import { CpuMeasureBackend } from '../src/backends/cpu/backend';
 import { measure } from '../src/measure/measure';
 import type { Report } from '../src/measure/report-types';
 import { makePhantom } from '../src/phantom';
-import { ChromiumRunner } from '../src/runner/chromium';
-import { measureInChromium } from '../src/runner/measure-chromium';
+import { ChromiumRunner } from '../src/platform/node/chromium';
+import { measureInChromium } from '../src/platform/node/measure-chromium';
 import { reportDiff } from '../test/helpers/report-diff';
 import { median, parseDims } from './util';
 

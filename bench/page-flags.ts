@@ -7,8 +7,8 @@
  */
 import { parseArgs } from 'node:util';
 import { makePhantom } from '../src/phantom';
-import { ChromiumRunner } from '../src/runner/chromium';
-import { measureInChromium } from '../src/runner/measure-chromium';
+import { ChromiumRunner } from '../src/platform/node/chromium';
+import { measureInChromium } from '../src/platform/node/measure-chromium';
 import { median, parseDims } from './util';
 
 const { values } = parseArgs({

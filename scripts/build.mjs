@@ -61,7 +61,11 @@ await Promise.all([
     ...common,
     platform: 'node',
     packages: 'external',
-    entryPoints: { node: 'src/api/node.ts', cli: 'src/cli/main.ts', 'shell-worker': 'src/node/shell-worker.ts' },
+    entryPoints: {
+      node: 'src/api/node.ts',
+      cli: 'src/cli/main.ts',
+      'shell-worker': 'src/platform/node/shell-worker.ts',
+    },
     outdir: dist,
   }),
   // The headless runner's page.
@@ -69,7 +73,7 @@ await Promise.all([
     ...common,
     plugins: [rawText, noNodeBuiltins],
     platform: 'browser',
-    entryPoints: { perifat: 'src/browser/entry.ts' },
+    entryPoints: { perifat: 'src/platform/page/entry.ts' },
     outdir: join(dist, 'browser'),
   }),
 ]);

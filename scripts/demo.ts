@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { serveStatic } from '../src/node/static-server';
+import { serveStatic } from '../src/platform/node/static-server';
 
 const { values } = parseArgs({
   options: { 'no-build': { type: 'boolean', default: false }, port: { type: 'string' } },

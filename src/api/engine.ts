@@ -3,17 +3,17 @@
  * per device, `measure()` returning the same `perifat-report/1` as `perifat measure`, number for
  * number. An app's own GPUDevice is checked against REQUIRED_LIMITS first and never destroyed.
  */
-import { CpuMeasureBackend } from '../cpu/backend';
+import { CpuMeasureBackend } from '../backends/cpu/backend';
 import { PerifatError } from '../errors';
-import { type GpuContext, acquireGpu } from '../host/device';
-import { GpuBackend } from '../host/gpu-backend';
-import { GpuMeasureBackend } from '../host/measure-gpu';
+import { type GpuContext, acquireGpu } from '../gpu/device';
+import { GpuBackend } from '../backends/webgpu/gpu-backend';
+import { GpuMeasureBackend } from '../backends/webgpu/measure-gpu';
 import type { MeasureBackend } from '../measure/backend';
 import type { MeasureProgress } from '../measure/control';
 import { measureDetailed, type MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import type { BackendInfo, Report } from '../measure/report-types';
-import type { CropClassifier } from '../shells/measure-f64';
+import type { CropClassifier } from '../backends/cpu/pericoronary';
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { Lesion, VesselSet } from '../volume/vessels';
 import { checkDeviceLimits } from './limits';

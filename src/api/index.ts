@@ -27,7 +27,8 @@ export type { VesselSet, Vessel, Lesion } from '../volume/vessels';
 export { makePhantom } from '../phantom/generate';
 export type { Phantom, PhantomOptions } from '../phantom/types';
 export { createWorkerEngine, type DetailedResult, type WorkerEngine } from './worker-client';
-export { eatMask, maskFiles } from '../io/mask-files';
+export { maskFiles } from '../io/mask-files';
+export { eatMask } from '../measure/eat-mask';
 export {
   centerlineLayer,
   fatWindowLayer,

@@ -4,13 +4,13 @@
  * headless-Chromium runner that gives Node a WebGPU device.
  */
 import { type Engine, type EngineOptions, createEngine as createBrowserEngine } from './engine';
-import { workerClassifier } from '../node/shell-workers';
+import { workerClassifier } from '../platform/node/shell-workers';
 
 export * from './index';
-export { loadCt, loadLabels, loadVessels } from '../node/load';
-export { writeNifti, writeShellMasks } from '../node/write';
-export { ChromiumRunner } from '../runner/chromium';
-export { measureInChromium, measureInChromiumDetailed } from '../runner/measure-chromium';
+export { loadCt, loadLabels, loadVessels } from '../platform/node/load';
+export { writeNifti, writeShellMasks } from '../platform/node/write';
+export { ChromiumRunner } from '../platform/node/chromium';
+export { measureInChromium, measureInChromiumDetailed } from '../platform/node/measure-chromium';
 export { main as cliMain } from '../cli/main';
 
 /**

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { PerifatError, type PerifatErrorCode } from '../errors';
 import { csvCell, reportsCsv } from '../io/report-csv';
 import type { Report } from '../measure/report-types';
-import { OutputSet } from '../node/output-set';
+import { OutputSet } from '../platform/node/output-set';
 
 export const BATCH_SCHEMA = 'perifat-batch/1';
 export const FAILURE_SCHEMA = 'perifat-failure/1';

@@ -133,7 +133,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     import('../analyze/analysis'),
     import('../analyze/html'),
     import('../analyze/html-assets'),
-    import('../node/output-set'),
+    import('../platform/node/output-set'),
   ]);
   const markers = list(values.marker).map(parseMarker);
   const set = loadResults(resultsPath, values.by);

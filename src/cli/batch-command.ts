@@ -14,9 +14,9 @@ import { BATCH_SCHEMA, BatchStore, deterministic, FAILURE_SCHEMA, type FailureRe
 import { PerifatError } from '../errors';
 import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
-import { interrupted } from '../node/cleanup';
-import { loadCt, loadLabels, loadVessels } from '../node/load';
-import { type BackendChoice, MeasureSession } from '../node/session';
+import { interrupted } from '../platform/node/cleanup';
+import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
+import { type BackendChoice, MeasureSession } from '../platform/node/session';
 import { PERIFAT_VERSION } from '../version';
 import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
 import type { ReadLimits } from '../io/limits';

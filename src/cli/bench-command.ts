@@ -10,7 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { AdapterReport } from '../browser/protocol';
+import type { AdapterReport } from '../platform/page/protocol';
 import {
   BENCH_SCHEMA,
   type BackendResult,
@@ -20,18 +20,19 @@ import {
   compareDocs,
   stageStats,
   summarizeRuns,
-} from '../bench/bench-json';
-import { CpuMeasureBackend } from '../cpu/backend';
+} from './bench-json';
+import { CpuMeasureBackend } from '../backends/cpu/backend';
 import { PerifatError } from '../errors';
 import { measureDetailed, type MeasureInput } from '../measure/measure';
 import type { Report } from '../measure/report-types';
-import { onInterrupt } from '../node/cleanup';
-import { loadCt, loadLabels, loadVessels } from '../node/load';
-import { OutputSet } from '../node/output-set';
-import { defaultThreads, workerClassifier } from '../node/shell-workers';
-import { makePhantom, writePhantom } from '../phantom';
-import { ChromiumRunner } from '../runner/chromium';
-import { measureInChromiumDetailed } from '../runner/measure-chromium';
+import { onInterrupt } from '../platform/node/cleanup';
+import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
+import { OutputSet } from '../platform/node/output-set';
+import { defaultThreads, workerClassifier } from '../platform/node/shell-workers';
+import { makePhantom } from '../phantom';
+import { writePhantom } from '../platform/node/phantom-files';
+import { ChromiumRunner } from '../platform/node/chromium';
+import { measureInChromiumDetailed } from '../platform/node/measure-chromium';
 import { PERIFAT_VERSION } from '../version';
 import { loadCase } from './case-file';
 import { EXIT } from './exit-codes';

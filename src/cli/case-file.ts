@@ -11,9 +11,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { growMask } from '../cpu/dilate';
+import { growMask } from '../volume/dilate';
 import { PerifatError } from '../errors';
-import { loadCt, loadLabels, loadVessels } from '../node/load';
+import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
 import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { centerlineFromMask } from '../volume/centerline-from-mask';

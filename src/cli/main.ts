@@ -1,11 +1,12 @@
 /**
  * The `perifat` command. Errors print as one clear line (details with --verbose) and map to exit
  * codes scripts can rely on: 0 ok, 1 unexpected, 2 usage, 3 bad input, 4 GPU/runtime, 5 output.
+ * A new command is src/cli/<name>-command.ts, dispatched from the switch below.
  */
 import { PerifatError } from '../errors';
 import { safeText } from '../util/safe-text';
-import { installInterruptHandlers } from '../node/cleanup';
-import { phantomCommand } from '../phantom/cli';
+import { installInterruptHandlers } from '../platform/node/cleanup';
+import { phantomCommand } from './phantom-command';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { ANALYZE_USAGE, analyzeCommand } from './analyze-command';
 import { BATCH_USAGE, batchCommand } from './batch-command';

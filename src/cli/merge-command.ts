@@ -10,7 +10,7 @@ import { readManifest } from '../batch/manifest';
 import { BatchStore, type FailureRecord, writeTables } from '../batch/store';
 import { PerifatError } from '../errors';
 import type { Report } from '../measure/report-types';
-import { OutputSet } from '../node/output-set';
+import { OutputSet } from '../platform/node/output-set';
 import { EXIT } from './exit-codes';
 
 export const MERGE_USAGE = `usage: perifat merge --out DIR SHARD_DIR…

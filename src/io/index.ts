@@ -2,7 +2,8 @@
  * perifat input/output from bytes — the same in a page, a worker and Node: CT (DICOM series,
  * enhanced CT, NIfTI), masks (NIfTI, DICOM SEG), centerlines (perifat-vessels/1 JSON, VTK) and the
  * NIfTI encoder. Formats are told apart by content, not by name. Every failure is a PerifatError
- * naming the input and the problem. Paths on disk: src/node/load.ts.
+ * naming the input and the problem. Paths on disk: src/platform/node/load.ts. A new reader or
+ * writer is a module here (bytes in, volumes or bytes out), exported from this index.
  */
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { Geometry } from '../volume/geometry';

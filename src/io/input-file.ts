@@ -1,5 +1,5 @@
 /**
- * A file's bytes, wherever they come from: a path on disk (Node, src/node/files.ts), a Blob or File
+ * A file's bytes, wherever they come from: a path on disk (Node, src/platform/node/files.ts), a Blob or File
  * (a page, a worker), or an ArrayBuffer. Readers take these, so one code path serves the CLI, the
  * batch runner and a web app. `name` is what errors and reports call the file.
  */

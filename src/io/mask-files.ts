@@ -1,23 +1,16 @@
 /**
  * The masks of a measurement as files (the CLI's `--masks-out`, a batch's `--masks`, a page's
  * export): eat.nii.gz — the EAT fat voxels — with a pericardium, and each vessel's VOI, rings and
- * lesion labelmaps with their legend when the measurement returned its layers.
+ * lesion labelmaps with their legend when the measurement returned its layers. Encoding only: the
+ * EAT mask itself is the measurement's (src/measure/eat-mask.ts).
  */
-import { fatMask } from '../cpu/masks';
 import type { MeasureInput, MeasureLayers } from '../measure/measure';
-import { withDefaults, type MeasureOptions } from '../measure/options';
-import { eatLabels, integerCt } from '../measure/prepare';
-import type { Report } from '../measure/report-types';
+import { eatMask } from '../measure/eat-mask';
+import type { MeasureOptions } from '../measure/options';
 import type { CtVolume, LabelVolume } from '../volume/volume';
+import type { Report } from '../measure/report-types';
 import { shellMaskFiles } from './mask-outputs';
 import { niftiFileBytes } from './nifti-write';
-
-/** 1 where a voxel counts as EAT (inside the pericardium, in the axial limits and the fat window). */
-export function eatMask(ct: CtVolume, pericardium: LabelVolume, options: Partial<MeasureOptions> = {}): Uint8Array {
-  const o = withDefaults(options);
-  const intCt = integerCt(ct, []);
-  return fatMask(intCt.hu, eatLabels(intCt, pericardium, o), o.window);
-}
 
 export function maskFiles(
   input: MeasureInput,

@@ -1,7 +1,7 @@
 /**
  * NIfTI-1 encoder for CT and label volumes: sform and qform from the LPS geometry (converted to
  * RAS), little endian; gzipped for a .nii.gz name. Bytes only: Node writes them atomically
- * (src/node/write.ts), a page offers them as a download.
+ * (src/platform/node/write.ts), a page offers them as a download.
  */
 import { gzipSync } from 'fflate';
 import { PerifatError } from '../errors';

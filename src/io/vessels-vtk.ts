@@ -8,17 +8,10 @@
 import type { Vec3 } from '../volume/geometry';
 import type { Vessel, VesselSet } from '../volume/vessels';
 import { fail } from './errors';
+import type { PolyData } from './polydata';
 
 export const RADIUS_NAMES = ['MaximumInscribedSphereRadius', 'Radius', 'radius'];
 const NAME_NAMES = ['Name', 'name', 'Names', 'names', 'VesselName', 'vessel', 'Vessel', 'Label', 'label'];
-
-/** What both VTK flavours yield before vessels are cut out of it. */
-export interface PolyData {
-  points: ArrayLike<number>;
-  lines: number[][];
-  pointArrays: Map<string, ArrayLike<number>>;
-  stringArrays: Map<string, string[]>;
-}
 
 export async function parseVtk(bytes: Uint8Array, source: string, space: 'LPS' | 'RAS' = 'LPS'): Promise<VesselSet> {
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;

@@ -12,7 +12,7 @@ import { SaxesParser } from 'saxes';
 import { fail } from './errors';
 import { concatBytes } from '../util/bytes';
 import { unzlibCapped } from './inflate';
-import type { PolyData } from './vessels-vtk';
+import type { PolyData } from './polydata';
 
 /** Most bytes one VTK XML data block may inflate to: centerlines are small. */
 export const MAX_VTK_BLOCK_BYTES = 64 * 1024 * 1024;

@@ -1,16 +1,19 @@
-/** Every kernel perifat dispatches, so tests can check each one's declarations against its WGSL. */
-import { EDT_DISTANCE } from './edt';
-import { FAT_STATS, FAT_STATS_PRIVATE } from './fat-stats';
-import { FEATURE_INIT, FEATURE_PASS, FEATURE_SEED } from './feature-transform';
-import { SHELL_LABELS } from './shell-labels';
-import { SHELL_NEAREST } from './shell-nearest';
-import type { KernelDecl } from './types';
+/**
+ * Every kernel perifat dispatches, so tests can check each one's declarations against its WGSL. A new
+ * kernel is a folder src/kernels/<k>/ (<k>.wgsl, <k>.ts, <k>.cpu.ts) listed here, with
+ * test/kernels/<k>.test.ts and <k>.gpu.test.ts.
+ */
+import { EDT_DISTANCE } from './edt/edt';
+import { FAT_STATS, FAT_STATS_PRIVATE } from './fat-stats/fat-stats';
+import { FEATURE_INIT, FEATURE_PASS } from './feature-transform/feature-transform';
+import { SHELL_LABELS } from './shell-labels/shell-labels';
+import { SHELL_NEAREST } from './shell-nearest/shell-nearest';
+import type { KernelDecl } from '../gpu/kernel-decl';
 
 export const KERNELS: readonly KernelDecl[] = [
   FAT_STATS,
   FAT_STATS_PRIVATE,
   FEATURE_INIT,
-  FEATURE_SEED,
   FEATURE_PASS,
   EDT_DISTANCE,
   SHELL_NEAREST,

@@ -1,6 +1,7 @@
 /**
  * What a measurement needs from a compute backend. The WebGPU backend (a page, a worker, or headless
  * Chromium driven from Node) and the CPU backend implement it and return identical histograms.
+ * A new backend is a folder of src/backends/ implementing this interface.
  */
 import type { FatWindow } from '../stats/fat-window';
 import type { LabelHistograms } from '../stats/label-stats';

@@ -1,6 +1,6 @@
 /**
  * The contract between the measurement (src/measure) and the backends that label pericoronary
- * shells and count fat in them (GPU: src/kernels + src/host, CPU: src/cpu). Both backends return
+ * shells and count fat in them (src/backends/webgpu with src/kernels, src/backends/cpu). Both backends return
  * the same histograms for the same inputs; every reported number is then derived from them by
  * shared host code, so backends cannot disagree in how statistics are computed.
  */

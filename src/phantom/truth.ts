@@ -1,6 +1,6 @@
 /**
  * The oracle: a direct evaluation of the METHOD.md definitions on voxel centres, which the engine
- * (GPU and CPU backends) must match exactly. Independent of src/measure and src/cpu on purpose;
+ * (GPU and CPU backends) must match exactly. Independent of src/measure, src/kernels and src/backends on purpose;
  * deliberately plain: one pass over the voxels near the vessels, exact nearest points (see
  * nearest.ts for the only shortcut, and why it is exact), sorted arrays for percentiles.
  */

@@ -9,9 +9,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makePhantom, vesselsJson } from '../../src/phantom';
+import { makePhantom } from '../../src/phantom';
+import { vesselsJson } from '../../src/platform/node/phantom-files';
 import { Rng } from '../../src/phantom/rng';
-import { writeNifti } from '../../src/node/write';
+import { writeNifti } from '../../src/platform/node/write';
 
 export interface CohortOptions {
   nPerClass: number;

@@ -1,12 +1,12 @@
 /**
  * Opens analysis.html in headless Chromium (Debian's /usr/bin/chromium or PERIFAT_BROWSER, via
- * puppeteer-core, flags as src/runner/chromium.ts: --headless=new, --no-sandbox only as root)
+ * puppeteer-core, flags as src/platform/node/chromium.ts: --headless=new, --no-sandbox only as root)
  * and collects what a reader's browser would complain about: console errors, page errors and
  * any request besides the file itself (the page must read offline).
  */
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { findBrowser } from '../../src/runner/chromium';
+import { findBrowser } from '../../src/platform/node/chromium';
 import { decodePng } from '../helpers/png';
 
 export interface Rendered {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCH_SCHEMA, type BenchDoc, compareDocs, stageStats, summarizeRuns } from '../../src/bench/bench-json';
+import { BENCH_SCHEMA, type BenchDoc, compareDocs, stageStats, summarizeRuns } from '../../src/cli/bench-json';
 import { runCli } from '../helpers/run-cli';
 
 let dir: string;

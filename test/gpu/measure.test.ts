@@ -3,12 +3,12 @@
  * phantom's analytic truth must agree (counts exact, HU within 0.01).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CpuMeasureBackend } from '../../src/cpu/backend';
+import { CpuMeasureBackend } from '../../src/backends/cpu/backend';
 import { measure, measureDetailed } from '../../src/measure/measure';
 import type { Report } from '../../src/measure/report-types';
 import { computeTruth, makePhantom } from '../../src/phantom';
-import type { ChromiumRunner } from '../../src/runner/chromium';
-import { measureInChromium, measureInChromiumDetailed } from '../../src/runner/measure-chromium';
+import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import { measureInChromium, measureInChromiumDetailed } from '../../src/platform/node/measure-chromium';
 import { startGpuRunner } from '../helpers/gpu-runner';
 import { reportDiff } from '../helpers/report-diff';
 

@@ -6,8 +6,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCt, readMask, readVessels } from '../../src/io';
-import { loadCt, loadLabels, loadVessels } from '../../src/node/load';
-import { makePhantom, writePhantom } from '../../src/phantom';
+import { loadCt, loadLabels, loadVessels } from '../../src/platform/node/load';
+import { makePhantom } from '../../src/phantom';
+import { writePhantom } from '../../src/platform/node/phantom-files';
 import { PerifatError } from '../../src/errors';
 import { data, tempDir } from './helpers';
 

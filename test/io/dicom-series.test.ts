@@ -1,7 +1,7 @@
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCt } from '../../src/node/load';
+import { loadCt } from '../../src/platform/node/load';
 import type { CtVolume } from '../../src/volume/volume';
 import { EXPECTED, data, expectCode, huAt, patchDicom, sum, tempDir } from './helpers';
 

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCt, loadDicomFrame as readDicomFrame } from '../../src/node/load';
+import { loadCt, loadDicomFrame as readDicomFrame } from '../../src/platform/node/load';
 import type { PerifatErrorCode } from '../../src/errors';
 import { DATA, EXPECTED, data, expectCode, huAt, sum } from './helpers';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PerifatError } from '../../src/errors';
-import { loadCt, loadLabels, loadVessels } from '../../src/node/load';
+import { loadCt, loadLabels, loadVessels } from '../../src/platform/node/load';
 import { orthonormalityError } from '../../src/volume/geometry';
 import type { CtVolume } from '../../src/volume/volume';
 import { data, tempDir } from './helpers';

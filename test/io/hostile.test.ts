@@ -9,7 +9,7 @@ import { deflateRawSync, deflateSync, gzipSync, constants as zlibConstants } fro
 import { describe, expect, it } from 'vitest';
 import { PerifatError } from '../../src/errors';
 import { encodeNifti } from '../../src/io';
-import { loadCt, loadVessels } from '../../src/node/load';
+import { loadCt, loadVessels } from '../../src/platform/node/load';
 import { IDENTITY3 } from '../../src/volume/geometry';
 import { data, tempDir } from './helpers';
 

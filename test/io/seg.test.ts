@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadCt, loadLabels } from '../../src/node/load';
+import { loadCt, loadLabels } from '../../src/platform/node/load';
 import { sameGrid } from '../../src/volume/geometry';
 import { EXPECTED, data, expectCode } from './helpers';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resamplePolyline } from '../../src/io';
-import { loadVessels } from '../../src/node/load';
+import { loadVessels } from '../../src/platform/node/load';
 import type { Geometry } from '../../src/volume/geometry';
 import { arcLengths, type Vessel } from '../../src/volume/vessels';
 import { expectCode, tempDir } from './helpers';

@@ -14,10 +14,11 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/measure/report-types';
 import { main } from '../../src/cli/main';
-import { makePhantom, writePhantom } from '../../src/phantom';
-import { findBrowser } from '../../src/runner/chromium';
+import { makePhantom } from '../../src/phantom';
+import { writePhantom } from '../../src/platform/node/phantom-files';
+import { findBrowser } from '../../src/platform/node/chromium';
 import { reportDiff } from '../helpers/report-diff';
-import { serveStatic } from '../../src/node/static-server';
+import { serveStatic } from '../../src/platform/node/static-server';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Gzipped size budgets (bytes) of the browser entry and of everything it may load. */

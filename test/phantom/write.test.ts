@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import dcmjs from 'dcmjs';
 import { gunzipSync } from 'fflate';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { makePhantom, phantomCommand, writePhantom } from '../../src/phantom';
+import { makePhantom } from '../../src/phantom';
+import { writePhantom } from '../../src/platform/node/phantom-files';
+import { phantomCommand } from '../../src/cli/phantom-command';
 import { voxelToWorld, type Mat3, type Vec3 } from '../../src/volume/geometry';
 
 const tmp = mkdtempSync(join(tmpdir(), 'perifat-phantom-'));

@@ -9,8 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePhantom, writePhantom } from '../../src/phantom';
-import { sweepStaleProfiles } from '../../src/runner/chromium';
+import { makePhantom } from '../../src/phantom';
+import { writePhantom } from '../../src/platform/node/phantom-files';
+import { sweepStaleProfiles } from '../../src/platform/node/chromium';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 let dir: string;

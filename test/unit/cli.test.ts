@@ -16,10 +16,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLabels } from '../../src/node/load';
+import { loadLabels } from '../../src/platform/node/load';
 import { sameGrid } from '../../src/volume/geometry';
 import type { Report } from '../../src/measure/report-types';
-import { makePhantom, writePhantom } from '../../src/phantom';
+import { makePhantom } from '../../src/phantom';
+import { writePhantom } from '../../src/platform/node/phantom-files';
 import { reportDiff } from '../helpers/report-diff';
 import { runCli } from '../helpers/run-cli';
 

@@ -1,6 +1,6 @@
 /** Mask growth against brute force over all voxel pairs. */
 import { describe, expect, it } from 'vitest';
-import { growMask } from '../../src/cpu/dilate';
+import { growMask } from '../../src/volume/dilate';
 import { rng } from '../helpers/random';
 
 function bruteForce(labels: Uint8Array, dims: [number, number, number], sp: [number, number, number], mm: number) {

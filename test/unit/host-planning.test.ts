@@ -1,29 +1,11 @@
-/** GPU-free planning code: dispatch folding, grid choice, slabs, uniform packing. */
+/** GPU-free planning code: grid choice, binding by name, slabs, uniform packing. */
 import { describe, expect, it } from 'vitest';
-import { chooseGrid, foldWorkgroups } from '../../src/host/dispatch';
-import { EDT_BYTES, SHELL_STATE_BYTES, packedBytes, planShellSlabs, planSlabs } from '../../src/host/slabs';
-import { labelSlotsPerPass } from '../../src/kernels/fat-stats';
-import { packUniform } from '../../src/kernels/types';
+import { bindingEntries, chooseGrid } from '../../src/gpu/dispatch';
+import { KERNELS } from '../../src/kernels/registry';
+import { EDT_BYTES, SHELL_STATE_BYTES, packedBytes, planShellSlabs, planSlabs } from '../../src/gpu/slabs';
+import { labelSlotsPerPass } from '../../src/kernels/fat-stats/fat-stats';
+import { packUniform } from '../../src/gpu/kernel-decl';
 import { PerifatError } from '../../src/errors';
-
-describe('foldWorkgroups', () => {
-  it.each([0, 1, 65535, 65536, 200_000, 65535 * 65535, 65535 * 65535 + 1, 5e9])(
-    'covers %d with every dim ≤ 65535',
-    (n) => {
-      const [x, y, z] = foldWorkgroups(n);
-      for (const d of [x, y, z]) {
-        expect(d).toBeGreaterThanOrEqual(1);
-        expect(d).toBeLessThanOrEqual(65535);
-      }
-      expect(x * y * z).toBeGreaterThanOrEqual(n);
-      // No more than one partial row/plane of waste.
-      expect(x * y * z - n).toBeLessThan(Math.max(x * y, x, 1) + x * y);
-    },
-  );
-  it('rejects counts beyond 65535³', () => {
-    expect(() => foldWorkgroups(65535 ** 3 + 1)).toThrow(RangeError);
-  });
-});
 
 describe('chooseGrid', () => {
   it('gives software adapters a few workgroups per core and real GPUs many', () => {
@@ -116,5 +98,26 @@ describe('packUniform', () => {
   it('refuses missing and unknown fields', () => {
     expect(() => packUniform(layout, { a: 1, b: 2 })).toThrow();
     expect(() => packUniform(layout, { a: 1, b: 2, c: 3, d: 4 })).toThrow();
+  });
+});
+
+describe('bindingEntries (bind by name)', () => {
+  it('maps every declared name of every kernel to its binding number', () => {
+    for (const k of KERNELS) {
+      const names = Object.keys(k.bindings);
+      const given = Object.fromEntries(names.map((n) => [n, n]));
+      const entries = bindingEntries(k, given);
+      expect(entries.length).toBe(names.length);
+      for (const e of entries) expect(k.bindings[e.value]?.binding).toBe(e.binding);
+      expect(new Set(entries.map((e) => e.binding)).size).toBe(names.length);
+    }
+  });
+  it('refuses a missing or an unknown name, naming the kernel', () => {
+    const k = KERNELS[0]!;
+    const names = Object.keys(k.bindings);
+    const given = Object.fromEntries(names.map((n) => [n, n]));
+    const { [names[1] as string]: _dropped, ...missing } = given;
+    expect(() => bindingEntries(k, missing)).toThrow(new RegExp(`${k.name}.*missing ${names[1]}`));
+    expect(() => bindingEntries(k, { ...given, bogus: 'x' })).toThrow(/unknown bogus/);
   });
 });

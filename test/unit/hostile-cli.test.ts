@@ -13,10 +13,11 @@ import { measure } from '../../src/measure/measure';
 import { withDefaults } from '../../src/measure/options';
 import { prepareVessels } from '../../src/measure/prepare';
 import type { Report } from '../../src/measure/report-types';
-import { CpuMeasureBackend } from '../../src/cpu/backend';
-import { loadCt, loadLabels, loadVessels } from '../../src/node/load';
-import { writeNifti } from '../../src/node/write';
-import { makePhantom, writePhantom } from '../../src/phantom';
+import { CpuMeasureBackend } from '../../src/backends/cpu/backend';
+import { loadCt, loadLabels, loadVessels } from '../../src/platform/node/load';
+import { writeNifti } from '../../src/platform/node/write';
+import { makePhantom } from '../../src/phantom';
+import { writePhantom } from '../../src/platform/node/phantom-files';
 import { data, tempDir } from '../io/helpers';
 
 let t: { dir: string; done: () => void };

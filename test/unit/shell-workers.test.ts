@@ -3,8 +3,8 @@
  * one, voxel for voxel (shares interleaved, stitched back), with and without the calcium guard.
  */
 import { describe, expect, it } from 'vitest';
-import { workerClassifier } from '../../src/node/shell-workers';
-import { classifyHere } from '../../src/shells/measure-f64';
+import { workerClassifier } from '../../src/platform/node/shell-workers';
+import { classifyHere } from '../../src/backends/cpu/pericoronary';
 import { cropHu, planShells } from '../../src/shells/plan';
 import { makePhantom } from '../../src/phantom';
 import { prepareVessels } from '../../src/measure/prepare';

@@ -1,9 +1,7 @@
-/** Histogram statistics and the CPU reference against sorting and direct arithmetic. */
+/** Histogram statistics against sorting and direct arithmetic. */
 import { describe, expect, it } from 'vitest';
-import { fatStatsCpu } from '../../src/cpu/fat-stats';
-import { DEFAULT_FAT_WINDOW } from '../../src/stats/fat-window';
-import { percentileFromHistogram, summarizeHistogram, summarizeLabel } from '../../src/stats/label-stats';
-import { randomHu, randomLabels, rng } from '../helpers/random';
+import { percentileFromHistogram, summarizeHistogram } from '../../src/stats/label-stats';
+import { rng } from '../helpers/random';
 
 function sortedPercentile(sorted: number[], p: number): number {
   const rank = p * (sorted.length - 1);
@@ -49,25 +47,5 @@ describe('summarizeHistogram', () => {
       null,
     ]);
     expect(percentileFromHistogram(new Uint32Array(3), 0, 0, 0.5)).toBeNull();
-  });
-});
-
-describe('fatStatsCpu', () => {
-  it('agrees with its own direct sums through the histogram', () => {
-    const n = 5000;
-    const hu = randomHu(n, 21);
-    const labels = randomLabels(n, 9, 22);
-    const res = fatStatsCpu(hu, labels, 9, DEFAULT_FAT_WINDOW);
-    for (let l = 1; l <= 9; l++) {
-      const s = summarizeLabel(res, l);
-      expect(s.fatVoxels).toBe(res.direct.fatVoxels[l]);
-      expect(s.sumHu).toBe(res.direct.sumHu[l]);
-      expect(s.sumSqHu).toBe(res.direct.sumSqHu[l]);
-      expect(s.voxels).toBe(labels.filter((x) => x === l).length);
-    }
-  });
-  it('ignores label 0 and labels above maxLabel', () => {
-    const res = fatStatsCpu(Int16Array.from([-100, -100, -100]), Uint8Array.from([0, 1, 3]), 2, DEFAULT_FAT_WINDOW);
-    expect(Array.from(res.voxels)).toEqual([0, 1, 0]);
   });
 });

@@ -1,0 +1,114 @@
+/**
+ * The CPU backend's pericoronary path: plan, candidate index, calcium guard (its distances from the
+ * EDT's CPU twin), every crop voxel classified in float64 by the definition (src/shells), the fat
+ * statistics of each layer. No settling: nothing is approximated.
+ */
+import { edtCpu } from '../../kernels/edt/edt.cpu';
+import {
+  type PericoronaryExtra,
+  type PericoronaryResult,
+  type PreparedLesion,
+  type PreparedVessel,
+  type ShellOptions,
+} from '../../measure/pericoronary-types';
+import type { CtVolume } from '../../volume/volume';
+import { lapTimer } from '../../util/lap-timer';
+import { buildCandidates, cellGrid } from '../../shells/candidates';
+import {
+  type ClassifyJob,
+  type ClassifyShare,
+  type LabelLayers,
+  calciumMask,
+  classifyShare,
+} from '../../shells/classify';
+import { type MeasureControl, step } from '../../measure/control';
+import { ExactShells } from '../../shells/exact';
+import type { ShellPlan } from '../../shells/plan';
+import { layerHistogramsCpu, planStage } from '../pericoronary-stages';
+
+/**
+ * Classifies every voxel of the crop: here (classifyHere) or shared among workers (a platform's
+ * pool, e.g. src/platform/node/shell-workers.ts). Returns whole-crop layers.
+ */
+export type CropClassifier = (
+  plan: ShellPlan,
+  hu: Int16Array,
+  control?: MeasureControl,
+) => Promise<{ layers: LabelLayers; evaluations: number; candidates: number; workers: number }>;
+
+/** The calcium mask and its squared distances, or null when the guard is off (needs the whole index). */
+export function guardInputs(plan: ShellPlan, hu: Int16Array): ClassifyJob['guard'] {
+  if (plan.guardMm === null) return null;
+  const calcium = calciumMask(new ExactShells(plan, buildCandidates(plan)), hu);
+  return { calcium, dist2: edtCpu(plan.cropDims, plan.spacing, calcium) };
+}
+
+/** Cell slices per share of the classification (a block of the two-level index, candidates.ts). */
+export const SHARE_CELLS = 4;
+
+/** Single-threaded classification, share by share (cancellation and progress between shares). */
+export const classifyHere: CropClassifier = async (plan, hu, control) => {
+  const guard = guardInputs(plan, hu);
+  const gz = cellGrid(plan).counts[2];
+  const shares: ClassifyShare[] = [];
+  for (let c = 0; c < gz; c += SHARE_CELLS) {
+    step(control, 'pericoronary.classify', c / gz);
+    shares.push(classifyShare({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard }));
+  }
+  return {
+    layers: stitchShares(plan, shares),
+    evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
+    candidates: shares.reduce((a, s) => a + s.candidates, 0),
+    workers: 1,
+  };
+};
+
+/** Whole-crop layers from shares' slices. */
+export function stitchShares(plan: ShellPlan, shares: readonly ClassifyShare[]): LabelLayers {
+  const n = plan.cropVoxels;
+  const slice = plan.cropDims[0] * plan.cropDims[1];
+  const voi = new Uint8Array(n);
+  const rings = new Uint8Array(n);
+  const lesions = Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n));
+  for (const s of shares) {
+    voi.set(s.layers.voi, s.z0 * slice);
+    rings.set(s.layers.rings, s.z0 * slice);
+    s.layers.lesions.forEach((l, i) => (lesions[i] as Uint8Array).set(l, s.z0 * slice));
+  }
+  return { voi, rings, lesions };
+}
+
+export async function pericoronaryF64(
+  ct: CtVolume,
+  vessels: PreparedVessel[],
+  lesions: PreparedLesion[],
+  opts: ShellOptions,
+  extra: PericoronaryExtra = {},
+  classify: CropClassifier = classifyHere,
+): Promise<PericoronaryResult> {
+  const { timings, lap } = lapTimer();
+  const planned = planStage(ct, vessels, lesions, opts, extra, timings);
+  if ('empty' in planned) return planned.empty;
+  const { plan, hu } = planned;
+  lap('plan');
+  const control = extra.control;
+  const { layers, evaluations, candidates, workers } = await classify(plan, hu, control);
+  step(control, 'pericoronary.stats', 0.95);
+  lap('classify');
+  const h = layerHistogramsCpu(plan, hu, layers, opts.window);
+  lap('stats');
+  return {
+    ...h,
+    crop: { lo: plan.crop.lo, hi: plan.crop.hi },
+    timingsMs: timings,
+    diagnostics: {
+      method: 'float64',
+      cropVoxels: plan.cropVoxels,
+      parts: plan.parts.length,
+      candidates,
+      evaluations,
+      workers,
+    },
+    ...(extra.returnLayers ? { layers: { dims: plan.cropDims, ...layers } } : {}),
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Host side of shell-labels.wgsl: VOI, ring and lesion label layers from the merged shell state,
+ * and the list of voxels left to the float64 settling (src/backends/webgpu/pericoronary.ts runs
+ * it; its CPU twin is shell-labels.cpu.ts).
+ */
+import labelsCode from './shell-labels.wgsl?raw';
+import type { BufferScope } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { getPipeline } from '../../gpu/pipeline-cache';
+import { shellOverrides } from '../../shells/constants';
+import type { ShellPlan } from '../../shells/plan';
+import type { ShellTables } from '../../shells/tables';
+import { LINE_WG, encodeKernel, gridFor } from '../../gpu/dispatch';
+import type { SlabRange } from '../shell-nearest/shell-nearest';
+import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
+
+export const SHELL_LABELS: KernelDecl = {
+  name: 'shell_labels',
+  code: labelsCode,
+  entryPoint: 'main',
+  bindings: {
+    params: { group: 0, binding: 0, kind: 'uniform' },
+    state: { group: 0, binding: 1, kind: 'read' },
+    owner: { group: 0, binding: 2, kind: 'read' },
+    guardDist: { group: 0, binding: 3, kind: 'read' },
+    tables: { group: 0, binding: 4, kind: 'read' },
+    outVoi: { group: 0, binding: 5, kind: 'read_write' },
+    outRings: { group: 0, binding: 6, kind: 'read_write' },
+    outLesion: { group: 0, binding: 7, kind: 'read_write' },
+    undecided: { group: 0, binding: 8, kind: 'read_write' },
+  },
+  params: {
+    size: 40,
+    fields: {
+      voxelCount: field('u32', 0),
+      lesionCount: field('u32', 4),
+      lesionOffset: field('u32', 8),
+      writeMain: field('u32', 12),
+      guardOn: field('u32', 16),
+      layer: field('u32', 20),
+      guard2: field('f32', 24),
+      wallGap: field('f32', 28),
+      voxelBase: field('u32', 32),
+      guardBase: field('u32', 36),
+    },
+  },
+  overrides: [
+    'WG',
+    'NO_OWNER',
+    'LUMEN_BIT',
+    'UNDECIDED_BIT',
+    'S_UNSURE_BIT',
+    'BAND_MM',
+    'RINGS',
+    'RING_WIDTH',
+    'R_GEOMETRY',
+    'R_GUARD',
+    'R_GAP',
+    'R_VOI',
+    'R_RING',
+    'R_ARC',
+  ],
+};
+
+export function shellLabelsPipeline(ctx: GpuContext): Promise<GPUComputePipeline> {
+  const names = SHELL_LABELS.overrides.filter((n) => n !== 'WG');
+  return getPipeline(ctx, SHELL_LABELS, { WG: LINE_WG, ...shellOverrides(names) });
+}
+
+/** Words of the undecided list for `capacity` voxels: the count, then two words per voxel. */
+export function undecidedWords(capacity: number): number {
+  return 1 + 2 * capacity;
+}
+
+export function encodeLabels(
+  ctx: GpuContext,
+  enc: GPUCommandEncoder,
+  scope: BufferScope,
+  pipeline: GPUComputePipeline,
+  plan: ShellPlan,
+  tables: ShellTables,
+  layer: number,
+  bufs: {
+    state: GPUBuffer;
+    owner: GPUBuffer;
+    guardDist: GPUBuffer | null;
+    tables: GPUBuffer;
+    voi: GPUBuffer;
+    rings: GPUBuffer;
+    lesion: GPUBuffer | null;
+    undecided: GPUBuffer;
+  },
+  slab: SlabRange & { guardBase: number },
+): void {
+  const guardOn = bufs.guardDist !== null && plan.guardMm !== null;
+  const params = scope.uniform(
+    `shell_labels.params[${slab.z0}:${slab.z1}][${layer}]`,
+    packUniform(SHELL_LABELS.params!, {
+      voxelCount: slab.voxels,
+      voxelBase: slab.base,
+      guardBase: slab.guardBase,
+      lesionCount: plan.lesions.length,
+      lesionOffset: tables.lesionOffset,
+      writeMain: layer === 0 ? 1 : 0,
+      guardOn: guardOn ? 1 : 0,
+      layer,
+      guard2: guardOn ? Math.fround(plan.guardMm * plan.guardMm) : 0,
+      wallGap: plan.wallGap,
+    }),
+  );
+  const dummy = (name: string): GPUBuffer => scope.storage(`shell_labels.${name}(unused)`, 16);
+  encodeKernel(
+    ctx,
+    enc,
+    pipeline,
+    SHELL_LABELS,
+    `shell_labels[${slab.z0}:${slab.z1}][${layer}]`,
+    {
+      params,
+      state: bufs.state,
+      owner: bufs.owner,
+      guardDist: bufs.guardDist ?? dummy('guardDist'),
+      tables: bufs.tables,
+      outVoi: bufs.voi,
+      outRings: bufs.rings,
+      outLesion: bufs.lesion ?? dummy('lesion'),
+      undecided: bufs.undecided,
+    },
+    gridFor(ctx, Math.ceil(slab.voxels / 4)),
+  );
+}

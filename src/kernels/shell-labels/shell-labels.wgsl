@@ -1,0 +1,203 @@
+// Region labels of the crop from the merged shell state (METHOD.md §4), as packed u8 layers:
+//   voi     1 + vessel            0 < w ≤ 2r, s in the vessel's [s0, s1]
+//   rings   1 + vessel·RINGS + k  k < w ≤ k+1, s in [s0, s1]
+//   lesion  1 + lesion index      0 < w ≤ 2r, s in the lesion's interval, on its vessel
+// Every region takes only voxels owned by the vessel, outside every lumen, beyond the wall gap
+// (w > g) and, with the calcium guard on, farther than the guard from calcium.
+// The radial tests are done on squares, d² against (r + x)², so no square root decides a boundary;
+// w (from √d²) only picks the candidate ring. Overlapping lesions of one vessel go to different
+// layers, one dispatch per layer (writeMain = 0 for all but the first).
+//
+// A voxel whose f32 geometry is within the band of a threshold (widened by the uncertainty of its
+// nearest point's r, see shell_nearest.wgsl) gets no label here: it is appended to `undecided`
+// with the reason, and the host classifies it in float64 and adds it to the histograms, so every
+// backend and adapter reports the float64 definition.
+// The crop may come in z-slabs (one dispatch per slab and layer): state, owner and the label
+// layers are the slab's own buffers, the guard's distances cover the slab and a halo around it.
+// Mirrors shell-labels.cpu.ts operation for operation.
+
+override WG: u32;
+override NO_OWNER: u32;
+override LUMEN_BIT: u32;
+override UNDECIDED_BIT: u32;
+override S_UNSURE_BIT: u32;
+override BAND_MM: f32;
+override RINGS: u32;
+override RING_WIDTH: f32;
+
+// Reasons a voxel is left to the host (the `undecided` entries carry one).
+override R_GEOMETRY: u32; // lumen wall or ownership tie
+override R_GUARD: u32;
+override R_GAP: u32;
+override R_VOI: u32;
+override R_RING: u32;
+override R_ARC: u32; // segment or lesion end
+
+struct Params {
+  voxelCount: u32,
+  // All lesions of every layer (the undecided test must not depend on the layer).
+  lesionCount: u32,
+  lesionOffset: u32,
+  writeMain: u32,
+  guardOn: u32,
+  // The lesion layer this dispatch writes.
+  layer: u32,
+  guard2: f32,
+  wallGap: f32,
+  // Crop index of this slab's first voxel (the undecided list holds crop indices).
+  voxelBase: u32,
+  // Index in guardDist of this slab's first voxel: the guard's EDT covers the slab and a halo.
+  guardBase: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> state: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> owner: array<u32>;
+// Squared distance to calcium (f32 bits), read only when guardOn.
+@group(0) @binding(3) var<storage, read> guardDist: array<u32>;
+// The tables of shell_nearest.wgsl: per vessel (s0 bits, s1 bits, ...), lesions at lesionOffset.
+@group(0) @binding(4) var<storage, read> tables: array<u32>;
+@group(0) @binding(5) var<storage, read_write> outVoi: array<u32>;
+@group(0) @binding(6) var<storage, read_write> outRings: array<u32>;
+@group(0) @binding(7) var<storage, read_write> outLesion: array<u32>;
+// [0] = count, then per voxel two words: crop index, reason | owner << 8.
+@group(0) @binding(8) var<storage, read_write> undecided: array<atomic<u32>>;
+
+fn sq(x: f32) -> f32 {
+  return x * x;
+}
+
+fn near(x: f32, threshold: f32, band: f32) -> bool {
+  return abs(x - threshold) <= band;
+}
+
+// The reason some decision for voxel v of the slab is within its band (0: every decision is sure).
+fn undecidedReason(v: u32) -> u32 {
+  let code = owner[v];
+  let o = code & 0xffu;
+  if (o == NO_OWNER) {
+    return 0u;
+  }
+  let st = state[v];
+  let r = st.z;
+  let u = st.w;
+  let w = sqrt(st.x) - r;
+  let reach = max(2.0 * r, f32(RINGS) * RING_WIDTH);
+  if (w > reach + BAND_MM + 3.0 * u) {
+    return 0u;
+  }
+  if ((code & UNDECIDED_BIT) != 0u) {
+    return R_GEOMETRY;
+  }
+  if ((code & LUMEN_BIT) != 0u) {
+    return 0u;
+  }
+  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v + params.guardBase])), sqrt(params.guard2), BAND_MM)) {
+    return R_GUARD;
+  }
+  if (params.wallGap > 0.0 && near(w, params.wallGap, BAND_MM + u)) {
+    return R_GAP;
+  }
+  if (near(w, 2.0 * r, BAND_MM + 3.0 * u)) {
+    return R_VOI;
+  }
+  if (near(w, round(w / RING_WIDTH) * RING_WIDTH, BAND_MM + u)) {
+    return R_RING;
+  }
+  if ((code & S_UNSURE_BIT) != 0u) {
+    return R_ARC;
+  }
+  return 0u;
+}
+
+// Labels (voi, ring, lesion) of voxel v of the slab.
+fn labelsOf(v: u32) -> vec3<u32> {
+  let code = owner[v];
+  let o = code & 0xffu;
+  if (o == NO_OWNER || (code & LUMEN_BIT) != 0u) {
+    return vec3<u32>(0u);
+  }
+  if (params.guardOn != 0u && bitcast<f32>(guardDist[v + params.guardBase]) <= params.guard2) {
+    return vec3<u32>(0u);
+  }
+  let st = state[v];
+  let d2 = st.x;
+  let s = st.y;
+  let r = st.z;
+  let w = sqrt(d2) - r;
+  if (d2 <= sq(r + params.wallGap)) {
+    return vec3<u32>(0u);
+  }
+  let inVoi = d2 <= sq(3.0 * r);
+  let inSeg = s >= bitcast<f32>(tables[4u * o]) && s <= bitcast<f32>(tables[4u * o + 1u]);
+  var res = vec3<u32>(0u);
+  if (inSeg && inVoi) {
+    res.x = 1u + o;
+  }
+  let outer = f32(RINGS) * RING_WIDTH;
+  if (inSeg && w <= outer + RING_WIDTH) {
+    var k = max(i32(ceil(w / RING_WIDTH)) - 1, 0);
+    if (k > 0 && d2 <= sq(r + f32(k) * RING_WIDTH)) {
+      k -= 1;
+    } else if (d2 > sq(r + f32(k + 1) * RING_WIDTH)) {
+      k += 1;
+    }
+    let inner = sq(r + f32(k) * RING_WIDTH);
+    let outerK = sq(r + f32(k + 1) * RING_WIDTH);
+    if (k < i32(RINGS) && d2 > inner && d2 <= outerK) {
+      res.y = 1u + o * RINGS + u32(k);
+    }
+  }
+  if (inVoi) {
+    for (var i = 0u; i < params.lesionCount; i++) {
+      let l = params.lesionOffset + 8u * i;
+      let start = bitcast<f32>(tables[l + 2u]);
+      let end = bitcast<f32>(tables[l + 3u]);
+      if (tables[l + 4u] == params.layer && tables[l] == o && s >= start && s <= end) {
+        res.z = tables[l + 1u];
+        break;
+      }
+    }
+  }
+  return res;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let quads = (params.voxelCount + 3u) / 4u;
+  let stride = nwg.x * WG;
+  let capacity = (arrayLength(&undecided) - 1u) / 2u;
+  for (var q = gid.x; q < quads; q += stride) {
+    var voi = 0u;
+    var rings = 0u;
+    var lesion = 0u;
+    for (var k = 0u; k < 4u; k++) {
+      let v = 4u * q + k;
+      if (v >= params.voxelCount) {
+        break;
+      }
+      let reason = undecidedReason(v);
+      if (reason != 0u) {
+        if (params.writeMain != 0u) {
+          let slot = atomicAdd(&undecided[0], 1u);
+          if (slot < capacity) {
+            atomicStore(&undecided[1u + 2u * slot], v + params.voxelBase);
+            atomicStore(&undecided[2u + 2u * slot], reason | ((owner[v] & 0xffu) << 8u));
+          }
+        }
+        continue;
+      }
+      let l = labelsOf(v);
+      voi = voi | (l.x << (8u * k));
+      rings = rings | (l.y << (8u * k));
+      lesion = lesion | (l.z << (8u * k));
+    }
+    if (params.writeMain != 0u) {
+      outVoi[q] = voi;
+      outRings[q] = rings;
+    }
+    if (params.lesionCount > 0u) {
+      outLesion[q] = lesion;
+    }
+  }
+}

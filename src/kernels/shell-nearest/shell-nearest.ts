@@ -1,0 +1,136 @@
+/**
+ * Host side of shell-nearest.wgsl: the nearest point of every vessel over the candidate index,
+ * merged into ownership, with the f32 uncertainty (src/backends/webgpu/pericoronary.ts runs it;
+ * its CPU twin is shell-nearest.cpu.ts).
+ */
+import nearestCode from './shell-nearest.wgsl?raw';
+import type { BufferScope } from '../../gpu/buffers';
+import type { GpuContext } from '../../gpu/device';
+import { getPipeline } from '../../gpu/pipeline-cache';
+import type { Candidates } from '../../shells/candidates';
+import { shellOverrides } from '../../shells/constants';
+import type { ShellPlan } from '../../shells/plan';
+import type { ShellTables } from '../../shells/tables';
+import { LINE_WG, encodeKernel, gridFor, uploadData } from '../../gpu/dispatch';
+import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
+
+/** The voxels of one z-slab of the crop: `voxels` from crop index `base`. */
+export interface SlabRange {
+  readonly z0: number;
+  readonly z1: number;
+  readonly base: number;
+  readonly voxels: number;
+}
+
+export const SHELL_NEAREST: KernelDecl = {
+  name: 'shell_nearest',
+  code: nearestCode,
+  entryPoint: 'main',
+  bindings: {
+    params: { group: 0, binding: 0, kind: 'uniform' },
+    lists: { group: 0, binding: 1, kind: 'read' },
+    candSeg: { group: 0, binding: 2, kind: 'read' },
+    candPlane: { group: 0, binding: 3, kind: 'read' },
+    segments: { group: 0, binding: 4, kind: 'read' },
+    tables: { group: 0, binding: 5, kind: 'read' },
+    state: { group: 0, binding: 6, kind: 'read_write' },
+    owner: { group: 0, binding: 7, kind: 'read_write' },
+  },
+  params: {
+    size: 68,
+    fields: {
+      voxelCount: field('u32', 0),
+      cx: field('u32', 4),
+      cy: field('u32', 8),
+      nx: field('u32', 12),
+      ny: field('u32', 16),
+      nz: field('u32', 20),
+      gx: field('u32', 24),
+      gy: field('u32', 28),
+      parts: field('u32', 32),
+      vessels: field('u32', 36),
+      pathOffset: field('u32', 40),
+      lesionOffset: field('u32', 44),
+      lesionCount: field('u32', 48),
+      sx: field('f32', 52),
+      sy: field('f32', 56),
+      sz: field('f32', 60),
+      voxelBase: field('u32', 64),
+    },
+  },
+  overrides: ['WG', 'NO_OWNER', 'LUMEN_BIT', 'UNDECIDED_BIT', 'S_UNSURE_BIT', 'BAND_MM', 'BOUND_SLACK_MM', 'FAR_D2'],
+};
+
+export function shellNearestPipeline(ctx: GpuContext): Promise<GPUComputePipeline> {
+  const names = SHELL_NEAREST.overrides.filter((n) => n !== 'WG');
+  return getPipeline(ctx, SHELL_NEAREST, { WG: LINE_WG, ...shellOverrides(names) });
+}
+
+/** The index and tables on the GPU. */
+export interface NearestInputs {
+  readonly lists: GPUBuffer;
+  readonly candSeg: GPUBuffer;
+  readonly candPlane: GPUBuffer;
+  readonly segments: GPUBuffer;
+  readonly tables: GPUBuffer;
+}
+
+export function uploadNearestInputs(
+  ctx: GpuContext,
+  scope: BufferScope,
+  plan: ShellPlan,
+  cands: Candidates,
+  tables: ShellTables,
+): NearestInputs {
+  return {
+    lists: uploadData(ctx, scope, 'shell.lists', cands.lists),
+    candSeg: uploadData(ctx, scope, 'shell.candSeg', cands.seg),
+    candPlane: uploadData(ctx, scope, 'shell.candPlane', cands.plane),
+    segments: uploadData(ctx, scope, 'shell.segments', plan.segments32),
+    tables: uploadData(ctx, scope, 'shell.tables', tables.words),
+  };
+}
+
+export function encodeNearest(
+  ctx: GpuContext,
+  enc: GPUCommandEncoder,
+  scope: BufferScope,
+  pipeline: GPUComputePipeline,
+  plan: ShellPlan,
+  cands: Candidates,
+  tables: ShellTables,
+  bufs: NearestInputs & { state: GPUBuffer; owner: GPUBuffer },
+  slab: SlabRange,
+): void {
+  const params = scope.uniform(
+    `shell_nearest.params[${slab.z0}:${slab.z1}]`,
+    packUniform(SHELL_NEAREST.params!, {
+      voxelCount: slab.voxels,
+      voxelBase: slab.base,
+      cx: plan.cropDims[0],
+      cy: plan.cropDims[1],
+      nx: cands.grid.size[0],
+      ny: cands.grid.size[1],
+      nz: cands.grid.size[2],
+      gx: cands.grid.counts[0],
+      gy: cands.grid.counts[1],
+      parts: plan.parts.length,
+      vessels: plan.vessels.length,
+      pathOffset: tables.pathOffset,
+      lesionOffset: tables.lesionOffset,
+      lesionCount: plan.lesions.length,
+      sx: plan.spacing[0],
+      sy: plan.spacing[1],
+      sz: plan.spacing[2],
+    }),
+  );
+  encodeKernel(
+    ctx,
+    enc,
+    pipeline,
+    SHELL_NEAREST,
+    `shell_nearest[${slab.z0}:${slab.z1}]`,
+    { params, ...bufs },
+    gridFor(ctx, slab.voxels),
+  );
+}

@@ -1,0 +1,230 @@
+// Pericoronary geometry: for every crop voxel, the nearest point of each vessel's centerline over
+// the candidate index (src/shells/candidates.ts), merged into ownership, in f32, with the
+// uncertainty the host needs to settle in float64 exactly the voxels f32 cannot decide.
+//
+// Per vessel, its parts (runs of segments, a shared stem once) are searched in path order; in a
+// part the candidates of the voxel's cell come sorted by dc, the distance from the cell centre,
+// and each carries the unit normal n of a half-space holding its segment, so
+// dist(v, σ) ≥ dc + (v − c)·n: the scan skips a candidate whose bound exceeds the best distance
+// by more than the band, and stops once dc − |v − c| does. Ties: the lower segment in a part, the
+// earlier part across parts (the order of the segments along the vessel).
+//
+// Uncertainty: every candidate within BAND_MM of the best distance could be float64's nearest, so
+// the kernel keeps the range of their arc lengths s and radii r (reset whenever the best drops by
+// more than the band: what came before is then out of it). The voxel is UNDECIDED when its
+// lumen test (w ≤ 0) or its ownership (smallest w, ties to the lower index) is within the band
+// widened by the r range; the owner is S_UNSURE when its s range straddles one of its s thresholds.
+// Two vessels whose near-ties all lie in one shared part have exactly equal w on every backend:
+// that tie goes to the lower index without settling.
+//
+// Same f32 operations in the same order as shell-nearest.cpu.ts.
+
+override WG: u32;
+override NO_OWNER: u32;
+override LUMEN_BIT: u32;
+override UNDECIDED_BIT: u32;
+override S_UNSURE_BIT: u32;
+override BAND_MM: f32;
+override BOUND_SLACK_MM: f32;
+override FAR_D2: f32;
+
+const NONE: u32 = 0xffffffffu;
+
+struct Params {
+  voxelCount: u32,
+  cx: u32,
+  cy: u32,
+  // Cell size (voxels) and cells per row / per slice.
+  nx: u32,
+  ny: u32,
+  nz: u32,
+  gx: u32,
+  gy: u32,
+  parts: u32,
+  vessels: u32,
+  // Word offsets in `tables` of the vessels' part paths and of the lesions.
+  pathOffset: u32,
+  lesionOffset: u32,
+  lesionCount: u32,
+  sx: f32,
+  sy: f32,
+  sz: f32,
+  // Crop index of this dispatch's first voxel: the crop may come in z-slabs, each dispatched with
+  // state and owner buffers of its own (index v − voxelBase).
+  voxelBase: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+// Per (cell, part): offset and count of its candidates.
+@group(0) @binding(1) var<storage, read> lists: array<u32>;
+@group(0) @binding(2) var<storage, read> candSeg: array<u32>;
+// Per candidate: unit normal n (xyz) and dc (w).
+@group(0) @binding(3) var<storage, read> candPlane: array<vec4<f32>>;
+// Per segment, three vec4: (ax, ay, az, ex), (ey, ez, len², s_a), (Δs, r_a, Δr, 0), crop-local mm.
+@group(0) @binding(4) var<storage, read> segments: array<vec4<f32>>;
+// Words: per vessel (s0 bits, s1 bits, path start, path count); at pathOffset the part indices of
+// every path; at lesionOffset per lesion (vessel, label, start bits, end bits, layer, 0, 0, 0).
+@group(0) @binding(5) var<storage, read> tables: array<u32>;
+// Per voxel of the slab: (d², s, r, r uncertainty) of the owning vessel.
+@group(0) @binding(6) var<storage, read_write> state: array<vec4<f32>>;
+// Per voxel of the slab: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT.
+@group(0) @binding(7) var<storage, read_write> owner: array<u32>;
+
+fn straddles(lo: f32, hi: f32, t: f32) -> bool {
+  return t >= lo - BAND_MM && t <= hi + BAND_MM;
+}
+
+// Whether one of vessel vi's s thresholds (segment ends, its lesions' ends) lies in [lo, hi] ± band.
+fn sThresholdIn(vi: u32, lo: f32, hi: f32) -> bool {
+  let s0 = bitcast<f32>(tables[4u * vi]);
+  let s1 = bitcast<f32>(tables[4u * vi + 1u]);
+  // s ≥ 0 always holds, so a segment starting at the ostium has no lower threshold.
+  if ((s0 > 0.0 && straddles(lo, hi, s0)) || straddles(lo, hi, s1)) {
+    return true;
+  }
+  for (var l = 0u; l < params.lesionCount; l++) {
+    let o = params.lesionOffset + 8u * l;
+    if (tables[o] == vi &&
+        (straddles(lo, hi, bitcast<f32>(tables[o + 2u])) || straddles(lo, hi, bitcast<f32>(tables[o + 3u])))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let stride = nwg.x * WG;
+  let slice = params.cx * params.cy;
+  for (var v = gid.x; v < params.voxelCount; v += stride) {
+    let c = v + params.voxelBase;
+    let k = c / slice;
+    let j = (c - k * slice) / params.cx;
+    let i = c - k * slice - j * params.cx;
+    let ci = i / params.nx;
+    let cj = j / params.ny;
+    let ck = k / params.nz;
+    let cell = ci + params.gx * (cj + params.gy * ck);
+    let qx = (f32(i - ci * params.nx) - 0.5 * f32(params.nx - 1u)) * params.sx;
+    let qy = (f32(j - cj * params.ny) - 0.5 * f32(params.ny - 1u)) * params.sy;
+    let qz = (f32(k - ck * params.nz) - 0.5 * f32(params.nz - 1u)) * params.sz;
+    let qn = sqrt(qx * qx + qy * qy + qz * qz) + BOUND_SLACK_MM;
+    let px = f32(i) * params.sx;
+    let py = f32(j) * params.sy;
+    let pz = f32(k) * params.sz;
+
+    var code = NO_OWNER;
+    var st = vec4<f32>(0.0);
+    var ownW = 0.0;
+    var ownU = 0.0;
+    var ownMask = 0u;
+    var owned = false;
+    for (var vi = 0u; vi < params.vessels; vi++) {
+      let pathStart = tables[4u * vi + 2u];
+      let pathCount = tables[4u * vi + 3u];
+      var best = FAR_D2;
+      var bestD = FAR_D2;
+      var bestG = NONE;
+      var bestPart = NONE;
+      var bestT = 0.0;
+      var bound2 = FAR_D2;
+      var sLo = FAR_D2;
+      var sHi = -FAR_D2;
+      var rLo = FAR_D2;
+      var rHi = -FAR_D2;
+      var mask = 0u;
+      for (var q = 0u; q < pathCount; q++) {
+        let part = tables[params.pathOffset + pathStart + q];
+        let slot = 2u * (cell * params.parts + part);
+        let first = lists[slot];
+        let end = first + lists[slot + 1u];
+        for (var m = first; m < end; m++) {
+          let pl = candPlane[m];
+          if (pl.w - qn > bestD + BAND_MM) {
+            break;
+          }
+          let lb = pl.w + qx * pl.x + qy * pl.y + qz * pl.z - BOUND_SLACK_MM;
+          if (lb > bestD + BAND_MM) {
+            continue;
+          }
+          let g = candSeg[m];
+          let s0 = segments[3u * g];
+          let s1 = segments[3u * g + 1u];
+          let s2 = segments[3u * g + 2u];
+          let vx = px - s0.x;
+          let vy = py - s0.y;
+          let vz = pz - s0.z;
+          var t = 0.0;
+          if (s1.z > 0.0) {
+            t = clamp((vx * s0.w + vy * s1.x + vz * s1.y) / s1.z, 0.0, 1.0);
+          }
+          let dx = vx - t * s0.w;
+          let dy = vy - t * s1.x;
+          let dz = vz - t * s1.y;
+          let d2 = dx * dx + dy * dy + dz * dz;
+          if (d2 < best || (d2 == best && part == bestPart && g < bestG)) {
+            let dist = sqrt(d2);
+            // Farther than the band from the new best: the near ties seen so far are not near ties.
+            if (dist + BAND_MM < bestD) {
+              sLo = FAR_D2;
+              sHi = -FAR_D2;
+              rLo = FAR_D2;
+              rHi = -FAR_D2;
+              mask = 0u;
+            }
+            best = d2;
+            bestD = dist;
+            bestG = g;
+            bestPart = part;
+            bestT = t;
+            let b = bestD + BAND_MM;
+            bound2 = b * b;
+          }
+          if (d2 <= bound2) {
+            let s = s1.w + t * s2.x;
+            let r = s2.y + t * s2.z;
+            sLo = min(sLo, s);
+            sHi = max(sHi, s);
+            rLo = min(rLo, r);
+            rHi = max(rHi, r);
+            mask = mask | (1u << part);
+          }
+        }
+      }
+      if (bestG == NONE) {
+        continue;
+      }
+      let b1 = segments[3u * bestG + 1u];
+      let b2 = segments[3u * bestG + 2u];
+      let s = b1.w + bestT * b2.x;
+      let r = b2.y + bestT * b2.z;
+      let w = sqrt(best) - r;
+      let u = max(r - rLo, rHi - r);
+      if (best <= r * r) {
+        code = code | LUMEN_BIT;
+      }
+      if (abs(w) <= BAND_MM + u) {
+        code = code | UNDECIDED_BIT;
+      }
+      if (owned) {
+        let sharedExact = mask == ownMask && countOneBits(mask) == 1u;
+        if (!sharedExact && abs(w - ownW) <= 2.0 * BAND_MM + u + ownU) {
+          code = code | UNDECIDED_BIT;
+        }
+      }
+      if (!owned || w < ownW) {
+        owned = true;
+        ownW = w;
+        ownU = u;
+        ownMask = mask;
+        st = vec4<f32>(best, s, r, u);
+        code = (code & ~(0xffu | S_UNSURE_BIT)) | vi;
+        if (sThresholdIn(vi, sLo, sHi)) {
+          code = code | S_UNSURE_BIT;
+        }
+      }
+    }
+    state[v] = st;
+    owner[v] = code;
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * A measurement session in Node: the backend `--backend` chose, opened once and used for any number
+ * of cases (`perifat measure` runs one, `perifat batch` thousands): the CPU backend over worker
+ * threads, or WebGPU in one headless Chromium whose page keeps its device and compiled pipelines.
+ * `auto` runs WebGPU on a hardware GPU and the CPU backend where the only adapter would be a
+ * software one; a GPU that fails on open falls back to the CPU with a warning in each report. A
+ * lost device or crashed page is restarted and the case retried once.
+ */
+import type { AdapterReport } from '../page/protocol';
+import { CpuMeasureBackend } from '../../backends/cpu/backend';
+import { PerifatError } from '../../errors';
+import { measureDetailed, type MeasureInput, type MeasureLayers } from '../../measure/measure';
+import type { MeasureOptions } from '../../measure/options';
+import type { Report } from '../../measure/report-types';
+import { ChromiumRunner } from './chromium';
+import { measureInChromiumDetailed } from './measure-chromium';
+import { interrupted, onInterrupt } from './cleanup';
+import { gpuPresence } from './gpu-presence';
+import { processTreeRssMb } from './process-memory';
+import { defaultThreads, workerClassifier } from './shell-workers';
+
+export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
+
+export interface SessionOptions {
+  readonly backend: BackendChoice;
+  readonly browserPath?: string | undefined;
+  readonly verbose?: boolean;
+  /** Threads of the CPU backend (default: one per core). */
+  readonly threads?: number;
+  readonly log?: (message: string) => void;
+}
+
+export class MeasureSession {
+  private runner: ChromiumRunner | null = null;
+  private forgetRunner: () => void = () => {};
+  private selection: string | undefined;
+  private fallbackWarning: string | null = null;
+
+  private constructor(private readonly opts: SessionOptions) {}
+
+  /** The backend this session measures on, once opened. */
+  get api(): 'webgpu' | 'cpu' {
+    return this.runner ? 'webgpu' : 'cpu';
+  }
+
+  /** Resident memory of the browser and its processes (null on the CPU backend or off Linux). */
+  browserRssMb(): number | null {
+    return this.runner ? processTreeRssMb(this.runner.browserPid) : null;
+  }
+
+  static async open(opts: SessionOptions): Promise<MeasureSession> {
+    const s = new MeasureSession(opts);
+    const log = opts.log ?? (() => {});
+    if (opts.backend === 'cpu') return s;
+    const presence = gpuPresence();
+    if (opts.backend === 'auto' && !presence.likely) {
+      s.selection = `auto: ${presence.why}; the CPU backend is the fastest here`;
+      return s;
+    }
+    try {
+      log('starting headless Chromium (WebGPU)');
+      await s.startRunner();
+      if (opts.backend === 'auto') {
+        const { adapter } = await (s.runner as ChromiumRunner).call<AdapterReport>('adapter');
+        if (adapter.isFallback) {
+          await s.stopRunner();
+          s.selection = `auto: Chromium's WebGPU adapter is a software one (${adapter.vendor} ${adapter.architecture}); the CPU backend is the fastest here`;
+          return s;
+        }
+        s.selection = `auto: ${presence.why}; WebGPU adapter in Chromium`;
+      }
+    } catch (e) {
+      // auto: a GPU that is missing or fails falls back to the CPU backend, and each report says so.
+      if (
+        opts.backend === 'auto' &&
+        e instanceof PerifatError &&
+        (e.code.startsWith('E_GPU') || e.code === 'E_RUNTIME')
+      ) {
+        await s.stopRunner();
+        log(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
+        s.selection = `auto: WebGPU failed (${e.code})`;
+        s.fallbackWarning = `WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`;
+        return s;
+      }
+      await s.stopRunner();
+      throw e;
+    }
+    return s;
+  }
+
+  /**
+   * Measures one case. `signal` cancels it: the CPU backend stops at its next check, a WebGPU page
+   * is closed and a fresh one started for the next case (a busy page cannot be interrupted).
+   */
+  async measure(
+    input: MeasureInput,
+    options: Partial<MeasureOptions>,
+    wantLayers = false,
+    signal?: AbortSignal,
+  ): Promise<{ report: Report; layers: MeasureLayers | null }> {
+    let result: { report: Report; layers: MeasureLayers | null };
+    if (!this.runner) {
+      const threads = this.opts.threads ?? defaultThreads();
+      result = await measureDetailed(
+        input,
+        new CpuMeasureBackend('node', { classify: workerClassifier(threads) }),
+        options,
+        { wantLayers, ...(signal ? { control: { signal } } : {}) },
+      );
+    } else {
+      try {
+        result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
+      } catch (e) {
+        // A lost device or a crashed page: a fresh browser, and the case once more.
+        if (!(e instanceof PerifatError && (e.code === 'E_GPU_DEVICE_LOST' || e.code === 'E_RUNTIME'))) throw e;
+        // The browser closed because the process is stopping: no new one.
+        if (interrupted()) throw new PerifatError('E_INTERRUPTED', 'stopped while measuring');
+        this.opts.log?.(`WebGPU failed (${e.code}); restarting Chromium and retrying the case once`);
+        await this.stopRunner();
+        await this.startRunner();
+        result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
+      }
+    }
+    if (this.selection) result.report.backend.selection = this.selection;
+    if (this.fallbackWarning) result.report.warnings.unshift(this.fallbackWarning);
+    return result;
+  }
+
+  /** The page's answer, or on `signal` a fresh browser and E_ABORTED (the old page's work is dropped). */
+  private async cancellable<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return work;
+    let onAbort = () => {};
+    const aborted = new Promise<never>((_, fail) => {
+      onAbort = () => fail(new PerifatError('E_ABORTED', 'measurement cancelled'));
+      if (signal.aborted) onAbort();
+      else signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([work, aborted]);
+    } catch (e) {
+      if (signal.aborted && !interrupted()) {
+        work.catch(() => {}); // the closed page's call ends in an error nobody waits for
+        await this.stopRunner();
+        await this.startRunner();
+      }
+      throw e;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stopRunner();
+  }
+
+  private async startRunner(): Promise<void> {
+    this.runner = await ChromiumRunner.start({
+      ...(this.opts.browserPath ? { browserPath: this.opts.browserPath } : {}),
+      verbose: this.opts.verbose === true,
+    });
+    const runner = this.runner;
+    this.forgetRunner = onInterrupt(() => runner.close());
+  }
+
+  private async stopRunner(): Promise<void> {
+    this.forgetRunner();
+    this.forgetRunner = () => {};
+    const r = this.runner;
+    this.runner = null;
+    await r?.close();
+  }
+}

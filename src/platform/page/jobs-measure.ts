@@ -1,0 +1,51 @@
+/** The page job that runs a whole measurement on the page's WebGPU device. */
+import { GpuBackend } from '../../backends/webgpu/gpu-backend';
+import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
+import { measureDetailed } from '../../measure/measure';
+import { fetchBlob, gpu } from './jobs';
+import type { MeasureCall, MeasureReply } from './protocol';
+
+/** Post bytes to the local server; returns the id Node reads them back under. */
+async function postUpload(bytes: Uint8Array): Promise<string> {
+  const id = `u${crypto.randomUUID()}`;
+  const res = await fetch(`upload/${id}`, { method: 'POST', body: new Blob([bytes.slice()]) });
+  if (!res.ok) throw new Error(`upload ${id}: HTTP ${res.status}`);
+  return id;
+}
+
+export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
+  const ctx = await gpu();
+  const hu = new Int16Array(await fetchBlob(args.ct.huBlob));
+  const ct = { ...args.ct, hu };
+  const pericardium = args.pericardium
+    ? {
+        ...args.ct,
+        source: args.pericardium.source,
+        labels: new Uint8Array(await fetchBlob(args.pericardium.labelsBlob)),
+      }
+    : null;
+  // The page keeps its device across jobs; the backend's buffers go with the job.
+  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
+  try {
+    const { report, layers } = await measureDetailed(
+      { ct, pericardium, vessels: args.vessels },
+      new GpuMeasureBackend(backend, 'chromium'),
+      args.options,
+      { wantLayers: args.wantLayers === true },
+    );
+    if (!layers) return { report, layers: null };
+    return {
+      report,
+      layers: {
+        crop: { lo: [...layers.crop.lo], hi: [...layers.crop.hi] },
+        dims: [...layers.layers.dims],
+        vessels: [...layers.vessels],
+        voi: await postUpload(layers.layers.voi),
+        rings: await postUpload(layers.layers.rings),
+        lesions: await Promise.all(layers.layers.lesions.map(postUpload)),
+      },
+    };
+  } finally {
+    backend.dispose();
+  }
+}

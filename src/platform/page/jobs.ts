@@ -1,0 +1,40 @@
+/**
+ * What every job of the headless page shares: the page's WebGPU device (acquired once, kept across
+ * jobs), fetching inputs from the local server, and the adapter report.
+ */
+import { acquireGpu, type GpuContext } from '../../gpu/device';
+import type { AdapterReport } from './protocol';
+
+let context: Promise<GpuContext> | null = null;
+
+export function gpu(): Promise<GpuContext> {
+  if (!context) {
+    context = acquireGpu();
+    context.catch(() => {
+      context = null;
+    });
+  }
+  return context;
+}
+
+export async function fetchBlob(id: string): Promise<ArrayBuffer> {
+  const res = await fetch(`blob/${encodeURIComponent(id)}`);
+  if (!res.ok) throw new Error(`blob ${id}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+export async function adapterReport(): Promise<AdapterReport> {
+  const ctx = await gpu();
+  const limits: Record<string, number> = {};
+  for (const k of [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBuffersPerShaderStage',
+  ] as const) {
+    limits[k] = ctx.device.limits[k];
+  }
+  return { adapter: ctx.adapter, limits, features: [...ctx.device.features], hostCores: ctx.hostCores };
+}

@@ -1,0 +1,42 @@
+/**
+ * GPU errors surfaced as typed errors, and the public engine's lifecycle on an app's device, on
+ * the tests' page (headless Chromium).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { EngineLifecycle } from '../harness/page/jobs-diagnostics';
+import { startGpuRunner } from '../helpers/gpu-runner';
+
+let runner: ChromiumRunner;
+
+beforeAll(async () => {
+  runner = (await startGpuRunner()).runner;
+});
+afterAll(async () => {
+  await runner?.close();
+});
+
+describe('GPU errors are surfaced as typed errors', () => {
+  it('validation → E_GPU_VALIDATION, bad WGSL → E_GPU_SHADER, lost device → E_GPU_DEVICE_LOST', async () => {
+    const codes = await runner.call<Record<string, string>>('errorSurfacing');
+    expect(codes).toEqual({
+      validation: 'E_GPU_VALIDATION',
+      shader: 'E_GPU_SHADER',
+      lost: 'E_GPU_DEVICE_LOST',
+      // GpuBackend.dispose() leaves a handed-in device alone.
+      handedContext: 'no error',
+    });
+  });
+});
+
+describe('the public engine on an app device', () => {
+  it('a cancelled measurement ends in E_ABORTED and leaks no GPU buffer; destroy() leaves the device working', async () => {
+    const r = await runner.call<EngineLifecycle>('engineLifecycle');
+    expect(r.abortCode).toBe('E_ABORTED');
+    expect(r.created).toBeGreaterThan(10);
+    expect(r.aliveAfterAbort).toBe(0);
+    expect(r.aliveAfterMeasure).toBe(0);
+    expect(r.deviceUsableAfterDestroy).toBe('no error');
+    expect(r.stages).toContain('pericoronary.shells');
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * Entry of the tests' page: the product's jobs plus the kernels alone (fat statistics, EDT, feature
+ * transform, shell-nearest, the pericoronary pass), error surfacing and the engine's lifecycle. Built by build.ts
+ * into dist/test-page/, never into the package.
+ */
+import { adapterReport } from '../../../src/platform/page/jobs';
+import { measureJob } from '../../../src/platform/page/jobs-measure';
+import { servePage } from '../../../src/platform/page/serve';
+import { engineLifecycle, errorSurfacing } from './jobs-diagnostics';
+import * as distance from './jobs-distance';
+import { fatStats } from './jobs-fat-stats';
+
+servePage({
+  adapter: adapterReport,
+  measure: measureJob,
+  fatStats,
+  edt: distance.edt,
+  featureTransform: distance.featureTransform,
+  pericoronary: distance.pericoronary,
+  shellNearest: distance.shellNearest,
+  errorSurfacing,
+  engineLifecycle,
+});

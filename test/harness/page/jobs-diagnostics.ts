@@ -1,0 +1,120 @@
+/**
+ * Self-checks of error surfacing, run by the GPU suite: a validation error, a WGSL compile error
+ * and a lost device must each come back as the right typed error, never be swallowed; and a
+ * disposed backend must leave the device it was handed working.
+ */
+import { PerifatError } from '../../../src/errors';
+import { acquireGpu } from '../../../src/gpu/device';
+import { withErrorScopes } from '../../../src/gpu/error-scope';
+import { getPipeline } from '../../../src/gpu/pipeline-cache';
+import { createEngine } from '../../../src/api/engine';
+import { GpuBackend } from '../../../src/backends/webgpu/gpu-backend';
+import { makePhantom } from '../../../src/phantom/generate';
+import { gpu } from '../../../src/platform/page/jobs';
+
+async function codeOf(work: () => Promise<unknown>): Promise<string> {
+  try {
+    await work();
+    return 'no error';
+  } catch (e) {
+    return e instanceof PerifatError ? e.code : `untyped: ${String(e)}`;
+  }
+}
+
+export async function errorSurfacing(): Promise<Record<string, string>> {
+  const ctx = await gpu();
+  const validation = await codeOf(() =>
+    withErrorScopes(ctx, 'bad buffer', () => {
+      // MAP_READ may only be combined with COPY_DST: a validation error.
+      ctx.device.createBuffer({
+        label: 'perifat:invalid',
+        size: 16,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE,
+      });
+    }),
+  );
+  const shader = await codeOf(() =>
+    getPipeline(ctx, {
+      name: 'broken',
+      code: '@compute @workgroup_size(1) fn main() { let x: u32 = -1.5; }',
+      entryPoint: 'main',
+    }),
+  );
+  // A backend on the page's device, disposed: the device it was handed must still work.
+  const backend = new GpuBackend(ctx);
+  backend.huVolume([4, 4, 4], new Int16Array(64));
+  backend.dispose();
+  const handedContext = await codeOf(() =>
+    withErrorScopes(ctx, 'after dispose', () => {
+      ctx.device.createBuffer({ label: 'perifat:probe', size: 16, usage: GPUBufferUsage.STORAGE }).destroy();
+    }),
+  );
+  // A device of its own, destroyed: the next scoped call must report the loss.
+  const own = await acquireGpu();
+  own.device.destroy();
+  await own.device.lost;
+  const lost = await codeOf(() => withErrorScopes(own, 'after loss', () => undefined));
+  return { validation, shader, lost, handedContext };
+}
+
+/** What engineLifecycle found: buffers made and alive, the cancel's code, the stages reported. */
+export interface EngineLifecycle {
+  abortCode: string;
+  created: number;
+  aliveAfterAbort: number;
+  aliveAfterMeasure: number;
+  deviceUsableAfterDestroy: string;
+  stages: string[];
+}
+
+/**
+ * The public engine on a device of its own whose buffers are counted: a measurement cancelled in
+ * the middle and one that completes must both leave no buffer alive, and the cancel must surface
+ * as E_ABORTED; an app's device is left working after engine.destroy().
+ */
+export async function engineLifecycle(): Promise<EngineLifecycle> {
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) throw new PerifatError('E_GPU_UNAVAILABLE', 'no adapter');
+  const device = await adapter.requestDevice();
+  const live = new Set<GPUBuffer>();
+  let created = 0;
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (d: GPUBufferDescriptor): GPUBuffer => {
+    const b = create(d);
+    created++;
+    live.add(b);
+    const destroy = b.destroy.bind(b);
+    b.destroy = () => {
+      live.delete(b);
+      destroy();
+    };
+    return b;
+  };
+  const engine = await createEngine({ device, backend: 'webgpu' });
+  const ph = makePhantom({ dims: [48, 48, 32], spacing: [0.7, 0.7, 1] });
+  const request = { ct: ph.ct, pericardium: ph.pericardium, vessels: ph.vessels };
+  const ac = new AbortController();
+  const stages: string[] = [];
+  const abortCode = await engine
+    .measure(request, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        stages.push(p.stage);
+        if (p.stage === 'pericoronary.labels') ac.abort();
+      },
+    })
+    .then(
+      () => 'no error',
+      (e: unknown) => (e instanceof PerifatError ? e.code : `untyped: ${String(e)}`),
+    );
+  const aliveAfterAbort = live.size;
+  await engine.measure(request);
+  const aliveAfterMeasure = live.size;
+  engine.destroy();
+  const deviceUsableAfterDestroy = await codeOf(async () => {
+    device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE }).destroy();
+    await device.queue.onSubmittedWorkDone();
+  });
+  device.destroy();
+  return { abortCode, created, aliveAfterAbort, aliveAfterMeasure, deviceUsableAfterDestroy, stages };
+}

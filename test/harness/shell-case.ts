@@ -1,0 +1,29 @@
+/** A small curved two-vessel case planned as the shell kernels take it (plan, index, tables). */
+import type { ShellOptions } from '../../src/measure/pericoronary-types';
+import { type Candidates, buildCandidates } from '../../src/shells/candidates';
+import { type ShellPlan, planShells } from '../../src/shells/plan';
+import { type ShellTables, shellTables } from '../../src/shells/tables';
+import type { Mat3 } from '../../src/volume/geometry';
+import { OPTS, twoCurvedVessels } from './shell-fixtures';
+
+export function plannedCurvedCase(opts: Partial<ShellOptions> = {}): ReturnType<typeof twoCurvedVessels> & {
+  opts: ShellOptions;
+  plan: ShellPlan;
+  cands: Candidates;
+  tables: ShellTables;
+} {
+  const c = Math.cos(0.3);
+  const s = Math.sin(0.3);
+  const direction: Mat3 = [c, -s, 0, s, c, 0, 0, 0, 1];
+  const made = twoCurvedVessels({
+    dims: [36, 32, 22],
+    seed: 32,
+    origin: [1, -2, 3],
+    direction,
+    arcZ: 8,
+    lad: [14, 12],
+  });
+  const o: ShellOptions = { ...OPTS, wallGapMm: 0.3, ...opts };
+  const plan = planShells(made.ct, made.vessels, made.lesions, o);
+  return { ...made, opts: o, plan, cands: buildCandidates(plan), tables: shellTables(plan) };
+}

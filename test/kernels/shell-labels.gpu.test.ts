@@ -1,0 +1,164 @@
+/**
+ * The shell kernels (shell-nearest → shell-labels) on the real WGSL (headless Chromium, SwiftShader
+ * without a GPU), run as the WebGPU backend's pericoronary pass, against their CPU twins chained in
+ * test/oracles/pericoronary-f32.ts: the same label layers and the same undecided voxels (count,
+ * reasons, vessels), and after the float64 settling labels and histograms identical to the float64
+ * backend and the literal oracle of METHOD.md §4.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HistogramsJson, PericoronaryCall, PericoronaryReply } from '../harness/page/protocol-distance';
+import { type F32ReferenceResult, pericoronaryF32Reference } from '../oracles/pericoronary-f32';
+import { pericoronaryF64 } from '../../src/backends/cpu/pericoronary';
+import type {
+  PericoronaryResult,
+  PreparedLesion,
+  PreparedVessel,
+  ShellOptions,
+} from '../../src/measure/pericoronary-types';
+import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { LabelHistograms } from '../../src/stats/label-stats';
+import type { Mat3, Vec3 } from '../../src/volume/geometry';
+import { startGpuRunner } from '../helpers/gpu-runner';
+import { pericoronaryCall, takeUpload } from '../harness/distance-calls';
+import {
+  type Int16Ct,
+  OPTS,
+  curve,
+  fatNoise,
+  makeCt,
+  mismatches,
+  oracleLayers,
+  twoCurvedVessels,
+  vessel,
+} from '../harness/shell-fixtures';
+
+let runner: ChromiumRunner;
+
+beforeAll(async () => {
+  const started = await startGpuRunner();
+  runner = started.runner;
+  console.log(`GPU suite adapter: ${JSON.stringify(started.adapter.adapter)}`);
+});
+afterAll(async () => {
+  await runner?.close();
+});
+
+function take(id: string): Uint8Array {
+  return takeUpload(runner, id);
+}
+
+function histJson(h: LabelHistograms): HistogramsJson {
+  return { maxLabel: h.maxLabel, voxels: Array.from(h.voxels), histogram: Array.from(h.histogram) };
+}
+
+async function shellsGpu(
+  ct: Int16Ct,
+  vessels: PreparedVessel[],
+  lesions: PreparedLesion[],
+  opts: ShellOptions,
+  maxBindingBytes?: number,
+): Promise<PericoronaryReply & { layerBytes: { voi: Uint8Array; rings: Uint8Array; lesions: Uint8Array[] } }> {
+  const call: PericoronaryCall = {
+    ...pericoronaryCall(runner, ct, vessels, lesions, opts, maxBindingBytes),
+    returnLayers: true,
+  };
+  const r = await runner.call<PericoronaryReply>('pericoronary', call);
+  const L = r.layers!;
+  return { ...r, layerBytes: { voi: take(L.voi), rings: take(L.rings), lesions: L.lesions.map((id) => take(id)) } };
+}
+
+async function expectShellsMatch(
+  ct: Int16Ct,
+  vessels: PreparedVessel[],
+  lesions: PreparedLesion[],
+  opts: ShellOptions,
+  maxBindingBytes?: number,
+): Promise<{ cpu: PericoronaryResult; gpu: PericoronaryReply }> {
+  const gpu = await shellsGpu(ct, vessels, lesions, opts, maxBindingBytes);
+  const ref = pericoronaryF32Reference(ct, vessels, lesions, opts, { returnLayers: true }) as F32ReferenceResult;
+  const cpu = await pericoronaryF64(ct, vessels, lesions, opts, { returnLayers: true });
+  expect(gpu.crop).toEqual(cpu.crop);
+  // The f32 kernels leave exactly the voxels their mirror does.
+  expect(gpu.diagnostics.undecided).toEqual(ref.diagnostics.undecided);
+  const cl = cpu.layers!;
+  expect(mismatches(gpu.layerBytes.voi, cl.voi)).toBe(0);
+  expect(mismatches(gpu.layerBytes.rings, cl.rings)).toBe(0);
+  expect(gpu.layerBytes.lesions.length).toBe(cl.lesions.length);
+  gpu.layerBytes.lesions.forEach((l, i) => expect(mismatches(l, cl.lesions[i]!)).toBe(0));
+  expect(gpu.voi).toEqual(histJson(cpu.voi));
+  expect(gpu.rings).toEqual(histJson(cpu.rings));
+  expect(gpu.lesions).toEqual(cpu.lesions ? histJson(cpu.lesions) : null);
+  return { cpu, gpu };
+}
+
+describe('pericoronary shells (WGSL) vs CPU reference', () => {
+  it('a straight cylinder leaving the volume: GPU = CPU = analytic labels', async () => {
+    const dims: Vec3 = [40, 36, 20];
+    const spacing: Vec3 = [0.7, 0.7, 1.1];
+    const ct = makeCt(dims, spacing, fatNoise(dims[0] * dims[1] * dims[2], 31), [-3, 2, -1]);
+    const pts = curve((u) => [-3 - 8 + 40 * u, 2 + 4 + 17 * u, -1 - 5 + 32 * u] as Vec3, 0, 1, 7);
+    const vessels = [vessel('LAD', 0, pts, 1.37, [9.3, 31.1])];
+    const { cpu } = await expectShellsMatch(ct, vessels, [], OPTS);
+    const oracle = oracleLayers(ct, cpu.crop, vessels, [], OPTS);
+    expect(mismatches(cpu.layers!.voi, oracle.voi, oracle.ambiguous)).toBe(0);
+    expect(mismatches(cpu.layers!.rings, oracle.rings, oracle.ambiguous)).toBe(0);
+    expect(cpu.voi.voxels[1]).toBeGreaterThan(100);
+  });
+
+  it('two curved vessels, overlapping lesions, wall gap and calcium guard, oblique geometry', async () => {
+    const { ct, vessels, lesions, opts } = curvedCase();
+    const { cpu } = await expectShellsMatch(ct, vessels, lesions, opts);
+    expect(cpu.layers!.lesions.length).toBe(2);
+    expect(cpu.rings.voxels.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+  });
+
+  it('the same through z-slabs: a binding limit too small for the crop cuts it, guard halo included', async () => {
+    const { ct, vessels, lesions, opts } = curvedCase();
+    const whole = await shellsGpu(ct, vessels, lesions, opts);
+    const [cx, cy, cz] = whole.layers!.dims;
+    // Three slices of shell state per binding (the guard's EDT region, three slices plus a halo of
+    // (1 + 1) / 0.9 + 1 = 4 on each side, must fit at 4 bytes a voxel: 11 × 4 < 3 × 16).
+    const limit = 3 * cx * cy * 16;
+    const { gpu } = await expectShellsMatch(ct, vessels, lesions, opts, limit);
+    expect(gpu.diagnostics.slabs).toBe(Math.ceil(cz / 3));
+    expect(whole.diagnostics.slabs).toBe(1);
+    expect(gpu.diagnostics.undecided).toEqual(whole.diagnostics.undecided);
+  });
+
+  it('no vessel near the volume: empty crop, zero histograms', async () => {
+    const ct = makeCt([8, 8, 8], [1, 1, 1], fatNoise(512, 33));
+    const r = await shellsGpu(
+      ct,
+      [
+        vessel(
+          'RCA',
+          0,
+          [
+            [500, 0, 0],
+            [520, 0, 0],
+          ],
+          2,
+        ),
+      ],
+      [],
+      OPTS,
+    );
+    expect(r.crop.hi).toEqual([0, 0, 0]);
+    expect(r.voi.voxels.every((x) => x === 0)).toBe(true);
+  });
+});
+
+function curvedCase(): { ct: Int16Ct; vessels: PreparedVessel[]; lesions: PreparedLesion[]; opts: ShellOptions } {
+  const c = Math.cos(0.3);
+  const s = Math.sin(0.3);
+  const direction: Mat3 = [c, -s, 0, s, c, 0, 0, 0, 1];
+  const made = twoCurvedVessels({
+    dims: [36, 32, 22],
+    seed: 32,
+    origin: [1, -2, 3],
+    direction,
+    arcZ: 8,
+    lad: [14, 12],
+  });
+  return { ...made, opts: { ...OPTS, calciumGuardMm: 1.0, wallGapMm: 0.3 } };
+}

@@ -1,5 +1,13 @@
 /** Downloads of the report (JSON, CSV) and the masks (NIfTI files, one download each). */
-import { maskFiles, reportCsv, type MeasureOptions, type Report } from '../src/api/index';
+import {
+  maskFiles,
+  reportCsv,
+  vesselsDocument,
+  vesselsVtp,
+  type MeasureOptions,
+  type Report,
+  type Vessel,
+} from '../src/api/index';
 import type { Shown } from './viewer';
 
 function download(name: string, data: string | Uint8Array, type: string): void {
@@ -28,4 +36,18 @@ export function exportMasks(shown: Shown, options: Partial<MeasureOptions>, case
     download(`${caseId}-${name}`, bytes, name.endsWith('.json') ? 'application/json' : 'application/gzip');
   }
   return [...files.keys()];
+}
+
+/** The traced centerlines as perifat-vessels/1 JSON (LPS mm): `perifat measure --vessels` measures them. */
+export function exportVesselsJson(vessels: readonly Vessel[], caseId: string): void {
+  download(
+    `${caseId}-centerlines.json`,
+    `${JSON.stringify(vesselsDocument({ vessels: [...vessels] }), null, 2)}\n`,
+    'application/json',
+  );
+}
+
+/** The traced centerlines as VTK XML PolyData (.vtp, LPS mm), for 3D Slicer or VMTK. */
+export function exportVesselsVtp(vessels: readonly Vessel[], caseId: string): void {
+  download(`${caseId}-centerlines.vtp`, vesselsVtp(vessels), 'application/xml');
 }

@@ -1,19 +1,26 @@
 /**
- * The files a user gives: pickers (a DICOM folder, NIfTI/DICOM files, a mask, centerlines) and drag
- * and drop (folders walked). Dropped files are sorted by name and content: centerlines by
- * extension, a mask by a name that says so (pericardium, mask, seg, label), everything else is the CT.
+ * The files a user gives: pickers (a DICOM folder, NIfTI/DICOM files, a pericardium mask,
+ * centerlines, or a coronary mask with an aorta mask to derive them from) and drag and drop (folders
+ * walked). Dropped files are sorted by name and content: centerlines by extension, a coronary or an
+ * aorta mask by a name that says so (coronar, aorta), the pericardium by a name that says so
+ * (pericardium, mask, seg, label), everything else is the CT.
  */
 export interface ChosenFiles {
   ct: File[];
   pericardium: File | null;
   vessels: File | null;
+  /** Derive the centerlines from this lumen mask (when no centerlines are given), ostia from the aorta. */
+  coronaryMask: File | null;
+  aorta: File | null;
 }
 
 const MASK_NAME = /pericard|mask|seg|label/i;
+const CORONARY_NAME = /coronar/i;
+const AORTA_NAME = /aorta/i;
 const VESSEL_NAME = /\.(json|vtk|vtp)$/i;
 
 export function emptyChoice(): ChosenFiles {
-  return { ct: [], pericardium: null, vessels: null };
+  return { ct: [], pericardium: null, vessels: null, coronaryMask: null, aorta: null };
 }
 
 /** Sorts loose files into CT, mask and centerlines (what a drop or a multi-file pick gives). */
@@ -21,14 +28,19 @@ export function classify(files: readonly File[], into: ChosenFiles): ChosenFiles
   const ct: File[] = [];
   let pericardium = into.pericardium;
   let vessels = into.vessels;
+  let coronaryMask = into.coronaryMask;
+  let aorta = into.aorta;
   for (const f of files) {
     if (f.name.startsWith('.') || f.name === 'DICOMDIR') continue;
+    const named = (re: RegExp) => re.test(f.name) && !/\.dcm$/i.test(f.name);
     if (VESSEL_NAME.test(f.name)) vessels = f;
-    else if (MASK_NAME.test(f.name) && !/\.dcm$/i.test(f.name)) pericardium = f;
+    else if (named(CORONARY_NAME)) coronaryMask = f;
+    else if (named(AORTA_NAME)) aorta = f;
+    else if (named(MASK_NAME)) pericardium = f;
     else ct.push(f);
   }
   ct.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ct: ct.length ? ct : into.ct, pericardium, vessels };
+  return { ct: ct.length ? ct : into.ct, pericardium, vessels, coronaryMask, aorta };
 }
 
 /** Every file of a drop, folders walked (webkitGetAsEntry). */
@@ -60,6 +72,17 @@ export function describe(choice: ChosenFiles): string {
   const ct = choice.ct.length === 1 ? (choice.ct[0] as File).name : `${choice.ct.length} CT files`;
   const parts = [`CT: ${ct}`];
   parts.push(choice.pericardium ? `pericardium: ${choice.pericardium.name}` : 'no pericardium mask (no EAT)');
-  parts.push(choice.vessels ? `centerlines: ${choice.vessels.name}` : 'no centerlines (no FAI)');
+  if (choice.vessels) {
+    parts.push(`centerlines: ${choice.vessels.name}`);
+    if (choice.coronaryMask) parts.push(`coronary mask ${choice.coronaryMask.name} not used (centerlines given)`);
+  } else if (choice.coronaryMask) {
+    parts.push(
+      `centerlines derived from the coronary mask ${choice.coronaryMask.name}` +
+        (choice.aorta ? `, ostia where it meets the aorta ${choice.aorta.name}` : ''),
+    );
+  } else {
+    parts.push('no centerlines (no FAI; give a coronary mask or trace the vessels)');
+    if (choice.aorta) parts.push(`aorta ${choice.aorta.name} not used (no coronary mask)`);
+  }
   return parts.join(' · ');
 }

@@ -1,8 +1,12 @@
 /**
  * The perifat page: choose a scan (or a phantom), measure it in a worker through the package API,
  * look at the slices with perifat's overlays, the numbers, the radial profile; export.
+ * Centerlines come from a file, are derived from a coronary mask (with an aorta mask), or are traced
+ * on the slices from a few clicks (the trace panel).
  * Automation: `?demo=phantom` measures a phantom at once and sets `document.body.dataset.perifatStatus`
  * to 'done' (or 'error') and `window.perifatReport` to the report; `?backend=cpu|webgpu|auto`.
+ * `window.perifatTraced` holds the traced centerlines; `window.perifatPageXY(lps)` goes to the slice
+ * through an LPS point and says where on the page to click it.
  */
 import './style.css';
 import {
@@ -12,23 +16,32 @@ import {
   huHistogram,
   makePhantom,
   PerifatError,
+  type CtVolume,
   type DetailedResult,
+  type LabelVolume,
   type MeasureProgress,
   type Report,
+  type TraceRequest,
+  type VesselSet,
   type WorkerEngine,
 } from '../src/api/index';
 import { clearCharts, histogramChart, profileChart } from './charts';
 import { DEMO_PHANTOM } from './demo-phantom';
-import { exportCsv, exportJson, exportMasks } from './exports';
+import { exportCsv, exportJson, exportMasks, exportVesselsJson, exportVesselsVtp } from './exports';
 import { classify, describe, droppedFiles, emptyChoice, type ChosenFiles } from './inputs';
 import { LESION_COLOUR, vesselColour } from './palette';
-import { showResults } from './results';
-import { type Shown, type View, Viewer, WINDOWS } from './viewer';
+import { showCenterlines, showResults } from './results';
+import { TracePanel } from './trace';
+import { type Lps, type Shown, type View, Viewer, WINDOWS } from './viewer';
 
 declare global {
   interface Window {
     perifatReport?: Report;
     perifatError?: { code: string; message: string };
+    /** The centerlines traced on the page (perifat-vessels/1 of them: the JSON export). */
+    perifatTraced?: VesselSet;
+    /** Goes to the slice through an LPS point; where on the page (CSS px) a click picks it. */
+    perifatPageXY?: (lps: Lps) => Promise<{ x: number; y: number } | null>;
   }
 }
 
@@ -45,6 +58,8 @@ const ui = {
   ctFiles: $<HTMLInputElement>('ct-files'),
   mask: $<HTMLInputElement>('mask-file'),
   vessels: $<HTMLInputElement>('vessels-file'),
+  coronary: $<HTMLInputElement>('coronary-file'),
+  aorta: $<HTMLInputElement>('aorta-file'),
   drop: $<HTMLDivElement>('drop'),
   chosen: $<HTMLParagraphElement>('chosen'),
   measure: $<HTMLButtonElement>('measure'),
@@ -60,6 +75,9 @@ const ui = {
   eat: $<HTMLTableElement>('eat-table'),
   vesselTable: $<HTMLTableElement>('vessel-table'),
   warnings: $<HTMLUListElement>('warnings'),
+  centerlinesBox: $<HTMLDivElement>('centerlines-derived'),
+  centerlinesHow: $<HTMLParagraphElement>('centerlines-how'),
+  centerlineWarnings: $<HTMLUListElement>('centerline-warnings'),
   vesselToggles: $<HTMLFieldSetElement>('ov-vessels'),
   vesselList: $<HTMLDivElement>('ov-vessel-list'),
   lesionToggle: $<HTMLLabelElement>('ov-lesions-label'),
@@ -79,6 +97,37 @@ let running: AbortController | null = null;
 let shown: Shown | null = null;
 let caseId = 'case';
 const viewerReady = Viewer.attach(ui.canvas);
+const trace = new TracePanel({
+  trace: (request) => void traceVessel(request),
+  measure: () => void measureTraced(),
+  picking: (on) => void viewerReady.then((v) => v.setPicking(on ? (p) => trace.addPoint(p) : null)),
+  changed: () => {
+    window.perifatTraced = trace.vesselSet();
+    void viewerReady.then((v) => v.setLines(shownLines(), trace.points));
+  },
+  exportJson: (vessels) => exportVesselsJson(vessels, caseId),
+  exportVtp: (vessels) => exportVesselsVtp(vessels, caseId),
+});
+
+/** The centerlines drawn: the traced ones once any are, else the measurement's. */
+function shownLines(): VesselSet | null {
+  return trace.traced.length ? trace.vesselSet() : (shown?.input.vessels ?? null);
+}
+
+/** The centerlines a measurement derived (report.centerlines), as a vessel set to draw. */
+function derivedVessels(report: Report): VesselSet | null {
+  const c = report.centerlines;
+  if (!c) return null;
+  return {
+    vessels: c.vessels.vessels.map((v) => ({
+      name: v.name,
+      points: v.points.map((p) => [p[0], p[1], p[2]] as [number, number, number]),
+      radii: [...v.radii],
+    })),
+    lesions: [],
+    source: `derived centerlines (${c.method})`,
+  };
+}
 
 function setStatus(status: 'idle' | 'running' | 'done' | 'error'): void {
   document.body.dataset.perifatStatus = status;
@@ -139,6 +188,7 @@ async function run(
   ui.error.hidden = true;
   ui.measure.disabled = ui.phantom.disabled = true;
   ui.cancel.disabled = false;
+  trace.setState({ ready: shown !== null, busy: true });
   ui.progress.value = 0;
   ui.progressText.textContent = label;
   setStatus('running');
@@ -148,7 +198,7 @@ async function run(
     const input = {
       ct: result.input.ct,
       pericardium: result.input.pericardium ?? null,
-      vessels: result.input.vessels ?? null,
+      vessels: result.input.vessels ?? derivedVessels(result.report),
     };
     shown = { report: result.report, layers: result.layers, input };
     await display(shown);
@@ -163,11 +213,13 @@ async function run(
     ui.cancel.disabled = true;
     ui.phantom.disabled = false;
     ui.measure.disabled = choice.ct.length === 0;
+    trace.setState({ ready: shown !== null, busy: false });
   }
 }
 
 async function display(s: Shown): Promise<void> {
   showResults(s.report, { eat: ui.eat, vessels: ui.vesselTable, warnings: ui.warnings, backend: ui.backendUsed });
+  showCenterlines(s.report, { box: ui.centerlinesBox, how: ui.centerlinesHow, warnings: ui.centerlineWarnings });
   clearCharts();
   profileChart(ui.profile, s.report);
   const { ct, pericardium } = s.input;
@@ -178,6 +230,7 @@ async function display(s: Shown): Promise<void> {
   ui.vesselToggles.hidden = true;
   ui.vesselList.replaceChildren();
   await viewer.show(s, currentWindow());
+  viewer.setLines(shownLines(), trace.points);
   // The viewer starts a measurement with every vessel's VOI shown and its own overlay toggles kept.
   vesselToggles(s, viewer);
   ui.lesionToggle.hidden = !(s.layers && s.report.lesions.length > 0);
@@ -222,16 +275,57 @@ function currentWindow(): readonly [number, number] {
 function measureFiles(): Promise<void> {
   const c = choice;
   caseId = 'case';
+  trace.reset();
+  // Centerlines given win; else derived from the coronary mask (its aorta mask only with it).
+  const derive = !c.vessels && c.coronaryMask ? { coronaryMask: c.coronaryMask, aorta: c.aorta } : {};
   return run('reading the files', (eng, signal) =>
     eng.measureFilesDetailed(
-      { ct: c.ct, pericardium: c.pericardium, vessels: c.vessels },
+      { ct: c.ct, pericardium: c.pericardium, vessels: c.vessels, ...derive },
       { wantLayers: true, signal, onProgress },
     ),
   );
 }
 
+/** A copy the worker may keep: the page goes on showing (and tracing on) its own. */
+const copyCt = (ct: CtVolume): CtVolume => ({ ...ct, hu: ct.hu.slice() });
+const copyMask = (m: LabelVolume | null): LabelVolume | null => (m ? { ...m, labels: m.labels.slice() } : null);
+
+/** Measures the scan shown with the traced vessels (none traced: EAT only). */
+function measureTraced(): Promise<void> {
+  const s = shown;
+  if (!s) return Promise.resolve();
+  const vessels = trace.traced.length ? trace.vesselSet() : null;
+  return run('measuring the traced vessels', (eng, signal) =>
+    eng.measureDetailed(
+      { ct: copyCt(s.input.ct), pericardium: copyMask(s.input.pericardium), vessels },
+      { wantLayers: true, signal, onProgress },
+    ),
+  );
+}
+
+/**
+ * Traces one vessel on the CT shown (in the worker), draws its path at once, then measures every
+ * traced vessel so its VOI and rings are shown too.
+ */
+function traceVessel(request: TraceRequest): Promise<void> {
+  const s = shown;
+  if (!s) return Promise.resolve();
+  return run(`tracing ${request.name}`, async (eng, signal) => {
+    const derived = await eng.centerlines({ ct: s.input.ct, trace: [request] }, { signal });
+    const vessel = derived.vessels[0];
+    if (!vessel) throw new PerifatError('E_CENTERLINE', `${request.name}: nothing was traced`);
+    trace.addTraced({ name: request.name, points: request.points, vessel, warnings: derived.warnings });
+    ui.progressText.textContent = 'measuring the traced vessels';
+    return eng.measureDetailed(
+      { ct: copyCt(s.input.ct), pericardium: copyMask(s.input.pericardium), vessels: trace.vesselSet() },
+      { wantLayers: true, signal, onProgress },
+    );
+  });
+}
+
 function measurePhantom(): Promise<void> {
   caseId = 'phantom';
+  trace.reset();
   return run('building a phantom', async (eng, signal) => {
     // A small phantom with a tortuous three-vessel tree: built here, measured in the worker.
     const p = makePhantom(DEMO_PHANTOM);
@@ -242,11 +336,10 @@ function measurePhantom(): Promise<void> {
   });
 }
 
-function chose(files: File[], into: 'ct' | 'auto' | 'pericardium' | 'vessels'): void {
+function chose(files: File[], into: 'ct' | 'auto' | 'pericardium' | 'vessels' | 'coronaryMask' | 'aorta'): void {
   if (into === 'ct') choice = { ...choice, ct: [...files].sort((a, b) => (a.name < b.name ? -1 : 1)) };
-  else if (into === 'pericardium') choice = { ...choice, pericardium: files[0] ?? null };
-  else if (into === 'vessels') choice = { ...choice, vessels: files[0] ?? null };
-  else choice = classify(files, choice);
+  else if (into === 'auto') choice = classify(files, choice);
+  else choice = { ...choice, [into]: files[0] ?? null };
   ui.chosen.textContent = describe(choice);
   ui.measure.disabled = choice.ct.length === 0 || running !== null;
 }
@@ -255,6 +348,8 @@ ui.ctFolder.addEventListener('change', () => chose(Array.from(ui.ctFolder.files 
 ui.ctFiles.addEventListener('change', () => chose(Array.from(ui.ctFiles.files ?? []), 'auto'));
 ui.mask.addEventListener('change', () => chose(Array.from(ui.mask.files ?? []), 'pericardium'));
 ui.vessels.addEventListener('change', () => chose(Array.from(ui.vessels.files ?? []), 'vessels'));
+ui.coronary.addEventListener('change', () => chose(Array.from(ui.coronary.files ?? []), 'coronaryMask'));
+ui.aorta.addEventListener('change', () => chose(Array.from(ui.aorta.files ?? []), 'aorta'));
 ui.drop.addEventListener('dragover', (e) => {
   e.preventDefault();
   ui.drop.classList.add('over');
@@ -299,4 +394,6 @@ void describeGpu().catch(() => {
 });
 ui.chosen.textContent = describe(choice);
 ui.lesionSwatch.style.backgroundColor = LESION_COLOUR.hex;
+window.perifatPageXY = async (lps) => (await viewerReady).pageXYOf(lps);
+window.perifatTraced = trace.vesselSet();
 if (params.get('demo') === 'phantom') void measurePhantom();

@@ -93,3 +93,28 @@ export function showResults(
     }),
   );
 }
+
+/** How the report's centerlines were derived (from a coronary mask, or traced) and the derivation's warnings. */
+export function showCenterlines(
+  report: Report,
+  els: { box: HTMLElement; how: HTMLElement; warnings: HTMLUListElement },
+): void {
+  const c = report.centerlines;
+  els.box.hidden = !c;
+  if (!c) {
+    els.warnings.replaceChildren();
+    return;
+  }
+  const names = c.vessels.vessels.map((v) => v.name).join(', ') || 'no vessel';
+  const ostia = c.ostia.map((o) => `${o.side} (${o.from})`).join(', ');
+  els.how.textContent = `${c.method === 'mask' ? 'From the coronary mask' : 'Traced on the CT'}: ${names}${ostia ? `; ostia ${ostia}` : ''}. ${
+    c.warnings.length ? `${c.warnings.length} warning${c.warnings.length > 1 ? 's' : ''}:` : 'No warnings.'
+  }`;
+  els.warnings.replaceChildren(
+    ...c.warnings.map((w) => {
+      const li = document.createElement('li');
+      li.textContent = `${w.vessel ? `${w.vessel}: ` : ''}${w.message} (${w.code})`;
+      return li;
+    }),
+  );
+}

@@ -22,6 +22,16 @@ import {
 } from '../src/api/index';
 import { LESION_COLOUR, rgb, vesselColour } from './palette';
 
+/** An LPS point (mm), as perifat's volumes and centerlines are. */
+export type Lps = [number, number, number];
+
+/** niivue's world space is RAS: x and y flip between it and perifat's LPS. */
+const toRas = (p: readonly number[]): [number, number, number] => [
+  -(p[0] as number),
+  -(p[1] as number),
+  p[2] as number,
+];
+
 export interface Shown {
   readonly report: Report;
   readonly layers: MeasureLayers | null;
@@ -67,9 +77,29 @@ export class Viewer {
   /** What the per-vessel toggles act on: the measurement's layers, its grid and vessel names. */
   private vessels: { layers: MeasureLayers; dims: CtVolume['dims']; names: readonly string[] } | null = null;
   private hiddenVessels: boolean[] = [];
+  /** The CT shown and the centerlines drawn in its 'lines' overlay (with the points being traced). */
+  private ct: CtVolume | null = null;
+  private lines: { vessels: VesselSet | null; points: readonly Lps[] } = { vessels: null, points: [] };
+  /** Trace mode: where a click on a slice goes (null: clicks only move the crosshair). */
+  private onPick: ((lps: Lps) => void) | null = null;
+  /** The crosshair moved since the mouse went down: the click landed on a slice. */
+  private moved = false;
 
-  private constructor(nv: Niivue) {
+  private constructor(nv: Niivue, canvas: HTMLCanvasElement) {
     this.nv = nv;
+    // A click is a mouse down (niivue moves the crosshair to the voxel under it, and says so with
+    // onLocationChange) and its mouse up. Pointer events come before niivue's mouse listeners.
+    canvas.addEventListener('pointerdown', () => {
+      this.moved = false;
+    });
+    nv.onLocationChange = () => {
+      this.moved = true;
+    };
+    nv.onMouseUp = (data) => {
+      const left = !data.mouseButtonRightDown && !data.mouseButtonCenterDown;
+      if (this.onPick && left && this.moved && this.ct) this.onPick(this.crosshairLps());
+      this.moved = false;
+    };
   }
 
   static async attach(canvas: HTMLCanvasElement): Promise<Viewer> {
@@ -82,7 +112,7 @@ export class Viewer {
       crosshairColor: [0.2, 0.8, 1, 0.6],
     });
     await nv.attachToCanvas(canvas);
-    return new Viewer(nv);
+    return new Viewer(nv, canvas);
   }
 
   /** Replaces what is shown by this measurement's CT and layers. */
@@ -92,6 +122,8 @@ export class Viewer {
     this.index.clear();
     this.vessels = null;
     this.hiddenVessels = [];
+    this.ct = ct;
+    this.lines = { vessels, points: this.lines.points };
     const volume = async (
       name: string,
       data: Uint8Array | Int16Array | Float32Array,
@@ -156,7 +188,8 @@ export class Viewer {
         );
       }
     }
-    if (vessels) await overlay('lines', centerlineLayer(ct, vessels));
+    // Always there (empty without centerlines): a trace draws its points and path into it.
+    await overlay('lines', this.linesLayer());
     this.applyVisibility();
     this.setView(this.view);
     // Start on a slice through the first centerline, where the rings are.
@@ -166,6 +199,70 @@ export class Viewer {
       this.nv.scene.crosshairPos = frac;
     }
     this.nv.drawScene();
+  }
+
+  /**
+   * Trace mode: each click on a slice (the voxel under it, snapped to its centre) is handed to
+   * `onPick` as LPS mm; null ends it.
+   */
+  setPicking(onPick: ((lps: Lps) => void) | null): void {
+    this.onPick = onPick;
+    this.nv.opts.isForceMouseClickToVoxelCenters = onPick !== null;
+  }
+
+  /** Redraws the centerlines overlay: these centerlines and a small cross at each traced point. */
+  setLines(vessels: VesselSet | null, points: readonly Lps[]): void {
+    this.lines = { vessels, points };
+    const lines = this.volumeOf('lines');
+    if (!lines || !this.ct) return;
+    const layer = this.linesLayer();
+    if (!(lines.img instanceof Uint8Array) || lines.img.length !== layer.length) {
+      throw new Error('the centerline overlay is not the uint8 layer it was built from');
+    }
+    lines.img.set(layer);
+    this.nv.updateGLVolume();
+  }
+
+  /** The crosshair's voxel centre, LPS mm. */
+  crosshairLps(): Lps {
+    return toRas(this.nv.frac2mm(this.nv.scene.crosshairPos, 0, true) as unknown as number[]);
+  }
+
+  /**
+   * Goes to the slice through an LPS point (the crosshair on it) and says where on the page it is
+   * drawn (CSS pixels, viewport): what a user clicks to pick it. Null when it is not on a slice shown.
+   */
+  pageXYOf(lps: Lps): { x: number; y: number } | null {
+    const frac = this.nv.mm2frac(toRas(lps));
+    this.nv.scene.crosshairPos = frac;
+    this.nv.drawScene();
+    const pos = this.nv.frac2canvasPos(frac);
+    if (!pos) return null;
+    const canvas = this.nv.canvas;
+    if (!canvas) return null;
+    const rect = canvas.getBoundingClientRect();
+    return {
+      x: rect.left + ((pos[0] as number) * rect.width) / canvas.width,
+      y: rect.top + ((pos[1] as number) * rect.height) / canvas.height,
+    };
+  }
+
+  private linesLayer(): Uint8Array {
+    const ct = this.ct as CtVolume;
+    const { vessels, points } = this.lines;
+    // Each traced point as a cross 3 mm wide along the three axes (one polyline through its arms);
+    // the last 200 (a label per line, and a layer holds 255).
+    const cross = (p: Lps) => {
+      const at = (axis: number, d: number): Lps => p.map((x, c) => (c === axis ? x + d : x)) as Lps;
+      const arms = [at(0, -1.5), at(0, 1.5), p, at(1, -1.5), at(1, 1.5), p, at(2, -1.5), at(2, 1.5)];
+      return { name: 'point', points: arms, radii: arms.map(() => 0) };
+    };
+    const all: VesselSet = {
+      vessels: [...(vessels?.vessels ?? []).slice(0, 50), ...points.slice(-200).map(cross)],
+      lesions: [],
+      source: 'page',
+    };
+    return centerlineLayer(ct, all);
   }
 
   setWindow(window: readonly [number, number]): void {

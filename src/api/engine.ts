@@ -3,6 +3,9 @@
  * per device, `measure()` returning the same `perifat-report/1` as `perifat measure`, number for
  * number. An app's own GPUDevice is checked against REQUIRED_LIMITS first and never destroyed.
  */
+import { type CenterlineRequest, deriveCenterlines } from '../centerlines/derive';
+import type { TraceRequest } from '../centerlines/trace-spec';
+import type { DerivedCenterlines } from '../centerlines/types';
 import { CpuMeasureBackend } from '../backends/cpu/backend';
 import { PerifatError } from '../errors';
 import { type GpuContext, acquireGpu } from '../gpu/device';
@@ -37,8 +40,26 @@ export interface MeasureRequest {
   /** On the CT grid (readMask resamples onto it). */
   readonly pericardium?: LabelVolume | null;
   readonly vessels?: VesselSet | null;
-  /** Lesions added to the centerlines' own. */
+  /** Lesions added to the centerlines' own (or to the derived ones, by their names). */
   readonly lesions?: readonly Lesion[];
+  /**
+   * Without `vessels`: derive the centerlines in the same run from a coronary mask on the CT grid
+   * (with an optional aorta mask; `coronaryLabels` names the labels of a multi-label mask) or from
+   * traces (ostium, waypoints, distal end, LPS mm). The report's `centerlines` records how.
+   */
+  readonly coronaryMask?: LabelVolume | null;
+  readonly aorta?: LabelVolume | null;
+  readonly coronaryLabels?: Readonly<Record<number, string>>;
+  readonly trace?: readonly TraceRequest[];
+}
+
+/** What to derive centerlines from (Engine.centerlines). */
+export interface CenterlinesRequest {
+  readonly ct: CtVolume;
+  readonly coronaryMask?: LabelVolume | null;
+  readonly aorta?: LabelVolume | null;
+  readonly coronaryLabels?: Readonly<Record<number, string>>;
+  readonly trace?: readonly TraceRequest[];
 }
 
 export interface MeasureCallOptions extends Partial<MeasureOptions> {
@@ -57,8 +78,23 @@ export interface Engine {
     request: MeasureRequest,
     options?: MeasureCallOptions,
   ): Promise<{ report: Report; layers: MeasureLayers | null }>;
+  /**
+   * Coronary centerlines from a coronary mask or traces, named RCA / LAD / LCx (+ branches), with the
+   * backend's EDT (the GPU kernel or its CPU twin: the same centerlines either way).
+   */
+  centerlines(request: CenterlinesRequest, options?: { signal?: AbortSignal }): Promise<DerivedCenterlines>;
   /** Releases every GPU object the engine made (and its device, if it made that too). */
   destroy(): void;
+}
+
+function centerlineRequestOf(r: Omit<CenterlinesRequest, 'ct'>): CenterlineRequest | null {
+  if (!r.coronaryMask && !r.trace?.length) return null;
+  return {
+    ...(r.coronaryMask ? { coronaryMask: r.coronaryMask } : {}),
+    ...(r.aorta ? { aorta: r.aorta } : {}),
+    ...(r.coronaryLabels ? { labelNames: r.coronaryLabels } : {}),
+    ...(r.trace?.length ? { trace: r.trace } : {}),
+  };
 }
 
 function typed(e: unknown): PerifatError {
@@ -119,8 +155,15 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
           ? { ...request.vessels, lesions: [...request.vessels.lesions, ...request.lesions] }
           : request.vessels
         : null;
+      const centerlines = vessels ? null : centerlineRequestOf(request);
       return await measureDetailed(
-        { ct: request.ct, pericardium: request.pericardium ?? null, vessels },
+        {
+          ct: request.ct,
+          pericardium: request.pericardium ?? null,
+          vessels,
+          centerlines,
+          ...(centerlines && request.lesions ? { lesions: request.lesions } : {}),
+        },
         backend,
         measureOptions,
         {
@@ -138,6 +181,23 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     backend: info,
     measure: async (request, options) => (await run(request, options)).report,
     measureDetailed: run,
+    async centerlines(request, options = {}) {
+      const req = centerlineRequestOf(request);
+      if (!req) throw new PerifatError('E_OPTIONS', 'centerlines: give a coronaryMask or a trace');
+      const { backend, dispose } = backendFor();
+      try {
+        return await deriveCenterlines(
+          request.ct,
+          req,
+          (dims, spacing, mask) => backend.edt(dims, spacing, mask),
+          options.signal,
+        );
+      } catch (e) {
+        throw typed(e);
+      } finally {
+        dispose();
+      }
+    },
     destroy() {
       destroyed = true;
       ctx?.dispose();

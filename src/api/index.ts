@@ -7,9 +7,16 @@
  *   const ct = await readCt(files);                          // DICOM series / NIfTI, by content
  *   const report = await engine.measure({ ct, pericardium: await readMask(mask, ct),
  *                                         vessels: await readVessels(json) }, { onProgress, signal });
+ *   // or derive the centerlines: { ct, coronaryMask: await readMask(coronary, ct), aorta }
+ *   const derived = await engine.centerlines({ ct, coronaryMask });   // named RCA / LAD / LCx
  */
 export { createEngine } from './engine';
-export type { Engine, EngineOptions, MeasureCallOptions, MeasureRequest } from './engine';
+export type { CenterlinesRequest, Engine, EngineOptions, MeasureCallOptions, MeasureRequest } from './engine';
+export type { CenterlineWarning, DerivedCenterlines } from '../centerlines/types';
+export type { CenterlinesRecord } from '../centerlines/derive';
+export { vesselsDocument } from '../centerlines/derive';
+export { parseTraceSpec, type TraceRequest } from '../centerlines/trace-spec';
+export { vesselsVtp } from '../io/vessels-vtp-write';
 export { REQUIRED_LIMITS } from './limits';
 export { readCt, readMask, readVessels, encodeNifti } from '../io/index';
 export type { BytesInput, InputFile, LoadCtOptions, LoadLabelsOptions, LoadVesselsOptions } from '../io/index';

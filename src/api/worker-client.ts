@@ -1,14 +1,23 @@
 /**
  * The page side of the perifat worker: an Engine whose work runs in a dedicated worker. Volumes
- * sent to measure() are transferred, not copied (their buffers are detached afterwards); files
- * sent to measureFiles() are read in the worker.
+ * sent to measure() are transferred, not copied (their buffers are detached afterwards);
+ * measureDetailed() transfers them there and back (`input` of its result holds them again);
+ * centerlines() copies them (the caller keeps its own); files sent to measureFiles() are read in
+ * the worker.
  */
 import { PerifatError, reviveError } from '../errors';
 import type { MeasureProgress } from '../measure/control';
 import type { MeasureLayers } from '../measure/measure';
 import type { BackendInfo, Report } from '../measure/report-types';
-import type { MeasureCallOptions, MeasureRequest } from './engine';
-import type { FileRequest, FromWorker, ToWorker, WorkerMeasureOptions } from './worker-protocol';
+import type { DerivedCenterlines } from '../centerlines/types';
+import type { CenterlinesRequest, MeasureCallOptions, MeasureRequest } from './engine';
+import {
+  type FileRequest,
+  type FromWorker,
+  type ToWorker,
+  type WorkerMeasureOptions,
+  volumeBuffers,
+} from './worker-protocol';
 
 /** A measurement with what a viewer shows: the label layers (with `wantLayers`) and the volumes measured. */
 export interface DetailedResult {
@@ -25,6 +34,11 @@ export interface WorkerEngine {
   measureDetailed(request: MeasureRequest, options?: MeasureCallOptions): Promise<DetailedResult>;
   /** Files read in the worker; the volumes read come back for display. */
   measureFilesDetailed(files: FileRequest, options?: MeasureCallOptions): Promise<DetailedResult>;
+  /**
+   * Engine.centerlines in the worker: centerlines from a coronary mask or traced from clicked points.
+   * The volumes are copied to the worker, so the caller's stay usable.
+   */
+  centerlines(request: CenterlinesRequest, options?: { signal?: AbortSignal }): Promise<DerivedCenterlines>;
   /** Ends the worker (and every GPU object in it). */
   destroy(): void;
 }
@@ -82,11 +96,7 @@ export async function createWorkerEngine(
     if (m.type !== 'detailed') throw new PerifatError('E_RUNTIME', `unexpected worker reply ${m.type}`);
     return { report: m.report, layers: m.layers, input: m.input };
   };
-  const transferOf = (request: MeasureRequest): Transferable[] => {
-    const transfer = new Set<ArrayBuffer>([request.ct.hu.buffer as ArrayBuffer]);
-    if (request.pericardium) transfer.add(request.pericardium.labels.buffer as ArrayBuffer);
-    return [...transfer];
-  };
+  const transferOf = (request: MeasureRequest): Transferable[] => volumeBuffers(request);
   return {
     backend: ready.backend,
     async measure(request, options = {}) {
@@ -103,6 +113,12 @@ export async function createWorkerEngine(
     async measureFilesDetailed(files, options = {}) {
       const m = { id: next++, type: 'measureFiles', files, options: crossing(options), detailed: true } as const;
       return detailedOf(await call(m, [], options));
+    },
+    async centerlines(request, options = {}) {
+      // Not transferred: the page keeps the CT it shows and traces on.
+      const m = await call({ id: next++, type: 'centerlines', request }, [], options);
+      if (m.type !== 'centerlines') throw new PerifatError('E_RUNTIME', `unexpected worker reply ${m.type}`);
+      return m.centerlines;
     },
     destroy() {
       worker.postMessage({ id: next++, type: 'destroy' } satisfies ToWorker);

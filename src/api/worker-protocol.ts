@@ -1,10 +1,12 @@
 /** Messages between a page and the perifat worker (src/api/worker.ts, src/api/worker-client.ts). */
+import type { TraceRequest } from '../centerlines/trace-spec';
+import type { DerivedCenterlines } from '../centerlines/types';
 import type { SerializedPerifatError } from '../errors';
 import type { MeasureProgress } from '../measure/control';
 import type { BackendInfo, Report } from '../measure/report-types';
 import type { BytesInput } from '../io/input-file';
 import type { MeasureLayers } from '../measure/measure';
-import type { MeasureCallOptions, MeasureRequest } from './engine';
+import type { CenterlinesRequest, MeasureCallOptions, MeasureRequest } from './engine';
 
 /** Options that cross to the worker: everything but the signal and the callback. */
 export type WorkerMeasureOptions = Omit<MeasureCallOptions, 'signal' | 'onProgress'>;
@@ -14,6 +16,16 @@ export interface FileRequest {
   readonly ct: BytesInput | readonly BytesInput[];
   readonly pericardium?: BytesInput | null;
   readonly vessels?: BytesInput | string | null;
+  /**
+   * Without `vessels`: a coronary lumen mask (NIfTI or DICOM SEG) on the CT grid exactly, from which
+   * the measurement derives the centerlines, with an optional aorta mask (the ostia) and the names of
+   * a multi-label mask's labels — as `perifat measure --coronary-mask --aorta --coronary-labels`.
+   */
+  readonly coronaryMask?: BytesInput | null;
+  readonly aorta?: BytesInput | null;
+  readonly coronaryLabels?: Readonly<Record<number, string>>;
+  /** Without `vessels` and a coronary mask: vessels traced on the CT (ostium, waypoints, distal end; LPS mm). */
+  readonly trace?: readonly TraceRequest[];
 }
 
 export type ToWorker =
@@ -33,6 +45,7 @@ export type ToWorker =
       readonly options: WorkerMeasureOptions;
       readonly detailed?: boolean;
     }
+  | { readonly id: number; readonly type: 'centerlines'; readonly request: CenterlinesRequest }
   | { readonly id: number; readonly type: 'abort' }
   | { readonly id: number; readonly type: 'destroy' };
 
@@ -48,4 +61,12 @@ export type FromWorker =
       /** The volumes measured (read in the worker, or sent to it), transferred back for display. */
       readonly input: MeasureRequest;
     }
+  | { readonly id: number; readonly type: 'centerlines'; readonly centerlines: DerivedCenterlines }
   | { readonly id: number; readonly type: 'error'; readonly error: SerializedPerifatError };
+
+/** The buffers of a request's volumes: transferred to the worker, and back with a detailed result. */
+export function volumeBuffers(r: Pick<MeasureRequest, 'ct' | 'pericardium' | 'coronaryMask' | 'aorta'>): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>([r.ct.hu.buffer as ArrayBuffer]);
+  for (const mask of [r.pericardium, r.coronaryMask, r.aorta]) if (mask) out.add(mask.labels.buffer as ArrayBuffer);
+  return [...out];
+}

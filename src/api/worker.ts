@@ -9,8 +9,8 @@
  */
 import { PerifatError } from '../errors';
 import { readCt, readMask, readVessels } from '../io/index';
-import { type Engine, createEngine } from './engine';
-import type { FromWorker, ToWorker } from './worker-protocol';
+import { type Engine, type MeasureRequest, createEngine } from './engine';
+import { type FileRequest, type FromWorker, type ToWorker, volumeBuffers } from './worker-protocol';
 
 interface WorkerScope {
   postMessage(m: FromWorker, transfer?: Transferable[]): void;
@@ -30,6 +30,26 @@ function fail(id: number, e: unknown): void {
   post({ id, type: 'error', error: err.toJSON() });
 }
 
+/**
+ * The volumes of a file request, read here: the masks onto the CT's grid (the pericardium resampled
+ * nearest-neighbour where its grid differs; a coronary or aorta mask must be on the CT grid exactly,
+ * as `perifat measure` reads them).
+ */
+async function readRequest(files: FileRequest): Promise<MeasureRequest> {
+  const ct = await readCt(files.ct);
+  const onGrid = (file: FileRequest['coronaryMask'], name: string) =>
+    file ? readMask(file, ct, { resample: false, name }) : Promise.resolve(null);
+  return {
+    ct,
+    pericardium: files.pericardium ? await readMask(files.pericardium, ct) : null,
+    vessels: files.vessels ? await readVessels(files.vessels, { ct }) : null,
+    coronaryMask: await onGrid(files.coronaryMask, 'coronary'),
+    aorta: await onGrid(files.aorta, 'aorta'),
+    ...(files.coronaryLabels ? { coronaryLabels: files.coronaryLabels } : {}),
+    ...(files.trace?.length ? { trace: files.trace } : {}),
+  };
+}
+
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
@@ -43,6 +63,21 @@ async function handle(m: ToWorker): Promise<void> {
       engine?.destroy();
       engine = null;
       return;
+    case 'centerlines': {
+      if (!engine) throw new PerifatError('E_RUNTIME', 'the worker engine is not initialised');
+      const ac = new AbortController();
+      running.set(m.id, ac);
+      try {
+        post({
+          id: m.id,
+          type: 'centerlines',
+          centerlines: await engine.centerlines(m.request, { signal: ac.signal }),
+        });
+      } finally {
+        running.delete(m.id);
+      }
+      return;
+    }
     case 'measure':
     case 'measureFiles': {
       if (!engine) throw new PerifatError('E_RUNTIME', 'the worker engine is not initialised');
@@ -56,12 +91,7 @@ async function handle(m: ToWorker): Promise<void> {
         let request = m.type === 'measure' ? m.request : null;
         if (m.type === 'measureFiles') {
           control.onProgress({ stage: 'read', fraction: 0 });
-          const ct = await readCt(m.files.ct);
-          request = {
-            ct,
-            pericardium: m.files.pericardium ? await readMask(m.files.pericardium, ct) : null,
-            vessels: m.files.vessels ? await readVessels(m.files.vessels, { ct }) : null,
-          };
+          request = await readRequest(m.files);
         }
         const input = request as NonNullable<typeof request>;
         if (!m.detailed) {
@@ -70,8 +100,7 @@ async function handle(m: ToWorker): Promise<void> {
         }
         const { report, layers } = await engine.measureDetailed(input, { ...m.options, ...control });
         // The volumes and layers go back to the page without a copy.
-        const buffers = new Set<ArrayBuffer>([input.ct.hu.buffer as ArrayBuffer]);
-        if (input.pericardium) buffers.add(input.pericardium.labels.buffer as ArrayBuffer);
+        const buffers = new Set<ArrayBuffer>(volumeBuffers(input));
         if (layers) {
           for (const l of [layers.layers.voi, layers.layers.rings, ...layers.layers.lesions])
             buffers.add(l.buffer as ArrayBuffer);

@@ -46,19 +46,28 @@ export interface LayerHistograms {
   lesions: LabelHistograms | null;
 }
 
-/** Stage "stats" on the CPU: the fat histograms of the VOI, ring and lesion layers of a crop. */
+/**
+ * Stage "stats" on the CPU: the fat histograms of the VOI, ring and lesion layers of a crop, each
+ * summed over its layers (tie layers for VOI and rings: a tied voxel counts once for each vessel).
+ */
 export function layerHistogramsCpu(
   plan: ShellPlan,
   hu: Int16Array,
-  layers: { voi: Uint8Array; rings: Uint8Array; lesions: readonly Uint8Array[] },
+  layers: {
+    voi: Uint8Array;
+    rings: Uint8Array;
+    lesions: readonly Uint8Array[];
+    ties?: readonly { voi: Uint8Array; rings: Uint8Array }[];
+  },
   window: FatWindow,
 ): LayerHistograms {
   const V = Math.max(1, plan.vessels.length);
   const L = plan.lesions.length;
   const lesionH = sumHistograms(layers.lesions.map((l) => fatStatsCpu(hu, l, Math.max(1, L), window)));
+  const ties = [{ voi: layers.voi, rings: layers.rings }, ...(layers.ties ?? [])];
   return {
-    voi: fatStatsCpu(hu, layers.voi, V, window),
-    rings: fatStatsCpu(hu, layers.rings, V * RING_COUNT, window),
+    voi: sumHistograms(ties.map((t) => fatStatsCpu(hu, t.voi, V, window))) as LabelHistograms,
+    rings: sumHistograms(ties.map((t) => fatStatsCpu(hu, t.rings, V * RING_COUNT, window))) as LabelHistograms,
     lesions: L > 0 ? (lesionH ?? emptyHistograms(window, L)) : null,
   };
 }

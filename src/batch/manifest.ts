@@ -1,6 +1,6 @@
 /**
  * A batch manifest: CSV (header row; columns caseId, ct, and optionally pericardium, vessels,
- * lesions, kvp) or JSON lines (one object per case, same keys). A row may name a perifat-case/1
+ * coronaryMask, aorta, totalseg, lesions, kvp) or JSON lines (one object per case, same keys). A row may name a perifat-case/1
  * file in a `case` column instead of `ct`. Paths are relative to the manifest. The CSV is read by
  * src/io/csv-table.ts (RFC 4180; every row has the header's columns).
  * Every problem is a typed error naming the manifest and the line.
@@ -17,6 +17,11 @@ export interface BatchCase {
   readonly caseFile?: string;
   readonly pericardium?: string;
   readonly vessels?: string;
+  /** A coronary mask to derive the centerlines from (with an optional aorta mask). */
+  readonly coronaryMask?: string;
+  readonly aorta?: string;
+  /** A TotalSegmentator output folder (pericardium or heart, coronary_arteries, aorta). */
+  readonly totalseg?: string;
   /** VESSEL:START-END items or a JSON file, as `perifat measure --lesions`. */
   readonly lesions?: string;
   readonly kvp?: number;
@@ -92,6 +97,9 @@ export function readManifest(path: string): BatchCase[] {
       ...(caseFile ? { caseFile: rel(caseFile) } : {}),
       ...(str('pericardium') ? { pericardium: rel(str('pericardium')) } : {}),
       ...(str('vessels') ? { vessels: rel(str('vessels')) } : {}),
+      ...(str('coronaryMask') ? { coronaryMask: rel(str('coronaryMask')) } : {}),
+      ...(str('aorta') ? { aorta: rel(str('aorta')) } : {}),
+      ...(str('totalseg') ? { totalseg: rel(str('totalseg')) } : {}),
       ...(lesions ? { lesions: lesions.toLowerCase().endsWith('.json') ? rel(lesions) : lesions } : {}),
       ...(kvp !== undefined ? { kvp } : {}),
     };

@@ -132,3 +132,18 @@ export function readLimitsFrom(values: { 'max-voxels'?: string; 'max-points'?: s
     ...(maxPoints !== undefined ? { maxPoints } : {}),
   };
 }
+
+/** The centerline-derivation flags of `measure` and `centerlines`, as centerline-inputs.ts takes them. */
+export function centerlineFlags(values: {
+  'coronary-mask'?: string | undefined;
+  aorta?: string | undefined;
+  'coronary-labels'?: string | undefined;
+  trace?: string[] | undefined;
+}): { coronaryMask?: string; aorta?: string; coronaryLabels?: string; trace?: string[] } {
+  return {
+    ...(values['coronary-mask'] !== undefined ? { coronaryMask: values['coronary-mask'] } : {}),
+    ...(values.aorta !== undefined ? { aorta: values.aorta } : {}),
+    ...(values['coronary-labels'] !== undefined ? { coronaryLabels: values['coronary-labels'] } : {}),
+    ...(values.trace !== undefined ? { trace: values.trace } : {}),
+  };
+}

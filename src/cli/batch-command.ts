@@ -21,13 +21,14 @@ import { PERIFAT_VERSION } from '../version';
 import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
 import type { ReadLimits } from '../io/limits';
 import { BatchProgress } from './batch-progress';
-import { maskFiles, withLesions } from './case-inputs';
+import { lesionsOf, maskFiles, withLesions } from './case-inputs';
+import { centerlineRequest, totalsegInputs } from './centerline-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
 
 export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
        perifat batch --case cases/A.json [--case cases/B.json …] --out DIR [options]
-  MANIFEST               CSV (header: caseId,ct[,pericardium,vessels,lesions,kvp]; or a "case" column
+  MANIFEST               CSV (header: caseId,ct[,pericardium,vessels,coronaryMask,aorta,totalseg,lesions,kvp]; or a "case" column
                          naming perifat-case/1 files) or JSON lines with the same keys; paths relative
                          to the manifest
   --out DIR              reports/<caseId>.json, failures/<caseId>.json, results.csv (one row per case,
@@ -272,9 +273,15 @@ async function measureOne(
 /** The files a case reads: what its fingerprint covers. */
 function inputsOf(c: BatchCase): string[] {
   if (c.caseFile) return [c.caseFile, ...caseInputs(c.caseFile)];
-  return [c.ct, c.pericardium, c.vessels, c.lesions?.toLowerCase().endsWith('.json') ? c.lesions : undefined].filter(
-    (p): p is string => p !== undefined,
-  );
+  return [
+    c.ct,
+    c.pericardium,
+    c.vessels,
+    c.coronaryMask,
+    c.aorta,
+    c.totalseg,
+    c.lesions?.toLowerCase().endsWith('.json') ? c.lesions : undefined,
+  ].filter((p): p is string => p !== undefined);
 }
 
 function optionsOf(c: BatchCase, common: Partial<MeasureOptions>): Partial<MeasureOptions> {
@@ -285,18 +292,36 @@ async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: Re
   const lesions = c.lesions !== undefined ? [c.lesions] : [];
   if (c.caseFile) {
     const loaded = await loadCase(c.caseFile, limits);
-    const vessels = lesions.length ? withLesions(loaded.input.vessels, lesions) : loaded.input.vessels;
+    const derive = loaded.input.centerlines && !loaded.input.vessels;
+    const vessels = lesions.length && !derive ? withLesions(loaded.input.vessels, lesions) : loaded.input.vessels;
     return {
-      input: { ...loaded.input, vessels },
+      input: { ...loaded.input, vessels, ...(derive && lesions.length ? { lesions: lesionsOf(lesions) } : {}) },
       options: { ...loaded.options, ...optionsOf(c, common) },
       notes: loaded.notes,
     };
   }
   const ct = await loadCt(c.ct as string, limits);
-  const pericardium = c.pericardium ? await loadLabels(c.pericardium, { onto: ct, ...limits }) : null;
+  if (c.vessels && c.coronaryMask)
+    throw new PerifatError('E_OPTIONS', 'a case gives vessels or a coronaryMask to derive them from, not both');
+  const totalseg = c.totalseg ? await totalsegInputs(c.totalseg, ct, limits) : null;
+  const derive = !c.vessels && (c.coronaryMask !== undefined || totalseg?.centerlines);
+  const notes = (totalseg?.notes ?? []).filter((n) => derive || !n.includes('centerlines'));
+  const pericardium = c.pericardium
+    ? await loadLabels(c.pericardium, { onto: ct, ...limits })
+    : (totalseg?.pericardium ?? null);
+  if (derive) {
+    const centerlines = c.coronaryMask
+      ? await centerlineRequest(ct, { coronaryMask: c.coronaryMask, aorta: c.aorta }, limits)
+      : (totalseg?.centerlines ?? null);
+    return {
+      input: { ct, pericardium, vessels: null, centerlines, lesions: lesionsOf(lesions) },
+      options: optionsOf(c, common),
+      notes,
+    };
+  }
   let vessels = c.vessels ? await loadVessels(c.vessels, { ct, ...limits }) : null;
   if (lesions.length) vessels = withLesions(vessels, lesions);
-  return { input: { ct, pericardium, vessels }, options: optionsOf(c, common), notes: [] };
+  return { input: { ct, pericardium, vessels }, options: optionsOf(c, common), notes };
 }
 
 function failureOf(job: Job, e: unknown): FailureRecord {

@@ -8,6 +8,9 @@
  *   "pericardium": { "mask": "heart.nii.gz", "growMm": 5 },
  *   "vessels": "centerlines.json" | [ { "name": "AORTA", "fromMask": "aorta.nii.gz", "seedMask": "annulus.nii.gz" } ],
  *   "segmentsMm": { "AORTA": [0, 40] } }
+ * Coronary centerlines may instead be derived in the run: "coronaryMask": "coronary.nii.gz" (with
+ * "aorta": "aorta.nii.gz"), or "totalseg": "segmentations/" (a TotalSegmentator folder, which also
+ * gives the pericardial region when "pericardium" is not set).
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -18,6 +21,8 @@ import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { centerlineFromMask } from '../volume/centerline-from-mask';
 import type { ReadLimits } from '../io/limits';
+import type { CenterlineRequest } from '../centerlines/derive';
+import { centerlineRequest, totalsegInputs } from './centerline-inputs';
 import { type Geometry, type Vec3, voxelToWorld } from '../volume/geometry';
 import type { LabelVolume } from '../volume/volume';
 import type { Vessel, VesselSet } from '../volume/vessels';
@@ -30,6 +35,9 @@ interface CaseDoc {
   pericardium?: { mask: string; growMm?: number } | { ellipsoidMm: { center: Vec3; radii: Vec3 } };
   vessels?: string | { name: string; fromMask: string; seedMask?: string }[];
   segmentsMm?: Record<string, [number, number]>;
+  coronaryMask?: string;
+  aorta?: string;
+  totalseg?: string;
 }
 
 export interface LoadedCase {
@@ -86,6 +94,10 @@ function validateCase(doc: unknown, path: string): asserts doc is CaseDoc {
         bad(`vessels[${i}].seedMask`, 'a mask path');
     });
   }
+  for (const k of ['coronaryMask', 'aorta', 'totalseg'])
+    if (d[k] !== undefined && (typeof d[k] !== 'string' || d[k] === '')) bad(k, 'a path');
+  if (d['coronaryMask'] !== undefined && d['vessels'] !== undefined) bad('coronaryMask', 'no "vessels" beside it');
+  if (d['aorta'] !== undefined && d['coronaryMask'] === undefined) bad('aorta', 'a "coronaryMask" beside it');
   const seg = d['segmentsMm'];
   if (seg !== undefined) {
     if (!isObj(seg)) bad('segmentsMm', 'an object of [s0, s1] by vessel');
@@ -111,6 +123,9 @@ export function caseInputs(path: string): string[] {
     ...(p && 'mask' in p ? rel(p.mask) : []),
     ...(typeof doc.vessels === 'string' ? rel(doc.vessels) : []),
     ...(Array.isArray(doc.vessels) ? doc.vessels.flatMap((v) => [...rel(v.fromMask), ...rel(v.seedMask)]) : []),
+    ...rel(doc.coronaryMask),
+    ...rel(doc.aorta),
+    ...rel(doc.totalseg),
   ];
 }
 
@@ -163,10 +178,25 @@ export async function loadCase(path: string, limits: ReadLimits = {}): Promise<L
     vessels = { vessels: list, lesions: [], source: path };
   }
 
+  let centerlines: CenterlineRequest | null = null;
+  const totalseg = doc.totalseg ? await totalsegInputs(rel(doc.totalseg), ct, limits) : null;
+  if (totalseg) {
+    if (!pericardium && totalseg.pericardium) pericardium = totalseg.pericardium;
+    if (!vessels && !doc.coronaryMask) centerlines = totalseg.centerlines;
+    notes.push(...totalseg.notes.filter((n) => !n.includes('centerlines') || centerlines));
+  }
+  if (doc.coronaryMask) {
+    centerlines = await centerlineRequest(
+      ct,
+      { coronaryMask: rel(doc.coronaryMask), ...(doc.aorta ? { aorta: rel(doc.aorta) } : {}) },
+      limits,
+    );
+  }
+
   const options: { -readonly [K in keyof MeasureOptions]?: MeasureOptions[K] } = {};
   if (doc.kvp !== undefined && doc.kvp !== null) options.kvp = doc.kvp;
   if (doc.segmentsMm) options.segmentsMm = doc.segmentsMm;
-  return { input: { ct, pericardium, vessels }, options, notes };
+  return { input: { ct, pericardium, vessels, ...(centerlines ? { centerlines } : {}) }, options, notes };
 }
 
 /** 1 inside the axis-aligned (LPS) ellipsoid, evaluated at voxel centres. */

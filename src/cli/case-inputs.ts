@@ -9,13 +9,18 @@ import { parseLesionSpecs } from './args';
 
 /** Adds lesions given as VESSEL:START-END items or JSON files (`{"lesions": [...]}`). */
 export function withLesions(vessels: VesselSet | null, specs: readonly string[]): VesselSet {
-  if (!vessels) throw new PerifatError('E_OPTIONS', '--lesions needs --vessels');
+  if (!vessels) throw new PerifatError('E_OPTIONS', '--lesions needs --vessels (or centerlines to derive)');
+  return { ...vessels, lesions: [...vessels.lesions, ...lesionsOf(specs)] };
+}
+
+/** Lesions given as VESSEL:START-END items or JSON files (`{"lesions": [...]}`). */
+export function lesionsOf(specs: readonly string[]): Lesion[] {
   const lesions: Lesion[] = [];
   for (const spec of specs) {
     if (spec.toLowerCase().endsWith('.json')) lesions.push(...lesionsFromJson(spec));
     else lesions.push(...parseLesionSpecs([spec]));
   }
-  return { ...vessels, lesions: [...vessels.lesions, ...lesions] };
+  return lesions;
 }
 
 function lesionsFromJson(path: string): Lesion[] {

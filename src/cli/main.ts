@@ -11,6 +11,7 @@ import { EXIT, exitCodeFor } from './exit-codes';
 import { ANALYZE_USAGE, analyzeCommand } from './analyze-command';
 import { BATCH_USAGE, batchCommand } from './batch-command';
 import { BENCH_USAGE, benchCommand } from './bench-command';
+import { CENTERLINES_USAGE, centerlinesCommand } from './centerlines-command';
 import { MEASURE_USAGE, measureCommand } from './measure-command';
 import { MERGE_USAGE, mergeCommand } from './merge-command';
 
@@ -18,6 +19,7 @@ const USAGE = `perifat — epicardial and pericoronary fat attenuation from card
 
 commands:
   perifat measure --ct CT [--pericardium MASK] [--vessels CENTERLINES] …   measure EAT and FAI
+  perifat centerlines --ct CT --coronary-mask MASK --out vessels.json     coronary centerlines, named RCA/LAD/LCx
   perifat batch MANIFEST --out DIR [--shard K/N] [--jobs N] …             measure many cases, resumable
   perifat merge --out DIR SHARD_DIR…                                     join the shards of a batch
   perifat analyze --results DIR --outcomes CSV --outcome COL --out DIR    ROC/AUC, cut-offs, group tests of a cohort
@@ -26,6 +28,8 @@ commands:
   perifat help
 
 ${MEASURE_USAGE}
+
+${CENTERLINES_USAGE}
 
 ${BATCH_USAGE}
 
@@ -53,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'measure':
         return await measureCommand(rest);
+      case 'centerlines':
+        return await centerlinesCommand(rest);
       case 'batch':
         return await batchCommand(rest);
       case 'merge':

@@ -20,7 +20,9 @@ import type { MeasureOptions } from '../measure/options';
 import type { Report } from '../measure/report-types';
 import type { VesselSet } from '../volume/vessels';
 import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
-import { maskFiles, withLesions } from './case-inputs';
+import { lesionsOf, maskFiles, withLesions } from './case-inputs';
+import { centerlineFlags } from './args';
+import { centerlineRequest, totalsegInputs } from './centerline-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
 import { Progress } from './progress';
@@ -29,7 +31,16 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
        perifat measure --case cases/NAME.json [options]
   --case FILE            a perifat-case/1 file: CT and how its inputs are built (paths relative to it)
   --pericardium FILE     pericardium mask (NIfTI or DICOM SEG), resampled onto the CT grid
-  --vessels FILE         centerlines: perifat-vessels/1 JSON, VTK .vtk or .vtp
+  --vessels FILE         centerlines: perifat-vessels/1 JSON, VTK .vtk or .vtp (or a report that derived them)
+  --coronary-mask FILE   derive the centerlines from a coronary lumen mask (NIfTI or DICOM SEG on the CT
+                         grid; TotalSegmentator coronary_arteries, nnU-Net/ImageCAS, a manual label)
+  --aorta FILE           aorta mask on the CT grid: the ostia are where the coronary trees meet it
+                         (else the aorta is found from the CT's contrast, else the trees' proximal ends)
+  --coronary-labels L=N  a multi-label coronary mask whose labels name vessels: 1=RCA,2=LAD,3=LCx
+  --trace SPEC           trace a vessel on the CT: "RCA:x,y,z;x,y,z[;…]" (LPS mm: ostium, waypoints,
+                         distal end; repeatable, or vessels separated by '|')
+  --totalseg DIR         a TotalSegmentator output folder: pericardium.nii.gz (else heart.nii.gz grown by
+                         5 mm) and, when present, coronary_arteries.nii.gz (+ aorta.nii.gz) for centerlines
   --lesions SPEC|FILE    lesions as VESSEL:START-END (mm), comma-separated, or a JSON file with "lesions"
   --kvp N                tube voltage (overrides the DICOM KVP tag)
   --out FILE             report JSON (perifat-report/1)
@@ -62,6 +73,11 @@ export async function measureCommand(argv: string[]): Promise<number> {
       case: { type: 'string' },
       pericardium: { type: 'string' },
       vessels: { type: 'string' },
+      'coronary-mask': { type: 'string' },
+      aorta: { type: 'string' },
+      'coronary-labels': { type: 'string' },
+      trace: { type: 'string', multiple: true },
+      totalseg: { type: 'string' },
       lesions: { type: 'string', multiple: true },
       out: { type: 'string' },
       csv: { type: 'string' },
@@ -80,6 +96,11 @@ export async function measureCommand(argv: string[]): Promise<number> {
     console.log(MEASURE_USAGE);
     return EXIT.ok;
   }
+  if (values.case && (values['coronary-mask'] || values.trace?.length || values.totalseg))
+    throw new PerifatError(
+      'E_USAGE',
+      '--coronary-mask, --trace and --totalseg go with --ct (a case file names its own)',
+    );
   if (!values.ct === !values.case) {
     throw new PerifatError('E_OPTIONS', `give --ct or --case (one of them)\n${MEASURE_USAGE}`);
   }
@@ -94,6 +115,9 @@ export async function measureCommand(argv: string[]): Promise<number> {
         values.ct as string,
         values.pericardium,
         values.vessels,
+        values['coronary-mask'],
+        values.aorta,
+        values.totalseg,
         ...(values.lesions ?? []).filter((l) => l.toLowerCase().endsWith('.json')),
       ];
   checkOutputPaths(
@@ -106,25 +130,51 @@ export async function measureCommand(argv: string[]): Promise<number> {
     values['case-id'] ?? (values.case ? basename(values.case).replace(/\.json$/i, '') : neutralId(values.ct as string));
   const limits = readLimitsFrom(values);
   const progress = new Progress(!values.quiet);
+  // Progress lines end up in Slurm and Kubernetes logs: paths (which may hold a patient's name) only
+  // with --keep-names or --verbose, else the case id.
+  const named = (path: string): string => (values['keep-names'] || values.verbose ? path : `(case ${caseId})`);
   let input: MeasureInput;
   let options = measureOptionsFrom(values);
   let notes: string[] = [];
   if (values.case) {
-    progress.step(`loading case ${values.case}`);
+    progress.step(`loading case ${named(values.case)}`);
     const loaded = await loadCase(values.case, limits);
     // Flags given on the command line override the case file's settings.
     options = { ...loaded.options, ...options };
     notes = loaded.notes;
     input = loaded.input;
-    if (values.lesions?.length) input = { ...input, vessels: withLesions(input.vessels, values.lesions) };
+    if (values.lesions?.length)
+      input =
+        input.centerlines && !input.vessels
+          ? { ...input, lesions: lesionsOf(values.lesions) }
+          : { ...input, vessels: withLesions(input.vessels, values.lesions) };
   } else {
     const ctPath = values.ct as string;
-    progress.step(`loading CT ${ctPath}`);
+    progress.step(`loading CT ${named(ctPath)}`);
     const ct = await loadCt(ctPath, limits);
-    const pericardium = values.pericardium ? await loadLabels(values.pericardium, { onto: ct, ...limits }) : null;
+    const derive = values['coronary-mask'] !== undefined || (values.trace?.length ?? 0) > 0;
+    if (values.vessels && derive)
+      throw new PerifatError(
+        'E_USAGE',
+        'give --vessels or what to derive them from (--coronary-mask, --trace), not both',
+      );
+    const totalseg = values.totalseg ? await totalsegInputs(values.totalseg, ct, limits) : null;
+    if (totalseg) notes = totalseg.notes.filter((n) => !(n.includes('centerlines') && (values.vessels || derive)));
+    const pericardium = values.pericardium
+      ? await loadLabels(values.pericardium, { onto: ct, ...limits })
+      : (totalseg?.pericardium ?? null);
     let vessels: VesselSet | null = values.vessels ? await loadVessels(values.vessels, { ct, ...limits }) : null;
-    if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
-    input = { ct, pericardium, vessels };
+    const centerlines = vessels
+      ? null
+      : derive
+        ? await centerlineRequest(ct, centerlineFlags(values), limits)
+        : (totalseg?.centerlines ?? null);
+    if (centerlines) {
+      input = { ct, pericardium, vessels: null, centerlines, lesions: lesionsOf(values.lesions ?? []) };
+    } else {
+      if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
+      input = { ct, pericardium, vessels };
+    }
   }
   const { ct } = input;
   progress.step(`CT ${ct.dims.join('×')} voxels, ${ct.spacing.map((s) => s.toFixed(3)).join('×')} mm`);
@@ -160,7 +210,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
   } finally {
     forget();
   }
-  if (values['masks-out']) progress.step(`masks written to ${values['masks-out']}`);
+  if (values['masks-out']) progress.step(`masks written to ${named(values['masks-out'])}`);
   progress.done();
   if (!values.quiet) console.log(reportSummary(report));
   return EXIT.ok;

@@ -27,6 +27,7 @@ export { encodeNifti } from './nifti-write';
 export { resamplePolyline } from './polyline';
 export { parseVesselsJson } from './vessels-json';
 export { parseVtk } from './vessels-vtk';
+export { vesselsVtp } from './vessels-vtp-write';
 export { readDicomFrame, type DicomFrame } from './dicom-frame';
 export { setGunzip } from './gunzip';
 

@@ -1,6 +1,8 @@
 /**
  * The masks a user can check in any viewer (`--masks-out DIR`, a page's export): each vessel's
  * VOI, rings and lesion regions as labelmaps on the CT grid, with a legend of the labels, as files.
+ * A voxel that belongs to several vessels (an exact tie, e.g. on a stem they share) is in voi.nii.gz
+ * under the first of them and in voi-2.nii.gz, voi-3.nii.gz … under the others (rings likewise).
  */
 import type { MeasureLayers } from '../measure/measure';
 import { RING_COUNT } from '../measure/pericoronary-types';
@@ -16,6 +18,10 @@ export function shellMaskFiles(grid: Geometry, m: MeasureLayers, lesionNames: st
   };
   put('voi.nii.gz', m.layers.voi);
   put('rings.nii.gz', m.layers.rings);
+  (m.layers.ties ?? []).forEach((t, i) => {
+    put(`voi-${i + 2}.nii.gz`, t.voi);
+    put(`rings-${i + 2}.nii.gz`, t.rings);
+  });
   m.layers.lesions.forEach((layer, i) => put(i === 0 ? 'lesions.nii.gz' : `lesions-${i + 1}.nii.gz`, layer));
   const legend = {
     'voi.nii.gz': Object.fromEntries(m.vessels.map((v, i) => [1 + i, `${v} VOI (0 < w ≤ 2r, in segment)`])),

@@ -17,6 +17,14 @@ export function parseVesselsJson(text: string, source: string, opts: { ct?: Geom
     fail('E_CENTERLINE', source, `not valid JSON (${(e as Error).message})`);
   }
   if (!isObj(doc)) fail('E_CENTERLINE', source, 'centerline JSON must be an object');
+  // A report whose centerlines perifat derived carries them as perifat-vessels/1: measure them again.
+  if (doc['schema'] === 'perifat-report/1') {
+    const derived = doc['centerlines'];
+    if (!isObj(derived) || !isObj(derived['vessels']))
+      fail('E_CENTERLINE', source, 'this report holds no derived centerlines ("centerlines.vessels")');
+    doc = derived['vessels'];
+    if (!isObj(doc)) fail('E_CENTERLINE', source, 'centerline JSON must be an object');
+  }
   if (doc['schema'] !== 'perifat-vessels/1')
     fail('E_CENTERLINE', source, `schema is ${JSON.stringify(doc['schema'])}, expected "perifat-vessels/1"`);
   const space = (doc['space'] ?? 'LPS') as Space;

@@ -4,6 +4,7 @@
  * A new backend is a folder of src/backends/ implementing this interface.
  */
 import type { FatWindow } from '../stats/fat-window';
+import type { Vec3 } from '../volume/geometry';
 import type { LabelHistograms } from '../stats/label-stats';
 import type { CtVolume } from '../volume/volume';
 import type {
@@ -26,6 +27,12 @@ export interface MeasureBackend {
     opts: ShellOptions,
     extra?: PericoronaryExtra,
   ): Promise<PericoronaryResult>;
+  /**
+   * The exact anisotropic EDT (src/kernels/edt): unsigned squared distance (mm², f32) of every voxel
+   * to the nearest voxel where `mask` ≠ 0. GPU and CPU give identical bits, so centerlines derived
+   * from it are the same on every backend.
+   */
+  edt(dims: Vec3, spacing: Vec3, mask: Uint8Array): Promise<Float32Array>;
 }
 
 /** A CT whose HU are int16 (what the kernels take). */

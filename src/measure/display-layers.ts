@@ -29,11 +29,11 @@ export function fatWindowLayer(hu: ArrayLike<number>, window: FatWindow): Uint8A
  */
 export function ringDistanceLayer(dims: Vec3, m: MeasureLayers, vessels?: readonly number[]): Uint8Array {
   const keep = vesselFilter(vessels);
-  const rings = Uint8Array.from(m.layers.rings);
+  // A voxel where vessels tie (METHOD.md §4) is in each one's rings: its band shows while any is kept.
+  const rings = firstKept(m, 'rings', (r) => keep(Math.floor((r - 1) / RING_COUNT)));
   for (let i = 0; i < rings.length; i++) {
     const r = rings[i] as number;
-    if (r === 0) continue;
-    rings[i] = keep(Math.floor((r - 1) / RING_COUNT)) ? ((r - 1) % RING_COUNT) + 1 : 0;
+    if (r !== 0) rings[i] = ((r - 1) % RING_COUNT) + 1;
   }
   return uncrop(rings, m.crop, dims);
 }
@@ -43,10 +43,31 @@ export function ringDistanceLayer(dims: Vec3, m: MeasureLayers, vessels?: readon
  * only the VOIs of those vessels (each keeps its label).
  */
 export function voiLayer(dims: Vec3, m: MeasureLayers, vessels?: readonly number[]): Uint8Array {
-  if (!vessels) return uncrop(m.layers.voi, m.crop, dims);
+  if (!vessels && !m.layers.ties?.length) return uncrop(m.layers.voi, m.crop, dims);
   const keep = vesselFilter(vessels);
-  const voi = m.layers.voi.map((v) => (v > 0 && keep(v - 1) ? v : 0));
-  return uncrop(voi, m.crop, dims);
+  // A voxel where vessels tie is in each one's VOI: it shows (with the lowest kept label) while any is kept.
+  return uncrop(
+    firstKept(m, 'voi', (v) => keep(v - 1)),
+    m.crop,
+    dims,
+  );
+}
+
+/**
+ * One crop layer from the tie layers (ShellLayers: `voi`/`rings` first, then `ties`): at each voxel
+ * the first label, over the tie layers in order, that `keep` accepts; 0 where none does.
+ */
+function firstKept(m: MeasureLayers, which: 'voi' | 'rings', keep: (label: number) => boolean): Uint8Array {
+  const layers = [m.layers[which], ...(m.layers.ties ?? []).map((t) => t[which])];
+  const out = new Uint8Array((layers[0] as Uint8Array).length);
+  for (let t = layers.length - 1; t >= 0; t--) {
+    const layer = layers[t] as Uint8Array;
+    for (let i = 0; i < out.length; i++) {
+      const v = layer[i] as number;
+      if (v !== 0 && keep(v)) out[i] = v;
+    }
+  }
+  return out;
 }
 
 /**

@@ -5,7 +5,15 @@
  */
 import { basename } from '../util/path-name';
 import type { CtVolume, LabelVolume } from '../volume/volume';
-import type { VesselSet } from '../volume/vessels';
+import type { Lesion, VesselSet } from '../volume/vessels';
+import {
+  type CenterlineRequest,
+  type CenterlinesRecord,
+  centerlinesRecord,
+  deriveCenterlines,
+  derivationTimings,
+  derivedVesselSet,
+} from '../centerlines/derive';
 import { eatReport, lesionReports, vesselReports } from './assemble';
 import type { MeasureBackend } from './backend';
 import { type MeasureControl, step, within } from './control';
@@ -20,6 +28,13 @@ export interface MeasureInput {
   /** On the CT grid (loaders resample masks nearest-neighbour onto it). */
   readonly pericardium: LabelVolume | null;
   readonly vessels: VesselSet | null;
+  /**
+   * Derive the centerlines first (from a coronary mask or traces, with the backend's EDT) when no
+   * `vessels` are given; their lesions, if any, are `vessels`-less lesions added afterwards.
+   */
+  readonly centerlines?: CenterlineRequest | null;
+  /** Lesions for derived centerlines (VESSEL:START-END by the derived names). */
+  readonly lesions?: readonly Lesion[];
 }
 
 /** The label layers of the pericoronary regions, for writing masks (crop of the CT grid). */
@@ -72,14 +87,32 @@ export async function measureDetailed(
     timingsMs['eat'] = now() - t;
   }
 
+  let vesselSet = input.vessels;
+  let derived: CenterlinesRecord | undefined;
+  if (!vesselSet && input.centerlines) {
+    step(control, 'centerlines', 0.05);
+    const t = now();
+    const d = await deriveCenterlines(
+      ct,
+      input.centerlines,
+      (dims, spacing, mask) => backend.edt(dims, spacing, mask),
+      control?.signal,
+    );
+    derived = centerlinesRecord(d);
+    for (const w of d.warnings) warnings.push(`centerlines: ${w.message}`);
+    vesselSet = { ...derivedVesselSet(d, 'derived centerlines'), lesions: [...(input.lesions ?? [])] };
+    for (const [k, v] of Object.entries(derivationTimings(d))) timingsMs[`centerlines.${k}`] = v;
+    timingsMs['centerlines'] = now() - t;
+  }
+
   let layers: MeasureLayers | null = null;
   let vessels: Report['vessels'] = [];
   let lesions: Report['lesions'] = [];
   let diagnostics: Report['diagnostics'];
-  if (input.vessels && input.vessels.vessels.length > 0) {
+  if (vesselSet && vesselSet.vessels.length > 0) {
     step(control, 'pericoronary', 0.1);
     const t = now();
-    const prepared = prepareVessels(input.vessels, o, warnings);
+    const prepared = prepareVessels(vesselSet, o, warnings);
     const sub = within(control, 0.1, 0.98);
     const h = await backend.pericoronary(
       ct,
@@ -108,6 +141,7 @@ export async function measureDetailed(
     warnings,
     timingsMs,
     ...(diagnostics ? { diagnostics } : {}),
+    ...(derived ? { centerlines: derived } : {}),
   };
   step(control, 'done', 1);
   return { report, layers };

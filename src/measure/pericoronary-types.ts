@@ -17,7 +17,10 @@ export const MAX_VESSELS = Math.floor(255 / RING_COUNT);
 
 export interface PreparedVessel {
   readonly name: string;
-  /** Position in the request; ownership ties go to the lower index. */
+  /**
+   * Position in the request. No number depends on it: an exact ownership tie counts for every tied
+   * vessel (METHOD.md §4); it only orders the tie layers (ShellLayers).
+   */
   readonly index: number;
   /** Centerline in LPS mm, ordered from the ostium. */
   readonly points: readonly Vec3[];
@@ -50,8 +53,8 @@ export interface ShellOptions {
  * - voi:     1 + vesselIndex                    (0 < w ≤ 2r, s in the vessel's segment)
  * - rings:   1 + vesselIndex·RING_COUNT + k     (k < w ≤ k+1, s in the segment)
  * - lesions: 1 + lesionIndex                    (0 < w ≤ 2r, s in the lesion's interval, on its vessel)
- * All regions take only voxels owned by that vessel, outside every lumen, minus wall gap and
- * calcium guard. Near (0 < w ≤ 5) and remote (10 < w ≤ 20) fat are unions of rings.
+ * All regions take only voxels owned by that vessel (an exact tie counts for every tied vessel),
+ * outside every lumen, minus wall gap and calcium guard. Near (0 < w ≤ 5) and remote (10 < w ≤ 20) fat are unions of rings.
  */
 export interface PericoronaryHistograms {
   readonly voi: LabelHistograms;
@@ -64,13 +67,20 @@ export interface PericoronaryHistograms {
   readonly diagnostics: ShellDiagnostics;
 }
 
-/** The label layers of the crop (voxel order i fastest, crop dims), for writing VOI/ring masks. */
+/**
+ * The label layers of the crop (voxel order i fastest, crop dims), for writing VOI/ring masks. A
+ * voxel where several vessels tie exactly (METHOD.md §4) belongs to each: `voi` and `rings` hold
+ * the lowest-index tied vessel's labels, `ties[t − 1]` the t-th tied vessel's (in index order);
+ * a viewer shows a voxel in a vessel's VOI when any of these layers gives it that vessel's label.
+ */
 export interface ShellLayers {
   readonly dims: [number, number, number];
   readonly voi: Uint8Array;
   readonly rings: Uint8Array;
-  /** One layer per group of non-overlapping lesions (lesion labels are 1 + lesion index in all). */
+  /** One layer per group of lesions that share no voxel (lesion labels are 1 + lesion index in all). */
   readonly lesions: Uint8Array[];
+  /** Tie layers beyond the first (absent or empty where no two vessels tie). */
+  readonly ties?: readonly { readonly voi: Uint8Array; readonly rings: Uint8Array }[];
 }
 
 /** The work the exact pericoronary path did (the report's diagnostics.pericoronary). */

@@ -2,6 +2,7 @@
  * The report, `perifat-report/1` (shared METHOD.md §8). Keys other tools read; more may be added,
  * none renamed without a schema bump. A mean over zero voxels is null, never 0 or NaN.
  */
+import type { CenterlinesRecord } from '../centerlines/derive';
 import type { ShellDiagnostics } from './pericoronary-types';
 export const REPORT_SCHEMA = 'perifat-report/1';
 
@@ -99,4 +100,9 @@ export interface Report {
   timingsMs: Record<string, number>;
   /** How the numbers were computed (not measurements): the pericoronary path's work. */
   diagnostics?: { pericoronary?: ShellDiagnostics };
+  /**
+   * Present when perifat derived the centerlines itself (from a coronary mask or traces): how, its
+   * warnings, and the polylines measured (perifat-vessels/1), so a rerun with --vessels reproduces it.
+   */
+  centerlines?: CenterlinesRecord;
 }

@@ -24,6 +24,7 @@ import { computeTruth } from './truth';
 import { TISSUE, type Phantom, type PhantomOptions, type PhantomParams } from './types';
 import { buildTree } from './tree';
 import { buildVessels } from './vessels';
+import { paintSinuses } from './sinuses';
 
 export const DEFAULT_DIMS: Vec3 = [192, 192, 128];
 export const DEFAULT_SPACING: Vec3 = [0.4, 0.4, 0.6];
@@ -85,6 +86,8 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
   };
 
   const { hu, tissue, sac } = paint(params, vessels.vessels, vessels.lesions);
+  const aorta = opts.aorticSinuses ? paintSinuses(geometry, vessels.vessels, hu, tissue) : null;
+  const lumen = Uint8Array.from(tissue, (t) => (t === TISSUE.lumen ? 1 : 0));
   if (params.noiseSd > 0) addNoise(hu, params.noiseSd, params.seed);
 
   const ct: CtVolume & { hu: Int16Array } = {
@@ -102,6 +105,8 @@ export function makePhantom(opts: PhantomOptions = {}): Phantom {
     pericardium,
     vessels,
     tissue: tissueVol,
+    coronaryMask: { ...geometry, labels: lumen, source: `${name}:coronary` },
+    aorta: aorta ? { ...geometry, labels: aorta, source: `${name}:aorta` } : null,
     params,
     // The truth costs as much as the phantom itself: computed only when asked for.
     get truth(): Report {

@@ -187,51 +187,58 @@ function vesselTruth(
         for (let i = box.lo[0]; i <= box.hi[0]; i++) {
           const p = worldOf(ct, i, j, k);
           index.query(p[0], p[1], p[2], out);
-          // Ownership: smallest w, ties → lower index; inside any lumen → nobody's.
-          let owner = -1;
+          // Ownership: smallest w; an exact tie counts for every tied vessel; inside any lumen → nobody's.
           let best = Infinity;
           let inLumen = false;
           for (let v = 0; v < nv; v++) {
             const w = out.w[v] as number;
             if (w <= 0) inLumen = true;
-            if (w < best) {
-              best = w;
-              owner = v;
-            }
+            if (w < best) best = w;
           }
-          if (inLumen || owner < 0 || best > W || best <= gap) continue;
+          if (inLumen || !(best <= W) || best <= gap) continue;
           const w = best;
-          const s = out.s[owner] as number;
-          const r = out.r[owner] as number;
-          const acc = accs[owner] as VesselAcc;
-          const inSegment = s >= acc.segment[0] && s <= acc.segment[1];
-          let inLesion = false;
-          for (let l = 0; l < lesionVessel.length; l++) {
-            const les = set.lesions[l];
-            if (lesionVessel[l] === owner && les && s >= les.startMm && s <= les.endMm && w <= 2 * r) inLesion = true;
-          }
-          if (!inSegment && !inLesion) continue;
-          if (nearCalcium && nearCalcium(i, j, k)) continue;
-          const hu = ct.hu[i + nx * (j + ny * k)] as number;
-          const fat = isFat(hu);
-          if (inSegment) {
-            if (w <= 2 * r) {
-              acc.voi++;
-              if (fat) acc.voiFat.push(hu);
+          let guardAsked = false;
+          let guarded = false;
+          let hu = 0;
+          let fat = false;
+          for (let owner = 0; owner < nv; owner++) {
+            if ((out.w[owner] as number) !== best) continue;
+            const s = out.s[owner] as number;
+            const r = out.r[owner] as number;
+            const acc = accs[owner] as VesselAcc;
+            const inSegment = s >= acc.segment[0] && s <= acc.segment[1];
+            let inLesion = false;
+            for (let l = 0; l < lesionVessel.length; l++) {
+              const les = set.lesions[l];
+              if (lesionVessel[l] === owner && les && s >= les.startMm && s <= les.endMm && w <= 2 * r) inLesion = true;
             }
-            if (fat) {
-              const ring = Math.ceil(w) - 1;
-              if (ring < RINGS) (acc.rings[ring] as MeanAcc).add(hu);
-              if (w <= NEAR_MM) acc.near.add(hu);
-              if (w > REMOTE_MM[0] && w <= REMOTE_MM[1]) acc.remote.add(hu);
+            if (!inSegment && !inLesion) continue;
+            if (!guardAsked) {
+              guardAsked = true;
+              guarded = nearCalcium !== null && nearCalcium(i, j, k);
+              hu = ct.hu[i + nx * (j + ny * k)] as number;
+              fat = isFat(hu);
             }
-          }
-          for (let l = 0; l < lesionVessel.length; l++) {
-            const les = set.lesions[l];
-            if (lesionVessel[l] !== owner || !les || s < les.startMm || s > les.endMm || w > 2 * r) continue;
-            const la = lesionAccs[l] as LesionAcc;
-            la.voi++;
-            if (fat) la.fat.add(hu);
+            if (guarded) break;
+            if (inSegment) {
+              if (w <= 2 * r) {
+                acc.voi++;
+                if (fat) acc.voiFat.push(hu);
+              }
+              if (fat) {
+                const ring = Math.ceil(w) - 1;
+                if (ring < RINGS) (acc.rings[ring] as MeanAcc).add(hu);
+                if (w <= NEAR_MM) acc.near.add(hu);
+                if (w > REMOTE_MM[0] && w <= REMOTE_MM[1]) acc.remote.add(hu);
+              }
+            }
+            for (let l = 0; l < lesionVessel.length; l++) {
+              const les = set.lesions[l];
+              if (lesionVessel[l] !== owner || !les || s < les.startMm || s > les.endMm || w > 2 * r) continue;
+              const la = lesionAccs[l] as LesionAcc;
+              la.voi++;
+              if (fat) la.fat.add(hu);
+            }
           }
         }
       }

@@ -39,6 +39,11 @@ export interface PhantomOptions {
    */
   tree?: { branchesFrom?: 'ostium' | 'bifurcation'; branches?: 2 | 3 };
   /**
+   * Aortic sinuses (sinuses.ts): a contrast ball behind each ostium, so the coronary tree meets an
+   * aorta as in a CCTA; the phantom then also holds `coronaryMask` and `aorta`. Default false.
+   */
+  aorticSinuses?: boolean;
+  /**
    * Size of the anatomy relative to the reference (heart fitted to a 76.8 mm field of view).
    * Default: smallest field-of-view extent / 76.8 mm, so the heart fills the volume at any size.
    * Vessel radii do not scale.
@@ -76,6 +81,10 @@ export interface Phantom {
   vessels: VesselSet;
   /** What each voxel is (TISSUE codes), before noise. */
   tissue: LabelVolume;
+  /** The coronary lumen (TISSUE.lumen) as a binary mask: what a segmentation model would give. */
+  coronaryMask: LabelVolume;
+  /** The aortic sinuses' mask, with `aorticSinuses` (else null). */
+  aorta: LabelVolume | null;
   /** The analytic parameters used (for tests that re-derive HU). */
   params: PhantomParams;
   /** Ground truth by `computeTruth` with default options, computed on first access (then cached). */

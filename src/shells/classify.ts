@@ -6,14 +6,10 @@
 import { buildCandidates } from './candidates';
 import { BAND_MM } from './constants';
 import { ExactShells } from './exact';
+import { type LabelLayers, emptyLayers, placeLabels } from './layers';
 import type { ShellPlan } from './plan';
 
-export interface LabelLayers {
-  readonly voi: Uint8Array;
-  readonly rings: Uint8Array;
-  /** One layer per group of non-overlapping lesions. */
-  readonly lesions: Uint8Array[];
-}
+export type { LabelLayers } from './layers';
 
 /**
  * Calcium of METHOD.md §4's guard: crop voxels ≥ calciumHu outside every lumen (lumen decided in
@@ -94,9 +90,7 @@ export function classifyCrop(
   const [z0, z1] = zRange;
   const n = cx * cy * (z1 - z0);
   const base = cx * cy * z0;
-  const voi = new Uint8Array(n);
-  const rings = new Uint8Array(n);
-  const lesions = Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n));
+  const layers = emptyLayers(plan, n);
   const { size, counts } = ex.cands.grid;
   for (let ck = Math.floor(z0 / size[2]); ck * size[2] < z1; ck++) {
     const k0 = Math.max(z0, ck * size[2]);
@@ -111,19 +105,14 @@ export function classifyCrop(
             for (let i = ci * size[0]; i < i1; i++) {
               if (!ex.label(i, j, k, guarded)) continue;
               const v = i + cx * (j + cy * k) - base;
-              voi[v] = ex.voi;
-              rings[v] = ex.ring;
-              for (let q = 0; q < ex.lesionCount; q++) {
-                const lesion = plan.lesions[ex.lesionHits[q] as number] as ShellPlan['lesions'][number];
-                (lesions[lesion.layer] as Uint8Array)[v] = lesion.label;
-              }
+              placeLabels(plan, layers, v, ex.tieCount, ex.tieVoi, ex.tieRing, ex.lesionCount, ex.lesionHits);
             }
           }
         }
       }
     }
   }
-  return { voi, rings, lesions };
+  return layers;
 }
 
 /** A share of the classification: cell slices [zCells[0], zCells[1]) of the crop. */

@@ -21,6 +21,14 @@ export const UNDECIDED_BIT = 512;
  */
 export const S_UNSURE_BIT = 1024;
 /**
+ * The owner word's tie mask starts at this bit: bit TIE_SHIFT + v is set for every vessel v whose
+ * w equals the owner's exactly (METHOD.md §4: an exact tie counts for every tied vessel). The f32
+ * kernels set it only for ties they can prove exact (every near tie in one part that the vessels
+ * share); the owner itself is the lowest tied index and its own bit is set too.
+ * MAX_VESSELS (12) bits fit above the flags: 16 + 12 ≤ 32.
+ */
+export const TIE_SHIFT = 16;
+/**
  * Half-width (mm) of the band around each decision threshold inside which f32 geometry is not
  * trusted. Crop-local coordinates stay below ~300 mm, where f32 resolves ~2e-5 mm, so the f32
  * distance of a voxel to a segment is within ~1e-4 mm of float64: 1e-3 mm is a wide margin.
@@ -59,6 +67,7 @@ export function shellOverrides(names: readonly string[]): Record<string, number>
     LUMEN_BIT,
     UNDECIDED_BIT,
     S_UNSURE_BIT,
+    TIE_SHIFT,
     BAND_MM,
     BOUND_SLACK_MM,
     FAR_D2,

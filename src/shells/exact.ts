@@ -4,7 +4,8 @@
  * distance is computed with the operations of the brute-force oracle (voxel centre from the
  * geometry as voxelToWorld does, segment projection clamped to [0, 1], ties to the smaller arc
  * length), so the labels are those of the definition bit for bit; the index only skips segments
- * that provably cannot be the nearest.
+ * that provably cannot be the nearest. A voxel belongs to every vessel whose w equals the smallest
+ * exactly (METHOD.md §4: an exact tie counts for every tied vessel), each with its own s and r.
  */
 import { RING_COUNT, RING_WIDTH_MM } from '../measure/pericoronary-types';
 import { BOUND_SLACK_MM, PLANE_WORDS } from './constants';
@@ -13,11 +14,11 @@ import { type ShellPlan, WORLD_WORDS } from './plan';
 
 /** The region labels of one voxel. */
 export interface VoxelLabels {
-  /** 1 + owning vessel, or 0. */
-  voi: number;
-  /** 1 + vessel·RING_COUNT + k, or 0. */
-  ring: number;
-  /** Indices of the lesions whose region holds the voxel. */
+  /** Per tied owning vessel (in index order; one entry without a tie): 1 + vessel, or 0. */
+  voi: number[];
+  /** Per tied owning vessel: 1 + vessel·RING_COUNT + k, or 0. */
+  ring: number[];
+  /** Indices of the lesions whose region holds the voxel, ascending. */
   lesions: number[];
 }
 
@@ -28,11 +29,16 @@ export class ExactShells {
   readonly r: Float64Array;
   /** Segment projections evaluated so far (the work the index leaves). */
   evaluations = 0;
-  /** Results of label(). */
-  voi = 0;
-  ring = 0;
+  /**
+   * Results of label(): the owning vessels tied at the smallest w (tieCount of them, in index
+   * order), the VOI and ring label of each (tieVoi[t], tieRing[t], 0 for none), and the lesions.
+   */
+  tieCount = 0;
+  readonly tieVoi: Int32Array;
+  readonly tieRing: Int32Array;
   lesionCount = 0;
   readonly lesionHits: Int32Array;
+  private readonly tied: Int32Array;
 
   private readonly partD2: Float64Array;
   private readonly partG: Int32Array;
@@ -67,6 +73,19 @@ export class ExactShells {
     ]);
     this.cell = Int32Array.from([...cands.grid.size, ...cands.grid.counts]);
     this.lesionHits = new Int32Array(plan.lesions.length);
+    this.tieVoi = new Int32Array(V);
+    this.tieRing = new Int32Array(V);
+    this.tied = new Int32Array(V);
+  }
+
+  /** VOI label of the lowest-index owner (tie layer 0), after label(). */
+  get voi(): number {
+    return this.tieCount > 0 ? (this.tieVoi[0] as number) : 0;
+  }
+
+  /** Ring label of the lowest-index owner (tie layer 0), after label(). */
+  get ring(): number {
+    return this.tieCount > 0 ? (this.tieRing[0] as number) : 0;
   }
 
   /** Nearest point of every vessel to crop voxel (i, j, k): fills w, s, r. */
@@ -181,43 +200,55 @@ export class ExactShells {
   }
 
   /**
-   * Labels of crop voxel (i, j, k) by the definition, into `voi`, `ring` and the first
-   * `lesionCount` entries of `lesionHits` (lesion indices); returns whether it has any. `guarded`
-   * says whether the voxel lies within the calcium guard (asked only for a voxel that would
-   * otherwise get a label). No allocation: the CPU backend calls it for every voxel of the crop.
+   * Labels of crop voxel (i, j, k) by the definition, into `tieCount`, `tieVoi`, `tieRing` and the
+   * first `lesionCount` entries of `lesionHits` (lesion indices, ascending); returns whether it has
+   * any. `guarded` says whether the voxel lies within the calcium guard (asked only for a voxel that
+   * would otherwise get a label). No allocation: the CPU backend calls it for every voxel of the crop.
    */
   label(i: number, j: number, k: number, guarded: ((i: number, j: number, k: number) => boolean) | null): boolean {
-    this.voi = 0;
-    this.ring = 0;
+    this.tieCount = 0;
     this.lesionCount = 0;
     this.locate(i, j, k);
     const V = this.w.length;
-    let o = 0;
+    let wMin = Infinity;
     for (let v = 0; v < V; v++) {
       const w = this.w[v] as number;
       if (w <= 0) return false;
-      if (w < (this.w[o] as number)) o = v;
+      if (w < wMin) wMin = w;
     }
     const plan = this.plan;
-    const w = this.w[o] as number;
-    if (!(w <= plan.wMax) || w <= plan.wallGap) return false;
-    const s = this.s[o] as number;
-    const r = this.r[o] as number;
-    const vessel = plan.vessels[o] as ShellPlan['vessels'][number];
-    const inSeg = s >= vessel.s0 && s <= vessel.s1;
-    const inVoi = w <= 2 * r;
-    const ring = Math.ceil(w / RING_WIDTH_MM) - 1;
-    if (inVoi) {
-      for (const l of plan.lesions) {
-        if (l.vessel === o && s >= l.start && s <= l.end) this.lesionHits[this.lesionCount++] = l.label - 1;
+    if (!(wMin <= plan.wMax) || wMin <= plan.wallGap) return false;
+    // Every vessel at exactly the smallest w owns the voxel (its s and r may differ from the others').
+    let nTied = 0;
+    for (let v = 0; v < V; v++) if ((this.w[v] as number) === wMin) this.tied[nTied++] = v;
+    const ring = Math.ceil(wMin / RING_WIDTH_MM) - 1;
+    let any = false;
+    for (let t = 0; t < nTied; t++) {
+      const o = this.tied[t] as number;
+      const s = this.s[o] as number;
+      const r = this.r[o] as number;
+      const vessel = plan.vessels[o] as ShellPlan['vessels'][number];
+      const inSeg = s >= vessel.s0 && s <= vessel.s1;
+      const inVoi = wMin <= 2 * r;
+      const voi = inSeg && inVoi ? 1 + o : 0;
+      const rg = inSeg && ring < RING_COUNT ? 1 + o * RING_COUNT + ring : 0;
+      this.tieVoi[t] = voi;
+      this.tieRing[t] = rg;
+      if (voi !== 0 || rg !== 0) any = true;
+      if (inVoi) {
+        for (const l of plan.lesions) {
+          if (l.vessel === o && s >= l.start && s <= l.end) this.lesionHits[this.lesionCount++] = l.label - 1;
+        }
       }
     }
-    this.voi = inSeg && inVoi ? 1 + o : 0;
-    this.ring = inSeg && ring < RING_COUNT ? 1 + o * RING_COUNT + ring : 0;
-    if (this.voi === 0 && this.ring === 0 && this.lesionCount === 0) return false;
+    this.tieCount = nTied;
+    if (!any && this.lesionCount === 0) {
+      this.tieCount = 0;
+      return false;
+    }
+    if (this.lesionCount > 1) this.lesionHits.subarray(0, this.lesionCount).sort();
     if (guarded?.(i, j, k)) {
-      this.voi = 0;
-      this.ring = 0;
+      this.tieCount = 0;
       this.lesionCount = 0;
       return false;
     }
@@ -233,8 +264,8 @@ export class ExactShells {
   ): VoxelLabels {
     this.label(i, j, k, guarded);
     return {
-      voi: this.voi,
-      ring: this.ring,
+      voi: Array.from(this.tieVoi.subarray(0, this.tieCount)),
+      ring: Array.from(this.tieRing.subarray(0, this.tieCount)),
       lesions: Array.from(this.lesionHits.subarray(0, this.lesionCount)),
     };
   }

@@ -12,9 +12,19 @@
  * Parts. Centerline tools give each branch of a tree from the ostium, repeating the stem's points.
  * Such a shared prefix (same points, same radii) becomes one part that every vessel through it
  * references; each vessel is a path of parts from its ostium. A voxel's nearest point on a vessel is
- * the nearest over its parts (the earlier part wins an exact tie: its segments come first), and
- * two vessels whose nearest points lie in the same part have exactly the same w — a tie that
- * goes to the lower index on every backend without any settling.
+ * the nearest over its parts (the earlier part wins an exact tie: its segments come first, so s is
+ * the smaller arc length), and two vessels whose nearest points lie in the same part have exactly
+ * the same w, s and r — a tie (METHOD.md §4) that counts for both on every backend without any
+ * settling.
+ *
+ * Tie layers. Label layers are u8 per voxel, so a voxel in the VOIs of several tied vessels needs a
+ * layer per tied vessel: tie layer t holds the VOI and ring labels of the t-th tied vessel (in index
+ * order), and every count is the sum over the tie layers, so each (voxel, vessel) pair is counted
+ * once and no number depends on the order the vessels are listed in. The kernels write
+ * tieLayerCount layers (the most vessels that share one part: the ties they can decide); a tie
+ * across parts (equal w at different points, e.g. behind a bifurcation point that branches given
+ * from the bifurcation start at) is within the f32 band and settled in float64, which adds a host
+ * layer where it needs one.
  *
  * The crop is the bounding box of all centerline points grown by a margin covering the farthest
  * labelled voxel (w ≤ max(20 mm, 2·r_max), so d ≤ that + r_max) and the calcium guard, clipped
@@ -98,8 +108,17 @@ export interface ShellPlan {
   readonly segments32: Float32Array;
   /** Every lesion, in lesion order, with its layer. */
   readonly lesions: readonly ShellLesion[];
-  /** Number of lesion label layers (no two overlapping lesions of a vessel share one). */
+  /**
+   * Number of lesion label layers the kernels write: no two lesions a voxel can be in at once (of
+   * one vessel, or of vessels tied in a part they share) share one.
+   */
   readonly lesionLayerCount: number;
+  /**
+   * Number of VOI/ring tie layers the kernels write: the most vessels whose paths hold one part
+   * (1 without shared parts). A float64-classified voxel tied across parts may need more: the host
+   * adds them (src/shells/layers.ts).
+   */
+  readonly tieLayerCount: number;
   /** Outer bound of every region's w: max(RING_COUNT·RING_WIDTH, 2·r_max). */
   readonly wMax: number;
   readonly wallGap: number;
@@ -205,6 +224,10 @@ export function planShells(
     cutoff: wMax + rMaxOf(v),
   }));
   const { entries, layerCount } = layerLesions(vessels, lesions);
+  let tieLayerCount = vessels.length > 0 ? 1 : 0;
+  for (const part of parts) {
+    tieLayerCount = Math.max(tieLayerCount, paths.filter((p) => p.includes(part.index)).length);
+  }
   return {
     // The geometry alone (a CtVolume passed as `geom` carries its voxels too; plans go to workers).
     geometry: { dims: geom.dims, spacing: geom.spacing, origin: geom.origin, direction: geom.direction },
@@ -220,6 +243,7 @@ export function planShells(
     segments32,
     lesions: entries,
     lesionLayerCount: layerCount,
+    tieLayerCount,
     wMax,
     wallGap: opts.wallGapMm,
     guardMm: guard > 0 ? guard : null,
@@ -350,9 +374,12 @@ function splitParts(vessels: readonly PreparedVessel[]): {
 }
 
 /**
- * Lesion layers: greedy in lesion order, each lesion goes to the first layer holding no lesion of
- * the same vessel whose interval overlaps it. Lesions of different vessels never share a voxel
- * (a voxel has one owner), so they always share a layer. Labels stay 1 + lesion index in every layer.
+ * Lesion layers: greedy in lesion order, each lesion goes to the first layer holding no lesion it
+ * can share a voxel with: a lesion of the same vessel whose interval overlaps it, or a lesion of a
+ * vessel it shares a stem with (an exact common prefix, where the two are tied with equal s) whose
+ * interval overlaps it within that stem. Other lesions of different vessels share a voxel only at
+ * a tie across parts, which the float64 path settles (it puts such a label in a free layer, adding
+ * one on the host if need be). Labels stay 1 + lesion index in every layer.
  */
 export function layerLesions(
   vessels: readonly PreparedVessel[],
@@ -360,12 +387,19 @@ export function layerLesions(
 ): { entries: ShellLesion[]; layerCount: number } {
   const entries: ShellLesion[] = [];
   let layerCount = 0;
+  // Arc length of the stem two vessels share (−1: none, not even one segment).
+  const stem = (a: number, b: number): number => {
+    if (a === b) return Infinity;
+    const va = vessels[a] as PreparedVessel;
+    const k = sharedPoints(va, vessels[b] as PreparedVessel);
+    return k >= 2 ? (va.arcMm[k - 1] as number) : -1;
+  };
   lesions.forEach((l, li) => {
     if (!(l.vesselIndex >= 0 && l.vesselIndex < vessels.length)) {
       throw new PerifatError('E_CENTERLINE', `lesion ${li}: no vessel ${l.vesselIndex}`);
     }
     const clash = (e: ShellLesion, layer: number): boolean =>
-      e.layer === layer && e.vessel === l.vesselIndex && e.start <= l.endMm && l.startMm <= e.end;
+      e.layer === layer && Math.max(e.start, l.startMm) <= Math.min(e.end, l.endMm, stem(e.vessel, l.vesselIndex));
     let layer = 0;
     while (entries.some((e) => clash(e, layer))) layer++;
     layerCount = Math.max(layerCount, layer + 1);

@@ -13,6 +13,7 @@ import type { ShellOptions } from '../measure/pericoronary-types';
 import type { LabelHistograms } from '../stats/label-stats';
 import type { CtVolume } from '../volume/volume';
 import type { ExactShells } from './exact';
+import { type LabelLayers, placeLabels } from './layers';
 import type { ShellPlan } from './plan';
 
 /** A CT whose HU are int16, as the kernels take it. */
@@ -44,7 +45,13 @@ export function emptyResult(
 ): PericoronaryResult {
   const V = Math.max(1, plan.vessels.length);
   const L = plan.lesions.length;
-  const layers: ShellLayers = { dims: plan.cropDims, voi: new Uint8Array(0), rings: new Uint8Array(0), lesions: [] };
+  const layers: ShellLayers = {
+    dims: plan.cropDims,
+    voi: new Uint8Array(0),
+    rings: new Uint8Array(0),
+    lesions: [],
+    ties: [],
+  };
   return {
     voi: emptyHistograms(opts.window, V),
     rings: emptyHistograms(opts.window, V * RING_COUNT),
@@ -56,7 +63,10 @@ export function emptyResult(
   };
 }
 
-/** Sum of per-layer lesion histograms: every label lives in exactly one layer. */
+/**
+ * Sum of per-layer histograms (lesion layers, tie layers): each (voxel, label) pair lives in
+ * exactly one layer.
+ */
 export function sumHistograms(parts: readonly LabelHistograms[]): LabelHistograms | null {
   const [head, ...rest] = parts;
   if (!head) return null;
@@ -70,8 +80,9 @@ export function sumHistograms(parts: readonly LabelHistograms[]): LabelHistogram
 }
 
 /**
- * Classifies the listed crop voxels in float64 and adds them to the histograms (and, when given,
- * to the crop's label layers, which hold 0 for them).
+ * Classifies the listed crop voxels in float64 and adds them to the histograms: every tied owning
+ * vessel's VOI and ring labels and every lesion (METHOD.md §4). When given, also writes them to the
+ * crop's label layers, which hold 0 for them (adding a tie or lesion layer where one is missing).
  */
 export function settleInto(
   ex: ExactShells,
@@ -79,7 +90,7 @@ export function settleInto(
   hu: Int16Array,
   guarded: ((i: number, j: number, k: number) => boolean) | null,
   h: { voi: LabelHistograms; rings: LabelHistograms; lesions: LabelHistograms | null },
-  layers?: { voi: Uint8Array; rings: Uint8Array; lesions: Uint8Array[] },
+  layers?: LabelLayers,
 ): void {
   const add = (hist: LabelHistograms, label: number, value: number) => {
     hist.voxels[label] = (hist.voxels[label] as number) + 1;
@@ -88,22 +99,21 @@ export function settleInto(
       hist.histogram[label * bins + value - hist.window.lo]!++;
     }
   };
-  const [cx, cy] = ex.plan.cropDims;
+  const plan = ex.plan;
+  const [cx, cy] = plan.cropDims;
   for (let n = 0; n < indices.length; n++) {
     const v = indices[n] as number;
-    const l = ex.classify(v % cx, Math.floor(v / cx) % cy, Math.floor(v / (cx * cy)), guarded);
+    if (!ex.label(v % cx, Math.floor(v / cx) % cy, Math.floor(v / (cx * cy)), guarded)) continue;
     const value = hu[v] as number;
-    if (l.voi) add(h.voi, l.voi, value);
-    if (l.ring) add(h.rings, l.ring, value);
-    if (layers) {
-      layers.voi[v] = l.voi;
-      layers.rings[v] = l.ring;
+    for (let t = 0; t < ex.tieCount; t++) {
+      if (ex.tieVoi[t]) add(h.voi, ex.tieVoi[t] as number, value);
+      if (ex.tieRing[t]) add(h.rings, ex.tieRing[t] as number, value);
     }
-    for (const li of l.lesions) {
-      const lesion = ex.plan.lesions[li] as ShellPlan['lesions'][number];
-      if (h.lesions) add(h.lesions, lesion.label, value);
-      const target = layers?.lesions[lesion.layer];
-      if (target) target[v] = lesion.label;
+    if (h.lesions) {
+      for (let q = 0; q < ex.lesionCount; q++) {
+        add(h.lesions, (plan.lesions[ex.lesionHits[q] as number] as ShellPlan['lesions'][number]).label, value);
+      }
     }
+    if (layers) placeLabels(plan, layers, v, ex.tieCount, ex.tieVoi, ex.tieRing, ex.lesionCount, ex.lesionHits);
   }
 }

@@ -3,10 +3,13 @@
  * the CPU engine; real files opened through the file inputs give the numbers `perifat measure
  * --backend cpu` gives; a measurement can be cancelled while the page stays responsive; the slice
  * view with its overlays and the profile plot are not blank; each vessel's VOI (and its rings) and
- * the lesions are toggled on the slice view; no console errors. Screenshots go to test/artifacts/
- * (not committed).
+ * the lesions are toggled on the slice view; a coronary mask (with an aorta mask) opened through the
+ * file inputs gives derived centerlines and the numbers `perifat measure --coronary-mask --aorta`
+ * gives; a vessel traced by clicks on the slice view lies on the true one, is measured, and is
+ * exported as `perifat measure --vessels` measures it; no console errors. Screenshots go to
+ * test/artifacts/ (not committed), and the traced page to docs/page-trace.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
@@ -19,7 +22,13 @@ import { measure } from '../../src/measure/measure';
 import type { Report } from '../../src/measure/report-types';
 import { serveStatic, type StaticServer } from '../../src/platform/node/static-server';
 import { makePhantom } from '../../src/phantom';
+import type { Phantom } from '../../src/phantom/types';
 import { CHROMIUM_FLAGS, findBrowser } from '../../src/platform/node/chromium';
+import { writeNifti } from '../../src/platform/node/write';
+import { readVessels } from '../../src/io/index';
+import type { Vec3 } from '../../src/volume/geometry';
+import { arcLengths, type VesselSet } from '../../src/volume/vessels';
+import { nearestOn } from '../centerlines/helpers';
 import { decodePng, type Pixels } from '../helpers/png';
 import { reportDiff } from '../helpers/report-diff';
 import { runCli } from '../helpers/run-cli';
@@ -156,6 +165,47 @@ const cssRgb = (css: string): [number, number, number] => {
 };
 
 const quietMain = async (argv: string[]): Promise<number> => (await runCli(argv)).code;
+
+/** A phantom with an aorta and a coronary lumen mask, written as NIfTI files once (both tests below). */
+let coronaryPhantom: {
+  p: Phantom;
+  files: { ct: string; pericardium: string; coronary: string; aorta: string };
+} | null = null;
+function phantomFiles(): NonNullable<typeof coronaryPhantom> {
+  if (coronaryPhantom) return coronaryPhantom;
+  const p = makePhantom({
+    tree: { branchesFrom: 'ostium' },
+    aorticSinuses: true,
+    dims: [128, 128, 128],
+    spacing: [0.6, 0.6, 0.6],
+  });
+  const dir = join(work, 'coronary-phantom');
+  mkdirSync(dir, { recursive: true });
+  const files = {
+    ct: join(dir, 'ct.nii.gz'),
+    pericardium: join(dir, 'pericardium.nii.gz'),
+    coronary: join(dir, 'coronary.nii.gz'),
+    aorta: join(dir, 'aorta.nii.gz'),
+  };
+  writeNifti(p.ct, files.ct);
+  writeNifti(p.pericardium, files.pericardium);
+  writeNifti(p.coronaryMask, files.coronary);
+  writeNifti(p.aorta as NonNullable<Phantom['aorta']>, files.aorta);
+  coronaryPhantom = { p, files };
+  return coronaryPhantom;
+}
+
+async function upload(page: Page, selector: string, ...paths: string[]): Promise<void> {
+  const input = (await page.$(selector)) as ElementHandle<HTMLInputElement> | null;
+  if (!input) throw new Error(`no ${selector}`);
+  await input.uploadFile(...paths);
+}
+
+/** Waits for a downloaded file to be whole (Chromium writes a .crdownload first). */
+async function downloaded(path: string): Promise<string> {
+  for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
+  return readFileSync(path, 'utf8');
+}
 
 describe('the perifat page', () => {
   it('?demo=phantom measures on WebGPU what the CPU engine measures, and shows it', async () => {
@@ -353,6 +403,183 @@ describe('the perifat page', () => {
     expect(reportDiff(dicomReport, dicomCli, 1e-9)).toEqual([]);
     expect(second.errors).toEqual([]);
     await second.page.close();
+  }, 300_000);
+
+  it('derives the centerlines from a coronary and an aorta mask opened through the file inputs, as the CLI does', async () => {
+    const { files } = phantomFiles();
+    const { page, errors } = await openPage('?backend=cpu');
+    await upload(page, '#ct-files', files.ct);
+    await upload(page, '#mask-file', files.pericardium);
+    await upload(page, '#coronary-file', files.coronary);
+    await upload(page, '#aorta-file', files.aorta);
+    expect(await page.$eval('#chosen', (e) => e.textContent)).toContain(
+      'centerlines derived from the coronary mask coronary.nii.gz, ostia where it meets the aorta aorta.nii.gz',
+    );
+    await page.waitForFunction(() => !(document.getElementById('measure') as HTMLButtonElement).disabled);
+    await page.click('#measure');
+    await settled(page);
+    expect(await page.evaluate(() => window.perifatError ?? null)).toBeNull();
+    const report = (await page.evaluate(() => window.perifatReport)) as Report;
+    const out = join(work, 'coronary.json');
+    expect(
+      await quietMain([
+        'measure',
+        '--ct',
+        files.ct,
+        '--pericardium',
+        files.pericardium,
+        '--coronary-mask',
+        files.coronary,
+        '--aorta',
+        files.aorta,
+        '--backend',
+        'cpu',
+        '--out',
+        out,
+        '--quiet',
+      ]),
+    ).toBe(0);
+    const cli = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.centerlines?.method).toBe('mask');
+    expect(report.centerlines?.vessels.vessels.map((v) => v.name)).toEqual(['RCA', 'LAD', 'LCx']);
+    expect(report.vessels.every((v) => v.faiHu !== null)).toBe(true);
+    // Everything but the derivation's timings (centerlines.stats.ms*, like timingsMs: the clock's).
+    expect(reportDiff(report, cli, 1e-9).filter((d) => !/^centerlines\.stats\.ms\w*:/.test(d))).toEqual([]);
+
+    // The derivation is said (and its warnings listed), each derived vessel has its toggle, and the
+    // derived centerlines are drawn in the centerline overlay's green.
+    const derived = await page.$eval('#centerlines-derived', (d) => ({
+      hidden: (d as HTMLDivElement).hidden,
+      how: d.querySelector('#centerlines-how')?.textContent ?? '',
+      warnings: d.querySelectorAll('#centerline-warnings li').length,
+    }));
+    expect(derived.hidden).toBe(false);
+    expect(derived.how).toMatch(/^From the coronary mask: RCA, LAD, LCx/);
+    expect(derived.warnings).toBe(report.centerlines?.warnings.length);
+    const toggles = await page.$$eval('#ov-vessels .vessel-name', (n) => n.map((x) => x.textContent));
+    expect(toggles).toEqual(['RCA', 'LAD', 'LCx']);
+    for (const id of ['#ov-eat', '#ov-rings']) await page.click(id);
+    for (let i = 0; i < 3; i++) await page.click(`#ov-vessel-${i}`);
+    await drawn(page);
+    const green = await hueCounts(page, '#viewer-box', 'page-derived-lines.png', [[0, 255, 0]]);
+    expect(green.near[0]).toBeGreaterThan(3);
+    await page.screenshot({ fullPage: true, path: join(ARTIFACTS, 'page-coronary-mask.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('traces the RCA from clicks on the slice view, measures it, and exports it', async () => {
+    const { p, files } = phantomFiles();
+    const { page, errors } = await openPage('?backend=cpu');
+    const downloads = join(work, 'downloads');
+    mkdirSync(downloads, { recursive: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    // The scan first (EAT only: no centerlines); tracing needs a CT on the slice view.
+    expect(await page.$eval('#trace-mode', (b) => (b as HTMLInputElement).disabled)).toBe(true);
+    await upload(page, '#ct-files', files.ct);
+    await upload(page, '#mask-file', files.pericardium);
+    await page.waitForFunction(() => !(document.getElementById('measure') as HTMLButtonElement).disabled);
+    await page.click('#measure');
+    await settled(page);
+    expect(await page.evaluate(() => window.perifatError ?? null)).toBeNull();
+    expect(((await page.evaluate(() => window.perifatReport)) as Report).vessels).toEqual([]);
+
+    // Trace mode on; the true RCA's ostium, its middle and its end clicked where the page draws them
+    // (each on its own slice): through niivue's click handling, its crosshair snapped to the voxel.
+    const rca = p.vessels.vessels.find((v) => v.name === 'RCA');
+    if (!rca) throw new Error('the phantom has no RCA');
+    const clicks = [rca.points[0], rca.points[Math.floor(rca.points.length / 2)], rca.points.at(-1)] as Vec3[];
+    await page.click('#trace-mode');
+    const pointsListed = () => page.$$eval('#trace-points li', (li) => li.map((x) => x.textContent ?? ''));
+    const clickAt = async (lps: Vec3) => {
+      const xy = await page.evaluate((q) => window.perifatPageXY?.(q) ?? null, lps);
+      if (!xy) throw new Error(`${lps.join(', ')} is not on the slice view`);
+      await page.mouse.click(xy.x, xy.y);
+      await drawn(page);
+    };
+    for (const [n, c] of clicks.entries()) {
+      await clickAt(c);
+      expect(await pointsListed()).toHaveLength(n + 1);
+    }
+    // A stray click, taken back.
+    await clickAt(rca.points[10] as Vec3);
+    expect(await pointsListed()).toHaveLength(4);
+    await page.click('#trace-undo');
+    const listed = await pointsListed();
+    expect(listed.map((t) => t.split(':')[0])).toEqual(['ostium', 'waypoint', 'distal end']);
+    // Each point is the clicked voxel's centre: within half a voxel diagonal of where it was aimed.
+    const picked = listed.map((t) => (/: (.*) mm/.exec(t)?.[1] ?? '').split(', ').map(Number));
+    picked.forEach((q, i) => {
+      const c = clicks[i] as Vec3;
+      expect(Math.hypot(q[0]! - c[0], q[1]! - c[1], q[2]! - c[2])).toBeLessThan(0.6);
+    });
+
+    await page.select('#trace-name', 'RCA');
+    await page.click('#trace-run');
+    await settled(page);
+    expect(await page.evaluate(() => window.perifatError ?? null)).toBeNull();
+    const traced = (await page.evaluate(() => window.perifatTraced)) as VesselSet;
+    expect(traced.vessels.map((v) => v.name)).toEqual(['RCA']);
+    const got = traced.vessels[0]!;
+    const d = got.points.map((q) => nearestOn(rca, q).d);
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    expect(mean).toBeLessThan(1);
+    // It runs the whole way: ostium to distal end.
+    expect(arcLengths(got.points).at(-1)!).toBeGreaterThan(0.9 * arcLengths(rca.points).at(-1)!);
+    const report = (await page.evaluate(() => window.perifatReport)) as Report;
+    expect(report.vessels.map((v) => v.name)).toEqual(['RCA']);
+    expect(report.vessels[0]?.faiHu).toEqual(expect.any(Number));
+    const row = await page.$$eval('#vessel-table tbody tr', (rows) =>
+      rows.map((r) => Array.from(r.children).map((c) => c.textContent ?? '')),
+    );
+    expect(row.map((r) => [r[0], r[2]])).toEqual([['RCA', report.vessels[0]!.faiHu!.toFixed(1)]]);
+    expect(await page.$$eval('#traced-list li', (li) => li.map((x) => x.dataset['vessel']))).toEqual(['RCA']);
+    // All three planes through the traced path, for the picture.
+    await page.select('#view', 'multi');
+    await drawn(page);
+    await page.screenshot({ fullPage: true, path: join(ROOT, 'docs', 'page-trace.png') });
+
+    // The exports: perifat-vessels/1 JSON (that `perifat measure --vessels` measures as the page did) and .vtp.
+    await page.click('#export-traced-json');
+    const json = await downloaded(join(downloads, 'case-centerlines.json'));
+    const doc = JSON.parse(json) as { schema: string; vessels: { name: string; points: number[][] }[] };
+    expect(doc.schema).toBe('perifat-vessels/1');
+    expect(doc.vessels[0]?.points).toEqual(got.points);
+    const out = join(work, 'traced.json');
+    const vesselsFile = join(work, 'traced-vessels.json');
+    rmSync(vesselsFile, { force: true });
+    writeFileSync(vesselsFile, json);
+    expect(
+      await quietMain([
+        'measure',
+        '--ct',
+        files.ct,
+        '--pericardium',
+        files.pericardium,
+        '--vessels',
+        vesselsFile,
+        '--backend',
+        'cpu',
+        '--out',
+        out,
+        '--quiet',
+      ]),
+    ).toBe(0);
+    const cli = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(reportDiff(report, cli, 1e-9)).toEqual([]);
+    await page.click('#export-traced-vtp');
+    const vtp = await readVessels(await downloaded(join(downloads, 'case-centerlines.vtp')), { name: 'traced.vtp' });
+    expect(vtp.vessels.map((v) => v.name)).toEqual(['RCA']);
+    expect(vtp.vessels[0]?.points.length).toBe(got.points.length);
+
+    // Removed: measured again without it.
+    await page.click('#traced-list li button');
+    await settled(page);
+    expect(await page.$$eval('#traced-list li', (li) => li.length)).toBe(0);
+    expect(((await page.evaluate(() => window.perifatReport)) as Report).vessels).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
   }, 300_000);
 
   it('cancels a running measurement from the page, which stays responsive', async () => {

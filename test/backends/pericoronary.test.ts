@@ -29,6 +29,7 @@ import {
   makeCt,
   mismatches,
   oracleLayers,
+  tieMismatches,
   twoCurvedVessels,
   vessel,
 } from '../harness/shell-fixtures';
@@ -89,12 +90,15 @@ function expectExact(
       const L = r.layers!;
       expect(mismatches(L.voi, oracle.voi, oracle.ambiguous)).toBe(0);
       expect(mismatches(L.rings, oracle.rings, oracle.ambiguous)).toBe(0);
+      // Every tie layer (a voxel where vessels tie exactly is in each one's regions).
+      expect(tieMismatches(L, oracle, oracle.ambiguous)).toBe(0);
       expect(L.lesions.length).toBe(oracle.lesions.length);
       L.lesions.forEach((l, i) => expect(mismatches(l, oracle.lesions[i]!, oracle.ambiguous)).toBe(0));
     }
     // Both backends' paths give the same layers and histograms, guard-ambiguous voxels included.
     expect(mismatches(f32.layers!.voi, f64.layers!.voi)).toBe(0);
     expect(mismatches(f32.layers!.rings, f64.layers!.rings)).toBe(0);
+    expect(tieMismatches(f32.layers!, f64.layers!)).toBe(0);
     expect(Array.from(f32.voi.histogram)).toEqual(Array.from(f64.voi.histogram));
     expect(Array.from(f32.rings.voxels)).toEqual(Array.from(f64.rings.voxels));
     return { f64, f32 };
@@ -157,7 +161,10 @@ describe('pericoronary shells: float64 backend and f32 reference = the literal d
     const lcx = [...stem, ...b];
     const vessels = [vessel('LAD', 0, lad, radii(lad.length), [0, 12]), vessel('LCx', 1, lcx, radii(lcx.length))];
     const lesions = [{ vesselIndex: 1, startMm: 4, endMm: 9.5 }];
-    const { f32 } = await expectExact(ct, vessels, lesions, OPTS);
+    const { f64, f32 } = await expectExact(ct, vessels, lesions, OPTS);
+    // The stem's voxels count for LAD and LCx both: LCx's labels in the second tie layer.
+    expect(f64.layers!.ties!.length).toBe(1);
+    expect(f64.layers!.ties![0]!.voi.filter((l) => l === 2).length).toBeGreaterThan(50);
     // The stem is one part: the tie between LAD and LCx around it needs no settling.
     expect(planShells(ct, vessels, lesions, OPTS).parts.map((p) => p.segCount)).toEqual([13, 39, 39]);
     expect(f32.diagnostics.undecided!.total).toBeLessThan(ct.hu.length * 0.01);

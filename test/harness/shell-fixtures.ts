@@ -1,7 +1,8 @@
 /**
  * Shared fixtures of the distance/shell suites (unit and GPU): CT geometries, prepared vessels, and
  * an f64 brute-force oracle of the whole pericoronary labelling (METHOD.md §4 read literally: exact
- * nearest point over every segment with the oracle's arithmetic, calcium distances by hypot). The
+ * nearest point over every segment with the oracle's arithmetic, every vessel at the smallest w an
+ * owner, calcium distances by hypot). The
  * engine's float64 path must equal it exactly; only voxels within `tol` mm of the calcium guard
  * are reported ambiguous, since the oracle measures that distance another way.
  */
@@ -98,10 +99,68 @@ export function twoCurvedVessels(o: {
   return { ct, vessels, lesions };
 }
 
+/**
+ * A left-coronary-like tree given from one ostium: a straight stem of `stemMm` (14 mm) repeated
+ * point for point (and radius for radius) at the start of LAD, LCx and RI, then three curved
+ * branches leaving it at wide angles. Every voxel whose nearest point lies on the stem ties exactly
+ * between the three (METHOD.md §4: it counts for each). Lesions: on LAD 2.1–8.3 mm and LCx
+ * 4.2–10.1 mm (overlapping on the stem, so two lesion layers), on RI 1.3–3.3 mm and, past the stem,
+ * 20.2–24.1 mm (ends off the stem's joints, every 0.5 mm, where s is uncertain over a wide slab).
+ * `order` lists the vessels (indices into [LAD, LCx, RI]) in the order they are given.
+ */
+export function stemTree(
+  order: readonly number[] = [0, 1, 2],
+  seed = 41,
+): { ct: Int16Ct; vessels: PreparedVessel[]; lesions: PreparedLesion[]; stemMm: number } {
+  const dims: Vec3 = [48, 44, 32];
+  const ct = makeCt(dims, [0.5, 0.5, 0.7], fatNoise(dims[0] * dims[1] * dims[2], seed), [0, 0, 0]);
+  const stemMm = 14;
+  const o: Vec3 = [4, 11, 8];
+  const dir: Vec3 = [0.9, 0.3, 0.3162];
+  const n = Math.hypot(...dir);
+  const stem = curve((u) => [o[0] + (u * dir[0]) / n, o[1] + (u * dir[1]) / n, o[2] + (u * dir[2]) / n], 0, stemMm, 29);
+  const end = stem[stem.length - 1]!;
+  const branch = (a: Vec3, b: Vec3): Vec3[] =>
+    curve(
+      (u) => [end[0] + u * a[0] + 0.04 * u * u * b[0], end[1] + u * a[1] + 0.04 * u * u * b[1], end[2] + u * a[2]],
+      0,
+      12,
+      25,
+    ).slice(1);
+  const stemR = stem.map((_, i) => 1.7 - 0.01 * i);
+  const tip = stemR[stemR.length - 1]!;
+  const specs: [string, Vec3, Vec3][] = [
+    ['LAD', [0.3, 0.9, 0.3], [1, -0.5, 0]],
+    ['LCx', [0.5, -0.85, 0.1], [-0.4, 0.6, 0]],
+    ['RI', [0.95, 0.1, -0.3], [0, 1, 0]],
+  ];
+  const all = specs.map(([name, a, b]) => {
+    const pts = branch(a, b);
+    return { name, points: [...stem, ...pts], radii: [...stemR, ...pts.map((_, i) => tip - 0.02 * (i + 1))] };
+  });
+  const vessels = order.map((k, index) => {
+    const v = all[k]!;
+    return vessel(v.name, index, v.points, v.radii, [0, 40]);
+  });
+  const byName = (name: string) => vessels.findIndex((v) => v.name === name);
+  const lesions = [
+    { vessel: 'LAD', startMm: 2.1, endMm: 8.3 },
+    { vessel: 'LCx', startMm: 4.2, endMm: 10.1 },
+    { vessel: 'RI', startMm: 1.3, endMm: 3.3 },
+    { vessel: 'RI', startMm: 20.2, endMm: 24.1 },
+  ]
+    .filter((l) => byName(l.vessel) >= 0)
+    .map((l) => ({ vesselIndex: byName(l.vessel), startMm: l.startMm, endMm: l.endMm }));
+  return { ct, vessels, lesions, stemMm };
+}
+
 export interface OracleLayers {
+  /** Tie layer 0: the labels of each voxel's lowest-index owner. */
   voi: Uint8Array;
   rings: Uint8Array;
   lesions: Uint8Array[];
+  /** Tie layers 1…: the labels of the voxels' second, third … owner at an exact tie of w. */
+  ties: { voi: Uint8Array; rings: Uint8Array }[];
   /** 1 where the voxel's calcium distance is within tol of the guard. */
   ambiguous: Uint8Array;
   /** Per vessel: brute d of every crop voxel (for distance checks). */
@@ -122,6 +181,7 @@ export function oracleLayers(
   const rings = new Uint8Array(n);
   const { entries, layerCount } = layerLesions(vessels, lesions);
   const lesionOut = Array.from({ length: layerCount }, () => new Uint8Array(n));
+  const ties: { voi: Uint8Array; rings: Uint8Array }[] = [];
   const ambiguous = new Uint8Array(n);
   const dOut = vessels.map(() => new Float64Array(n));
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= tol;
@@ -147,32 +207,63 @@ export function oracleLayers(
         const g = geomOf(p);
         g.forEach((x, vi) => ((dOut[vi] as Float64Array)[c] = x.d));
         if (g.some((x) => x.w <= 0)) continue;
-        let o = -1;
-        g.forEach((x, vi) => {
-          if (o < 0 || x.w < (g[o] as { w: number }).w) o = vi;
-        });
-        if (o < 0) continue;
-        const b = g[o] as { w: number; s: number; r: number };
+        // Owners: every vessel at the smallest w (an exact tie counts for each, METHOD.md §4).
+        const wMin = Math.min(...g.map((x) => x.w));
+        const owners = g.flatMap((x, vi) => (x.w === wMin ? [vi] : []));
+        if (owners.length === 0) continue;
         if (opts.calciumGuardMm) {
           let dc = Infinity;
           for (const q of calcium) dc = Math.min(dc, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
           if (near(dc, opts.calciumGuardMm)) ambiguous[c] = 1;
           if (dc <= opts.calciumGuardMm) continue;
         }
-        if (b.w <= opts.wallGapMm) continue;
-        const v = vessels[o] as PreparedVessel;
-        const inSeg = b.s >= v.segmentMm[0] && b.s <= v.segmentMm[1];
-        const inVoi = b.w <= 2 * b.r;
-        if (inSeg && inVoi) voi[c] = 1 + o;
-        const kk = Math.ceil(b.w) - 1;
-        if (inSeg && kk >= 0 && kk < RING_COUNT) rings[c] = 1 + o * RING_COUNT + kk;
-        if (inVoi) {
-          for (const l of entries) {
-            if (l.vessel === o && b.s >= l.start && b.s <= l.end) (lesionOut[l.layer] as Uint8Array)[c] = l.label;
+        if (wMin <= opts.wallGapMm) continue;
+        const hits: (typeof entries)[number][] = [];
+        owners.forEach((o, t) => {
+          const b = g[o] as { w: number; s: number; r: number };
+          const v = vessels[o] as PreparedVessel;
+          const inSeg = b.s >= v.segmentMm[0] && b.s <= v.segmentMm[1];
+          const inVoi = b.w <= 2 * b.r;
+          const kk = Math.ceil(b.w) - 1;
+          const voiLabel = inSeg && inVoi ? 1 + o : 0;
+          const ringLabel = inSeg && kk >= 0 && kk < RING_COUNT ? 1 + o * RING_COUNT + kk : 0;
+          if (voiLabel || ringLabel) {
+            while (ties.length < t) ties.push({ voi: new Uint8Array(n), rings: new Uint8Array(n) });
+            const layer = t === 0 ? { voi, rings } : ties[t - 1]!;
+            layer.voi[c] = voiLabel;
+            layer.rings[c] = ringLabel;
           }
+          if (inVoi) for (const l of entries) if (l.vessel === o && b.s >= l.start && b.s <= l.end) hits.push(l);
+        });
+        // Lesion labels in lesion order, each in its planned layer, else the first free one (a new one if none).
+        for (const l of hits.sort((a, b) => a.label - b.label)) {
+          let target = lesionOut[l.layer];
+          if (!target || target[c] !== 0) target = lesionOut.find((x) => x[c] === 0);
+          if (!target) lesionOut.push((target = new Uint8Array(n)));
+          target[c] = l.label;
         }
       }
-  return { voi, rings, lesions: lesionOut, ambiguous, d: dOut };
+  return { voi, rings, lesions: lesionOut, ties, ambiguous, d: dOut };
+}
+
+/**
+ * Voxels where two sets of tie layers (layer 0 = voi/rings, then `ties`) differ, layer by layer, a
+ * missing layer reading as zeros; ambiguous voxels ignored.
+ */
+export function tieMismatches(
+  a: { voi: Uint8Array; rings: Uint8Array; ties?: readonly { voi: Uint8Array; rings: Uint8Array }[] },
+  b: { voi: Uint8Array; rings: Uint8Array; ties?: readonly { voi: Uint8Array; rings: Uint8Array }[] },
+  ambiguous?: Uint8Array,
+): number {
+  const la = [{ voi: a.voi, rings: a.rings }, ...(a.ties ?? [])];
+  const lb = [{ voi: b.voi, rings: b.rings }, ...(b.ties ?? [])];
+  const zero = new Uint8Array(a.voi.length);
+  let m = 0;
+  for (let t = 0; t < Math.max(la.length, lb.length); t++) {
+    m += mismatches(la[t]?.voi ?? zero, lb[t]?.voi ?? zero, ambiguous);
+    m += mismatches(la[t]?.rings ?? zero, lb[t]?.rings ?? zero, ambiguous);
+  }
+  return m;
 }
 
 /** Voxels where two layers differ, ignoring ambiguous voxels. */

@@ -28,6 +28,8 @@ import {
   makeCt,
   mismatches,
   oracleLayers,
+  stemTree,
+  tieMismatches,
   twoCurvedVessels,
   vessel,
 } from '../harness/shell-fixtures';
@@ -57,14 +59,31 @@ async function shellsGpu(
   lesions: PreparedLesion[],
   opts: ShellOptions,
   maxBindingBytes?: number,
-): Promise<PericoronaryReply & { layerBytes: { voi: Uint8Array; rings: Uint8Array; lesions: Uint8Array[] } }> {
+): Promise<
+  PericoronaryReply & {
+    layerBytes: {
+      voi: Uint8Array;
+      rings: Uint8Array;
+      lesions: Uint8Array[];
+      ties: { voi: Uint8Array; rings: Uint8Array }[];
+    };
+  }
+> {
   const call: PericoronaryCall = {
     ...pericoronaryCall(runner, ct, vessels, lesions, opts, maxBindingBytes),
     returnLayers: true,
   };
   const r = await runner.call<PericoronaryReply>('pericoronary', call);
   const L = r.layers!;
-  return { ...r, layerBytes: { voi: take(L.voi), rings: take(L.rings), lesions: L.lesions.map((id) => take(id)) } };
+  return {
+    ...r,
+    layerBytes: {
+      voi: take(L.voi),
+      rings: take(L.rings),
+      lesions: L.lesions.map((id) => take(id)),
+      ties: L.ties.map((t) => ({ voi: take(t.voi), rings: take(t.rings) })),
+    },
+  };
 }
 
 async function expectShellsMatch(
@@ -83,6 +102,8 @@ async function expectShellsMatch(
   const cl = cpu.layers!;
   expect(mismatches(gpu.layerBytes.voi, cl.voi)).toBe(0);
   expect(mismatches(gpu.layerBytes.rings, cl.rings)).toBe(0);
+  // Every tie layer (vessels tied exactly at a voxel each count it).
+  expect(tieMismatches(gpu.layerBytes, cl)).toBe(0);
   expect(gpu.layerBytes.lesions.length).toBe(cl.lesions.length);
   gpu.layerBytes.lesions.forEach((l, i) => expect(mismatches(l, cl.lesions[i]!)).toBe(0));
   expect(gpu.voi).toEqual(histJson(cpu.voi));
@@ -123,6 +144,47 @@ describe('pericoronary shells (WGSL) vs CPU reference', () => {
     expect(gpu.diagnostics.slabs).toBe(Math.ceil(cz / 3));
     expect(whole.diagnostics.slabs).toBe(1);
     expect(gpu.diagnostics.undecided).toEqual(whole.diagnostics.undecided);
+  });
+
+  it('a stem three vessels share from one ostium, in all 6 orders: the same per-vessel numbers', async () => {
+    // METHOD.md §4: an exact tie counts for every tied vessel, so the order the vessels are listed
+    // in changes no number. Each order: GPU = f32 mirror = float64 (expectShellsMatch, every tie
+    // layer voxel for voxel) = the literal oracle; then each vessel's VOI, rings and every lesion
+    // equal across orders.
+    const bins = OPTS.window.hi - OPTS.window.lo + 1;
+    const perVessel = (h: HistogramsJson, label: number): number[] => [
+      h.voxels[label]!,
+      ...h.histogram.slice(label * bins, (label + 1) * bins),
+    ];
+    let first: { byName: Record<string, number[]>; lesions: HistogramsJson | null } | null = null;
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    for (const order of orders) {
+      const { ct, vessels, lesions } = stemTree(order);
+      const opts = { ...OPTS, wallGapMm: 0.2 };
+      const { cpu, gpu } = await expectShellsMatch(ct, vessels, lesions, opts);
+      const oracle = oracleLayers(ct, cpu.crop, vessels, lesions, opts);
+      expect(tieMismatches(cpu.layers!, oracle)).toBe(0);
+      // The stem's tie is decided on the GPU: its three tie layers come back filled.
+      expect((gpu.layers?.ties ?? []).length).toBe(2);
+      const byName: Record<string, number[]> = {};
+      for (const v of vessels) {
+        byName[v.name] = [
+          ...perVessel(gpu.voi, 1 + v.index),
+          ...Array.from({ length: 20 }, (_, k) => perVessel(gpu.rings, 1 + v.index * 20 + k)).flat(),
+        ];
+      }
+      first ??= { byName, lesions: gpu.lesions };
+      expect(byName, `order ${order}`).toEqual(first.byName);
+      expect(gpu.lesions).toEqual(first.lesions);
+    }
+    expect(first!.lesions!.voxels.slice(1).every((n) => n > 0)).toBe(true);
   });
 
   it('no vessel near the volume: empty crop, zero histograms', async () => {

@@ -26,7 +26,12 @@ import { undecidedDiagnostics } from '../../src/shells/diagnostics';
 
 export interface F32ReferenceResult extends PericoronaryResult {
   /** The f32 layers before settling (what the GPU's label kernel writes). */
-  readonly f32Layers: { voi: Uint8Array; rings: Uint8Array; lesions: Uint8Array[] };
+  readonly f32Layers: {
+    voi: Uint8Array;
+    rings: Uint8Array;
+    lesions: Uint8Array[];
+    ties: { voi: Uint8Array; rings: Uint8Array }[];
+  };
   /** Undecided crop indices (ascending) and their reason | owner << 8. */
   readonly undecided: Uint32Array;
   readonly reasons: Uint32Array;
@@ -50,20 +55,23 @@ export function pericoronaryF32Reference(
   const st = shellNearestCpu(plan, cands, tables);
   const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
   const guardDist = calcium ? edtCpu(plan.cropDims, plan.spacing, calcium) : null;
-  const first = shellLabelsCpu(plan, st, tables, guardDist, 0);
-  const lesionLayers = first.lesion ? [first.lesion] : [];
-  for (let layer = 1; layer < plan.lesionLayerCount; layer++) {
-    lesionLayers.push(shellLabelsCpu(plan, st, tables, guardDist, layer).lesion as Uint8Array);
-  }
+  // One pass per layer, as the GPU dispatches them: tie layer and lesion layer `layer`.
+  const passes = Array.from({ length: Math.max(1, plan.tieLayerCount, plan.lesionLayerCount) }, (_, layer) =>
+    shellLabelsCpu(plan, st, tables, guardDist, layer),
+  );
+  const first = passes[0]!;
+  const tieLayers = passes.slice(0, Math.max(1, plan.tieLayerCount)).map((p) => ({ voi: p.voi, rings: p.rings }));
+  const lesionLayers = passes.slice(0, plan.lesionLayerCount).map((p) => p.lesion as Uint8Array);
   lap('shells');
   const f32Layers = {
     voi: first.voi.slice(),
     rings: first.rings.slice(),
     lesions: lesionLayers.map((l) => l.slice()),
+    ties: tieLayers.slice(1).map((t) => ({ voi: t.voi.slice(), rings: t.rings.slice() })),
   };
   const h = layerHistogramsCpu(plan, hu, f32Layers, opts.window);
   lap('stats');
-  const layers = { voi: first.voi, rings: first.rings, lesions: lesionLayers };
+  const layers = { voi: first.voi, rings: first.rings, lesions: lesionLayers, ties: tieLayers.slice(1) };
   settleInto(ex, first.undecided, hu, calcium ? guardBrute(plan, calcium) : null, h, layers);
   lap('settle');
   return {

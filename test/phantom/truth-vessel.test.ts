@@ -175,23 +175,42 @@ describe('truth: ownership between two vessels', () => {
       const wa = rhoOf(p, xa, 0) - ra;
       const wb = rhoOf(p, xb, 0) - rb;
       if (wa <= 0 || wb <= 0) return; // inside a lumen: nobody's
+      // An exact tie (wa = wb) counts for both vessels (METHOD.md §4).
       if (wa <= wb) {
         if (wa <= 2 * ra) voiA++;
         const k = Math.ceil(wa) - 1;
         if (k < 20) ringA[k]!++;
-      } else if (wb <= 2 * rb) voiB++;
+      }
+      if (wb <= wa && wb <= 2 * rb) voiB++;
     });
     return { voiA, voiB, ringA };
   }
 
-  it('gives each voxel to the nearest wall, ties to the first vessel', () => {
+  /** VOI voxels on the tie plane wa = wb (counted for both). */
+  function tiedVoi(xa: number, ra: number, xb: number, rb: number): number {
+    let n = 0;
+    forEachVoxel(g, (_i, _j, _k, _n, p) => {
+      const wa = rhoOf(p, xa, 0) - ra;
+      const wb = rhoOf(p, xb, 0) - rb;
+      if (wa > 0 && wa === wb && wa <= 2 * ra) n++;
+    });
+    return n;
+  }
+
+  it('gives each voxel to the nearest wall, an exact tie to both vessels', () => {
     const r = computeTruth(allFat, null, set([zVessel('A', -3, 0, 1), zVessel('B', 3, 0, 1)]));
     const d = owners(-3, 1, 3, 1);
     expect(r.vessels[0]!.voiVoxels).toBe(d.voiA);
     expect(r.vessels[1]!.voiVoxels).toBe(d.voiB);
-    // the tie plane x = 0 holds VOI voxels (w = 2 at y = 0), which go to A
-    expect(d.voiA).toBeGreaterThan(d.voiB);
+    // the tie plane x = 0 holds VOI voxels (w = 2 at y = 0), which count for A and B both: the
+    // mirror-symmetric pair gets equal VOIs, whichever is listed first
+    expect(tiedVoi(-3, 1, 3, 1)).toBeGreaterThan(0);
+    expect(d.voiA).toBe(d.voiB);
+    const swapped = computeTruth(allFat, null, set([zVessel('B', 3, 0, 1), zVessel('A', -3, 0, 1)]));
+    expect(swapped.vessels[1]!.voiVoxels).toBe(d.voiA);
+    expect(swapped.vessels[0]!.voiVoxels).toBe(d.voiB);
     r.vessels[0]!.rings.forEach((ring, k) => expect(ring.fatVoxels).toBe(d.ringA[k]));
+    swapped.vessels[1]!.rings.forEach((ring, k) => expect(ring.fatVoxels).toBe(d.ringA[k]));
   });
 
   it('follows the wall, not the axis, with different radii, and skips the other lumen', () => {

@@ -70,9 +70,10 @@ describe('writePhantom', () => {
   const ph = makePhantom({ ...SMALL, direction: dir, kvp: 100, noiseSd: 5, calcium: true });
   const out = join(tmp, 'a');
 
-  it('writes ct/pericardium NIfTI, vessels.json, expected.json and a DICOM series, nothing else', async () => {
+  it('writes ct/pericardium/coronary NIfTI, vessels.json, expected.json and a DICOM series, nothing else', async () => {
     const files = await writePhantom(ph, out, { dicom: true });
     expect(readdirSync(out).sort()).toEqual([
+      'coronary.nii.gz',
       'ct.nii.gz',
       'dicom',
       'expected.json',
@@ -83,7 +84,7 @@ describe('writePhantom', () => {
     expect(readdirSync(join(out, 'dicom'))).toHaveLength(32);
     // a second write replaces everything in place
     await writePhantom(ph, out, { dicom: true });
-    expect(readdirSync(out)).toHaveLength(5);
+    expect(readdirSync(out)).toHaveLength(6);
     expect(readdirSync(join(out, 'dicom'))).toHaveLength(32);
   });
 
@@ -190,7 +191,13 @@ describe('phantomCommand', () => {
     log.mockRestore();
     const report = JSON.parse(readFileSync(join(out, 'expected.json'), 'utf8'));
     expect(report.input).toMatchObject({ dims: [48, 40, 32], spacingMm: [1.6, 1.6, 2.4], kvp: 80 });
-    expect(readdirSync(out).sort()).toEqual(['ct.nii.gz', 'expected.json', 'pericardium.nii.gz', 'vessels.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'coronary.nii.gz',
+      'ct.nii.gz',
+      'expected.json',
+      'pericardium.nii.gz',
+      'vessels.json',
+    ]);
   });
 
   it('rejects bad arguments with exit code 2', async () => {
@@ -201,6 +208,16 @@ describe('phantomCommand', () => {
     expect(await phantomCommand(['--out', tmp, '--noise', '-1'])).toBe(2);
     expect(await phantomCommand(['--out', tmp, '--bogus'])).toBe(2);
     expect(err).toHaveBeenCalledTimes(5);
+    for (const call of err.mock.calls) expect(String(call[0])).toMatch(/^perifat: E_USAGE: phantom: /);
+    err.mockRestore();
+  });
+
+  it('refuses a phantom too large to hold before allocating it, in the common error form', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const t0 = performance.now();
+    expect(await phantomCommand(['--out', tmp, '--dims', '2000x2000x2000'])).toBe(3);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(String(err.mock.calls[0]?.[0])).toMatch(/^perifat: E_TOO_LARGE: phantom: --dims 2000x2000x2000/);
     err.mockRestore();
   });
 });

@@ -155,9 +155,11 @@ describe('perifat measure (cpu backend)', () => {
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.input.ct).toMatch(/^case-[0-9a-f]{10}$/);
     expect(report.input.caseId).toBe(report.input.ct);
-    for (const text of [readFileSync(out, 'utf8'), readFileSync(csv, 'utf8'), r.out]) {
+    for (const text of [readFileSync(out, 'utf8'), readFileSync(csv, 'utf8'), r.out, r.stderr]) {
       expect(text).not.toMatch(/DOE|JANE|MRN12345/);
     }
+    // The progress lines (kept in Slurm and Kubernetes logs) name the case id, not the path.
+    expect(r.stderr).toContain(`loading CT (case ${report.input.caseId})`);
     const named = join(dir, 'r3.json');
     expect(
       (await run(['measure', '--ct', series, '--backend', 'cpu', '--keep-names', '--out', named, '--quiet'])).code,

@@ -36,6 +36,30 @@ describe('display layers', () => {
     expect([v[at(1, 1, 1)], v[at(2, 1, 1)], v[at(1, 2, 1)]]).toEqual([1, 2, 3]);
   });
 
+  it("shows a voxel where vessels tie in each tied vessel's VOI and rings (tie layers)", () => {
+    const dims: Vec3 = [2, 1, 1];
+    // Voxel 0: LAD (1) and LCx (2) tie, LCx's labels in the second tie layer; voxel 1: LCx only.
+    const m: MeasureLayers = {
+      crop: { lo: [0, 0, 0], hi: [2, 1, 1] },
+      vessels: ['RCA', 'LAD', 'LCx'],
+      layers: {
+        dims: [2, 1, 1],
+        voi: new Uint8Array([2, 3]),
+        rings: new Uint8Array([1 + RING_COUNT + 2, 1 + 2 * RING_COUNT + 5]),
+        lesions: [],
+        ties: [{ voi: new Uint8Array([3, 0]), rings: new Uint8Array([1 + 2 * RING_COUNT + 2, 0]) }],
+      },
+    };
+    expect(Array.from(voiLayer(dims, m, [1]))).toEqual([2, 0]);
+    expect(Array.from(voiLayer(dims, m, [2]))).toEqual([3, 3]);
+    expect(Array.from(voiLayer(dims, m, [1, 2]))).toEqual([2, 3]);
+    expect(Array.from(voiLayer(dims, m, [0]))).toEqual([0, 0]);
+    expect(Array.from(voiLayer(dims, m))).toEqual([2, 3]);
+    expect(Array.from(ringDistanceLayer(dims, m, [2]))).toEqual([3, 6]);
+    expect(Array.from(ringDistanceLayer(dims, m, [1]))).toEqual([3, 0]);
+    expect(Array.from(ringDistanceLayer(dims, m, [0]))).toEqual([0, 0]);
+  });
+
   it('keeps only the VOIs and rings of the vessels asked for and folds lesion layers, voxel by voxel', () => {
     // Random crop layers of three vessels and three lesions on two layers, placed in a larger grid;
     // each output voxel is checked against the crop voxel it comes from, read by coordinates.

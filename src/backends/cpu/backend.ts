@@ -13,6 +13,8 @@ import type {
 import type { BackendInfo } from '../../measure/report-types';
 import type { FatWindow } from '../../stats/fat-window';
 import type { LabelHistograms } from '../../stats/label-stats';
+import { edtCpu } from '../../kernels/edt/edt.cpu';
+import type { Vec3 } from '../../volume/geometry';
 import { fatStatsCpu } from '../../kernels/fat-stats/fat-stats.cpu';
 import { type CropClassifier, classifyHere, pericoronaryF64 } from './pericoronary';
 
@@ -38,5 +40,10 @@ export class CpuMeasureBackend implements MeasureBackend {
     extra: PericoronaryExtra = {},
   ): Promise<PericoronaryResult> {
     return pericoronaryF64(ct, vessels, lesions, opts, extra, this.classify);
+  }
+
+  /** The EDT's CPU twin: the same f32 bits as the GPU kernel. */
+  async edt(dims: Vec3, spacing: Vec3, mask: Uint8Array): Promise<Float32Array> {
+    return edtCpu(dims, spacing, mask);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The CPU backend's pericoronary path: plan, candidate index, calcium guard (its distances from the
  * EDT's CPU twin), every crop voxel classified in float64 by the definition (src/shells), the fat
- * statistics of each layer. No settling: nothing is approximated.
+ * statistics of each layer (summed over tie and lesion layers). No settling: nothing is approximated.
  */
 import { edtCpu } from '../../kernels/edt/edt.cpu';
 import {
@@ -23,6 +23,7 @@ import {
 } from '../../shells/classify';
 import { type MeasureControl, step } from '../../measure/control';
 import { ExactShells } from '../../shells/exact';
+import { emptyLayers, tieLayer } from '../../shells/layers';
 import type { ShellPlan } from '../../shells/plan';
 import { layerHistogramsCpu, planStage } from '../pericoronary-stages';
 
@@ -63,19 +64,29 @@ export const classifyHere: CropClassifier = async (plan, hu, control) => {
   };
 };
 
-/** Whole-crop layers from shares' slices. */
+/**
+ * Whole-crop layers from shares' slices. A share may have added a tie or lesion layer for a tie
+ * across parts (src/shells/layers.ts): the crop gets as many as the share with the most.
+ */
 export function stitchShares(plan: ShellPlan, shares: readonly ClassifyShare[]): LabelLayers {
   const n = plan.cropVoxels;
   const slice = plan.cropDims[0] * plan.cropDims[1];
-  const voi = new Uint8Array(n);
-  const rings = new Uint8Array(n);
-  const lesions = Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n));
+  const layers = emptyLayers(plan, n);
   for (const s of shares) {
-    voi.set(s.layers.voi, s.z0 * slice);
-    rings.set(s.layers.rings, s.z0 * slice);
-    s.layers.lesions.forEach((l, i) => (lesions[i] as Uint8Array).set(l, s.z0 * slice));
+    const at = s.z0 * slice;
+    layers.voi.set(s.layers.voi, at);
+    layers.rings.set(s.layers.rings, at);
+    (s.layers.ties ?? []).forEach((t, i) => {
+      const into = tieLayer(layers, i + 1);
+      into.voi.set(t.voi, at);
+      into.rings.set(t.rings, at);
+    });
+    s.layers.lesions.forEach((l, i) => {
+      while (layers.lesions.length <= i) layers.lesions.push(new Uint8Array(n));
+      (layers.lesions[i] as Uint8Array).set(l, at);
+    });
   }
-  return { voi, rings, lesions };
+  return layers;
 }
 
 export async function pericoronaryF64(

@@ -12,6 +12,8 @@ import type { FatWindow } from '../../stats/fat-window';
 import type { LabelHistograms } from '../../stats/label-stats';
 import type { GpuBackend } from './gpu-backend';
 import { pericoronaryHistogramsGpu } from './pericoronary';
+import { edtGpu } from '../../kernels/edt/edt';
+import type { Vec3 } from '../../volume/geometry';
 
 export class GpuMeasureBackend implements MeasureBackend {
   readonly info: BackendInfo;
@@ -35,5 +37,10 @@ export class GpuMeasureBackend implements MeasureBackend {
     extra: PericoronaryExtra = {},
   ): Promise<PericoronaryResult> {
     return pericoronaryHistogramsGpu(this.gpu, ct, vessels, lesions, opts, extra);
+  }
+
+  /** The EDT kernel on this backend's device (src/kernels/edt): the centerlines' distance to the wall. */
+  edt(dims: Vec3, spacing: Vec3, mask: Uint8Array): Promise<Float32Array> {
+    return edtGpu(this.gpu.ctx, dims, spacing, mask);
   }
 }

@@ -26,7 +26,9 @@ import { buildCandidates } from '../../shells/candidates';
 import { calciumMask, guardBrute } from '../../shells/classify';
 import { undecidedDiagnostics } from '../../shells/diagnostics';
 import { ExactShells } from '../../shells/exact';
+import type { LabelLayers, TieLayer } from '../../shells/layers';
 import { settleInto, sumHistograms } from '../../shells/result';
+import type { LabelHistograms } from '../../stats/label-stats';
 import { shellTables } from '../../shells/tables';
 import { lapTimer } from '../../util/lap-timer';
 import type { CtVolume } from '../../volume/volume';
@@ -74,9 +76,12 @@ export async function pericoronaryHistogramsGpu(
       volumes.push(v);
       return v;
     };
+    // Tie layers (a voxel where vessels tie exactly counts for each, METHOD.md §4) and lesion layers.
     const out = {
-      voi: layerVolume('voi'),
-      rings: layerVolume('rings'),
+      ties: Array.from({ length: plan.tieLayerCount }, (_, t) => ({
+        voi: layerVolume(t === 0 ? 'voi' : `voi[${t}]`),
+        rings: layerVolume(t === 0 ? 'rings' : `rings[${t}]`),
+      })),
       lesions: Array.from({ length: plan.lesionLayerCount }, (_, i) => layerVolume(`lesions[${i}]`)),
     };
 
@@ -88,23 +93,27 @@ export async function pericoronaryHistogramsGpu(
 
     step(control, 'pericoronary.stats', 0.8);
     const window = opts.window;
-    const voi = await fatStatsGpu(ctx, huVol, out.voi, { maxLabel: V, window });
-    const rings = await fatStatsGpu(ctx, huVol, out.rings, { maxLabel: V * RING_COUNT, window });
+    const voiParts = [];
+    const ringParts = [];
+    for (const t of out.ties) {
+      voiParts.push(await fatStatsGpu(ctx, huVol, t.voi, { maxLabel: V, window }));
+      ringParts.push(await fatStatsGpu(ctx, huVol, t.rings, { maxLabel: V * RING_COUNT, window }));
+    }
+    const voi = sumHistograms(voiParts) as LabelHistograms;
+    const rings = sumHistograms(ringParts) as LabelHistograms;
     const lesionParts = [];
     for (const lv of out.lesions)
       lesionParts.push(await fatStatsGpu(ctx, huVol, lv, { maxLabel: Math.max(1, L), window }));
     lap('stats');
 
-    let layers: ShellLayers | undefined;
+    let layers: LabelLayers | undefined;
     if (extra.returnLayers) {
       const lesionLayers: Uint8Array[] = [];
       for (const lv of out.lesions) lesionLayers.push(await readLabels(ctx, lv));
-      layers = {
-        dims: plan.cropDims,
-        voi: await readLabels(ctx, out.voi),
-        rings: await readLabels(ctx, out.rings),
-        lesions: lesionLayers,
-      };
+      const ties: TieLayer[] = [];
+      for (const t of out.ties) ties.push({ voi: await readLabels(ctx, t.voi), rings: await readLabels(ctx, t.rings) });
+      const [first, ...rest] = ties as [TieLayer, ...TieLayer[]];
+      layers = { voi: first.voi, rings: first.rings, lesions: lesionLayers, ties: rest };
       lap('readLayers');
     }
     const lesionsH = L > 0 ? sumHistograms(lesionParts) : null;
@@ -127,7 +136,7 @@ export async function pericoronaryHistogramsGpu(
         evaluations: ex.evaluations,
         undecided: undecidedDiagnostics(plan, undecided.reasons),
       },
-      ...(layers ? { layers } : {}),
+      ...(layers ? { layers: { dims: plan.cropDims, ...layers } satisfies ShellLayers } : {}),
     };
   } finally {
     scope.destroyAll();

@@ -1,7 +1,7 @@
 /**
  * The WebGPU pericoronary pass's GPU stages: compile the shell kernels (one after the other, each in
  * its error scopes), "shells" (nearest points per z-slab and, with the calcium guard, the guard's
- * EDT), and "labels" (VOI, ring and lesion layers, and the list of voxels left to the float64
+ * EDT), and "labels" (VOI and ring tie layers, lesion layers, and the list of voxels left to the float64
  * settling, grown and rerun when it overflows).
  */
 import { PerifatError } from '../../errors';
@@ -123,7 +123,8 @@ export async function labelStage(
     plan: ShellPlan;
     tables: ShellTables;
     state: ShellState;
-    out: { voi: GpuVolume; rings: GpuVolume; lesions: readonly GpuVolume[] };
+    /** Tie layers (0 first: plan.tieLayerCount) and lesion layers (plan.lesionLayerCount). */
+    out: { ties: readonly { voi: GpuVolume; rings: GpuVolume }[]; lesions: readonly GpuVolume[] };
   },
 ): Promise<Undecided> {
   const n = job.plan.cropVoxels;
@@ -141,9 +142,12 @@ async function labelsWith(
   const undecided = scope.storage('pericoronary.undecided', undecidedWords(capacity) * 4);
   await withErrorScopes(ctx, 'pericoronary labels', async () => {
     const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary.labels' });
+    // One dispatch per layer: tie layer `layer` and lesion layer `layer`, while there are.
+    const dispatches = Math.max(1, plan.tieLayerCount, plan.lesionLayerCount);
     state.slabs.forEach((p, si) => {
-      for (let layer = 0; layer < Math.max(1, plan.lesionLayerCount); layer++) {
+      for (let layer = 0; layer < dispatches; layer++) {
         const lv = out.lesions[layer];
+        const tv = out.ties[layer];
         encodeLabels(
           ctx,
           enc,
@@ -157,8 +161,8 @@ async function labelsWith(
             owner: p.owner,
             guardDist: p.guardDist,
             tables: state.tables,
-            voi: slabBuffer(out.voi, si),
-            rings: slabBuffer(out.rings, si),
+            voi: tv ? slabBuffer(tv.voi, si) : null,
+            rings: tv ? slabBuffer(tv.rings, si) : null,
             lesion: lv ? slabBuffer(lv, si) : null,
             undecided,
           },

@@ -24,7 +24,8 @@ export function edtCpu(dims: Vec3, spacing: Vec3, mask: Uint8Array, opts: EdtOpt
   const ft = featureTransformCpu(dims, sp, featureInitFromMask(mask));
   for (let v = 0; v < n; v++) {
     const s = ft[v] as number;
-    out[v] = s === NO_SITE ? Infinity : dist2F32(dims, sp, v, s);
+    // A voxel that is its own site is at distance 0 (what dist2F32 gives, without the arithmetic).
+    out[v] = s === v ? 0 : s === NO_SITE ? Infinity : dist2F32(dims, sp, v, s);
   }
   if (opts.signed) {
     const bg = featureTransformCpu(dims, sp, featureInitFromMask(mask, true));

@@ -59,6 +59,20 @@ export function featurePassCpu(
   const slice = nx * ny;
   for (let line = 0; line < lines; line++) {
     const base = axis === 0 ? line * nx : axis === 1 ? (line % nx) + Math.floor(line / nx) * slice : line;
+    // A line whose every voxel is its own site (e.g. background away from a thin mask's inverse)
+    // keeps its sites: each voxel is at distance 0 from itself and farther from any other. The
+    // envelope would give the same; skipping it only saves the work.
+    let own = true;
+    for (let q = 0, v = base; q < n; q++, v += stride) {
+      if (ftIn[v] !== v) {
+        own = false;
+        break;
+      }
+    }
+    if (own) {
+      for (let q = 0, v = base; q < n; q++, v += stride) ftOut[v] = v;
+      continue;
+    }
     const c0 = [base % nx, Math.floor(base / nx) % ny, Math.floor(base / slice)];
     let k = -1;
     for (let q = 0; q < n; q++) {

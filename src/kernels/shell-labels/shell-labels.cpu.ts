@@ -1,6 +1,6 @@
 /**
- * CPU twin of shell-labels.wgsl: VOI, ring and lesion layers of the crop from the
- * merged shell state, and the voxels left to the host (with their reasons). Same f32 operations
+ * CPU twin of shell-labels.wgsl: one tie layer (VOI, rings) and one lesion layer of the crop from
+ * the merged shell state, and the voxels left to the host (with their reasons). Same f32 operations
  * in the same order as the WGSL, so labels agree voxel for voxel.
  */
 import { RING_COUNT, RING_WIDTH_MM } from '../../measure/pericoronary-types';
@@ -9,6 +9,7 @@ import {
   LUMEN_BIT,
   NO_OWNER,
   S_UNSURE_BIT,
+  TIE_SHIFT,
   UNDECIDED_BIT,
   UNDECIDED_REASONS as R,
 } from '../../shells/constants';
@@ -20,18 +21,26 @@ const f = Math.fround;
 const sq = (x: number): number => f(x * x);
 
 export interface ShellLabelsCpu {
+  /** Tie layer `layer`: the VOI and ring labels of each voxel's layer-th tied owner (0 past the plan's). */
   readonly voi: Uint8Array;
   readonly rings: Uint8Array;
-  /** The lesion layer asked for, or null without lesions. */
+  /** Lesion layer `layer`, or null without lesions or past plan.lesionLayerCount. */
   readonly lesion: Uint8Array | null;
   /** Crop indices of the undecided voxels, ascending, and their reason | owner << 8. */
   readonly undecided: Uint32Array;
   readonly reasons: Uint32Array;
 }
 
+/** The layer-th vessel of a tie mask (in index order), or NO_OWNER (tiedVessel in the WGSL). */
+function tiedVessel(ties: number, layer: number): number {
+  let m = ties;
+  for (let t = 0; t < layer; t++) m &= m - 1;
+  return m === 0 ? NO_OWNER : 31 - Math.clz32(m & -m);
+}
+
 /**
- * shell_labels.wgsl for one lesion layer. `guardDist` holds squared distances to calcium (or
- * null when the guard is off).
+ * shell_labels.wgsl for one layer (tie and lesion). `guardDist` holds squared distances to calcium
+ * (or null when the guard is off).
  */
 export function shellLabelsCpu(
   plan: ShellPlan,
@@ -50,7 +59,7 @@ export function shellLabelsCpu(
   const width = f(RING_WIDTH_MM);
   const voi = new Uint8Array(n);
   const rings = new Uint8Array(n);
-  const lesion = L > 0 ? new Uint8Array(n) : null;
+  const lesion = L > 0 && layer < plan.lesionLayerCount ? new Uint8Array(n) : null;
   const undecided: number[] = [];
   const reasons: number[] = [];
   const near = (x: number, threshold: number, band: number): boolean => Math.abs(f(x - threshold)) <= band;
@@ -82,8 +91,9 @@ export function shellLabelsCpu(
       continue;
     }
     const code = st.owner[v] as number;
-    const o = code & 0xff;
-    if (o === NO_OWNER || (code & LUMEN_BIT) !== 0) continue;
+    if ((code & 0xff) === NO_OWNER || (code & LUMEN_BIT) !== 0) continue;
+    const ties = code >>> TIE_SHIFT;
+    const o = tiedVessel(ties, layer);
     if (guardOn && (guardDist[v] as number) <= guard2) continue;
     const d2 = st.state[4 * v] as number;
     const s = st.state[4 * v + 1] as number;
@@ -91,7 +101,7 @@ export function shellLabelsCpu(
     const w = f(f(Math.sqrt(d2)) - r);
     if (d2 <= sq(f(r + gap))) continue;
     const inVoi = d2 <= sq(f(3 * r));
-    const inSeg = s >= (t32[4 * o] as number) && s <= (t32[4 * o + 1] as number);
+    const inSeg = o !== NO_OWNER && s >= (t32[4 * o] as number) && s <= (t32[4 * o + 1] as number);
     if (inSeg && inVoi) voi[v] = 1 + o;
     if (inSeg && w <= f(f(RING_COUNT * width) + width)) {
       let k = Math.max(Math.ceil(f(w / width)) - 1, 0);
@@ -106,7 +116,7 @@ export function shellLabelsCpu(
         const b = tables.lesionOffset + 8 * l;
         const start = t32[b + 2] as number;
         const end = t32[b + 3] as number;
-        if (words[b + 4] === layer && words[b] === o && s >= start && s <= end) {
+        if (words[b + 4] === layer && ((ties >>> (words[b] as number)) & 1) !== 0 && s >= start && s <= end) {
           lesion[v] = words[b + 1] as number;
           break;
         }

@@ -1,5 +1,5 @@
 /**
- * Host side of shell-labels.wgsl: VOI, ring and lesion label layers from the merged shell state,
+ * Host side of shell-labels.wgsl: VOI and ring tie layers and lesion label layers from the merged shell state,
  * and the list of voxels left to the float64 settling (src/backends/webgpu/pericoronary.ts runs
  * it; its CPU twin is shell-labels.cpu.ts).
  */
@@ -30,7 +30,7 @@ export const SHELL_LABELS: KernelDecl = {
     undecided: { group: 0, binding: 8, kind: 'read_write' },
   },
   params: {
-    size: 40,
+    size: 48,
     fields: {
       voxelCount: field('u32', 0),
       lesionCount: field('u32', 4),
@@ -42,6 +42,8 @@ export const SHELL_LABELS: KernelDecl = {
       wallGap: field('f32', 28),
       voxelBase: field('u32', 32),
       guardBase: field('u32', 36),
+      tieLayers: field('u32', 40),
+      lesionLayers: field('u32', 44),
     },
   },
   overrides: [
@@ -50,6 +52,7 @@ export const SHELL_LABELS: KernelDecl = {
     'LUMEN_BIT',
     'UNDECIDED_BIT',
     'S_UNSURE_BIT',
+    'TIE_SHIFT',
     'BAND_MM',
     'RINGS',
     'RING_WIDTH',
@@ -85,8 +88,10 @@ export function encodeLabels(
     owner: GPUBuffer;
     guardDist: GPUBuffer | null;
     tables: GPUBuffer;
-    voi: GPUBuffer;
-    rings: GPUBuffer;
+    /** Tie layer `layer`'s VOI and rings, or null past plan.tieLayerCount. */
+    voi: GPUBuffer | null;
+    rings: GPUBuffer | null;
+    /** Lesion layer `layer`, or null past plan.lesionLayerCount. */
     lesion: GPUBuffer | null;
     undecided: GPUBuffer;
   },
@@ -106,6 +111,8 @@ export function encodeLabels(
       layer,
       guard2: guardOn ? Math.fround(plan.guardMm * plan.guardMm) : 0,
       wallGap: plan.wallGap,
+      tieLayers: bufs.voi && bufs.rings ? plan.tieLayerCount : 0,
+      lesionLayers: bufs.lesion ? plan.lesionLayerCount : 0,
     }),
   );
   const dummy = (name: string): GPUBuffer => scope.storage(`shell_labels.${name}(unused)`, 16);
@@ -121,8 +128,8 @@ export function encodeLabels(
       owner: bufs.owner,
       guardDist: bufs.guardDist ?? dummy('guardDist'),
       tables: bufs.tables,
-      outVoi: bufs.voi,
-      outRings: bufs.rings,
+      outVoi: bufs.voi ?? dummy('voi'),
+      outRings: bufs.rings ?? dummy('rings'),
       outLesion: bufs.lesion ?? dummy('lesion'),
       undecided: bufs.undecided,
     },

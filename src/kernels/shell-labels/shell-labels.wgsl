@@ -5,8 +5,12 @@
 // Every region takes only voxels owned by the vessel, outside every lumen, beyond the wall gap
 // (w > g) and, with the calcium guard on, farther than the guard from calcium.
 // The radial tests are done on squares, d² against (r + x)², so no square root decides a boundary;
-// w (from √d²) only picks the candidate ring. Overlapping lesions of one vessel go to different
-// layers, one dispatch per layer (writeMain = 0 for all but the first).
+// w (from √d²) only picks the candidate ring.
+// Layers, one dispatch each (8 storage bindings: the default limit): dispatch `layer` writes tie
+// layer `layer` — the VOI and ring labels of the voxel's layer-th tied owner (bits of the owner
+// word's tie mask in index order; METHOD.md §4: an exact tie counts for every tied vessel) — and
+// lesion layer `layer` (lesions a voxel can be in at once go to different layers, plan.ts), each
+// while there is one; only dispatch 0 (writeMain) lists the undecided voxels.
 //
 // A voxel whose f32 geometry is within the band of a threshold (widened by the uncertainty of its
 // nearest point's r, see shell_nearest.wgsl) gets no label here: it is appended to `undecided`
@@ -21,6 +25,7 @@ override NO_OWNER: u32;
 override LUMEN_BIT: u32;
 override UNDECIDED_BIT: u32;
 override S_UNSURE_BIT: u32;
+override TIE_SHIFT: u32;
 override BAND_MM: f32;
 override RINGS: u32;
 override RING_WIDTH: f32;
@@ -40,7 +45,7 @@ struct Params {
   lesionOffset: u32,
   writeMain: u32,
   guardOn: u32,
-  // The lesion layer this dispatch writes.
+  // The tie and lesion layer this dispatch writes.
   layer: u32,
   guard2: f32,
   wallGap: f32,
@@ -48,6 +53,9 @@ struct Params {
   voxelBase: u32,
   // Index in guardDist of this slab's first voxel: the guard's EDT covers the slab and a halo.
   guardBase: u32,
+  // Tie and lesion layers the kernels write (plan.tieLayerCount, plan.lesionLayerCount).
+  tieLayers: u32,
+  lesionLayers: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -110,13 +118,27 @@ fn undecidedReason(v: u32) -> u32 {
   return 0u;
 }
 
-// Labels (voi, ring, lesion) of voxel v of the slab.
+// The layer-th vessel of a tie mask (in index order), or NO_OWNER.
+fn tiedVessel(ties: u32, layer: u32) -> u32 {
+  var m = ties;
+  for (var t = 0u; t < layer; t++) {
+    m = m & (m - 1u);
+  }
+  if (m == 0u) {
+    return NO_OWNER;
+  }
+  return firstTrailingBit(m);
+}
+
+// Labels (voi, ring, lesion) of voxel v of the slab, in this dispatch's tie and lesion layer.
 fn labelsOf(v: u32) -> vec3<u32> {
   let code = owner[v];
-  let o = code & 0xffu;
-  if (o == NO_OWNER || (code & LUMEN_BIT) != 0u) {
+  if ((code & 0xffu) == NO_OWNER || (code & LUMEN_BIT) != 0u) {
     return vec3<u32>(0u);
   }
+  let ties = code >> TIE_SHIFT;
+  // The vessel whose VOI and ring labels this tie layer holds (NO_OWNER: none).
+  let o = tiedVessel(ties, params.layer);
   if (params.guardOn != 0u && bitcast<f32>(guardDist[v + params.guardBase]) <= params.guard2) {
     return vec3<u32>(0u);
   }
@@ -129,7 +151,10 @@ fn labelsOf(v: u32) -> vec3<u32> {
     return vec3<u32>(0u);
   }
   let inVoi = d2 <= sq(3.0 * r);
-  let inSeg = s >= bitcast<f32>(tables[4u * o]) && s <= bitcast<f32>(tables[4u * o + 1u]);
+  var inSeg = false;
+  if (o != NO_OWNER) {
+    inSeg = s >= bitcast<f32>(tables[4u * o]) && s <= bitcast<f32>(tables[4u * o + 1u]);
+  }
   var res = vec3<u32>(0u);
   if (inSeg && inVoi) {
     res.x = 1u + o;
@@ -153,7 +178,7 @@ fn labelsOf(v: u32) -> vec3<u32> {
       let l = params.lesionOffset + 8u * i;
       let start = bitcast<f32>(tables[l + 2u]);
       let end = bitcast<f32>(tables[l + 3u]);
-      if (tables[l + 4u] == params.layer && tables[l] == o && s >= start && s <= end) {
+      if (tables[l + 4u] == params.layer && ((ties >> tables[l]) & 1u) != 0u && s >= start && s <= end) {
         res.z = tables[l + 1u];
         break;
       }
@@ -192,11 +217,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       rings = rings | (l.y << (8u * k));
       lesion = lesion | (l.z << (8u * k));
     }
-    if (params.writeMain != 0u) {
+    if (params.layer < params.tieLayers) {
       outVoi[q] = voi;
       outRings[q] = rings;
     }
-    if (params.lesionCount > 0u) {
+    if (params.layer < params.lesionLayers) {
       outLesion[q] = lesion;
     }
   }

@@ -12,6 +12,7 @@ import {
   PLANE_WORDS,
   S_UNSURE_BIT,
   SEGMENT_WORDS,
+  TIE_SHIFT,
   UNDECIDED_BIT,
 } from '../../shells/constants';
 import type { ShellPlan } from '../../shells/plan';
@@ -20,7 +21,10 @@ import type { ShellTables } from '../../shells/tables';
 const f = Math.fround;
 const NONE = 0xffffffff;
 
-/** Per crop voxel: (d², s, r, r uncertainty) of the owner, and the owner word. */
+/**
+ * Per crop voxel: (d², s, r, r uncertainty) of the owner, and the owner word (owner index, flags,
+ * tie mask << TIE_SHIFT).
+ */
 export interface ShellState {
   readonly state: Float32Array;
   readonly owner: Uint32Array;
@@ -86,6 +90,7 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
     let ownU = 0;
     let ownMask = 0;
     let owned = false;
+    let rivalLo = FAR_D2;
     for (let vi = 0; vi < V; vi++) {
       const pathStart = words[4 * vi + 2] as number;
       const pathCount = words[4 * vi + 3] as number;
@@ -170,11 +175,14 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
       const u = Math.max(f(r - rLo), f(rHi - r));
       if (best <= f(r * r)) code |= LUMEN_BIT;
       if (Math.abs(w) <= f(BAND_MM + u)) code |= UNDECIDED_BIT;
-      if (owned) {
-        const sharedExact = mask === ownMask && popcount(mask) === 1;
-        if (!sharedExact && Math.abs(f(w - ownW)) <= f(f(f(2 * BAND_MM) + u) + ownU)) code |= UNDECIDED_BIT;
-      }
-      if (!owned || w < ownW) {
+      let sharedExact = false;
+      if (owned) sharedExact = mask === ownMask && popcount(mask) === 1;
+      if (owned && sharedExact && w === ownW) {
+        // An exact tie in a shared part (shell-nearest.wgsl): the vessel joins the tie mask.
+        code |= 1 << (TIE_SHIFT + vi);
+        if (sThresholdIn(tables, f32, L, vi, sLo, sHi)) code |= S_UNSURE_BIT;
+      } else if (!owned || w < ownW) {
+        if (owned) rivalLo = Math.min(rivalLo, f(ownW - ownU));
         owned = true;
         ownW = w;
         ownU = u;
@@ -183,10 +191,14 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
         st1 = s;
         st2 = r;
         st3 = u;
-        code = (code & ~(0xff | S_UNSURE_BIT)) | vi;
+        code = (code & (LUMEN_BIT | UNDECIDED_BIT)) | vi | (1 << (TIE_SHIFT + vi));
         if (sThresholdIn(tables, f32, L, vi, sLo, sHi)) code |= S_UNSURE_BIT;
+      } else {
+        rivalLo = Math.min(rivalLo, f(w - u));
       }
     }
+    // Ownership judged against the final owner's rivals only (shell-nearest.wgsl).
+    if (owned && f(f(rivalLo - ownW) - ownU) <= f(2 * BAND_MM)) code |= UNDECIDED_BIT;
     state[4 * v] = st0;
     state[4 * v + 1] = st1;
     state[4 * v + 2] = st2;

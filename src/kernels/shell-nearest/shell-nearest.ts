@@ -58,7 +58,17 @@ export const SHELL_NEAREST: KernelDecl = {
       voxelBase: field('u32', 64),
     },
   },
-  overrides: ['WG', 'NO_OWNER', 'LUMEN_BIT', 'UNDECIDED_BIT', 'S_UNSURE_BIT', 'BAND_MM', 'BOUND_SLACK_MM', 'FAR_D2'],
+  overrides: [
+    'WG',
+    'NO_OWNER',
+    'LUMEN_BIT',
+    'UNDECIDED_BIT',
+    'S_UNSURE_BIT',
+    'TIE_SHIFT',
+    'BAND_MM',
+    'BOUND_SLACK_MM',
+    'FAR_D2',
+  ],
 };
 
 export function shellNearestPipeline(ctx: GpuContext): Promise<GPUComputePipeline> {

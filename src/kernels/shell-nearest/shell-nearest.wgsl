@@ -12,10 +12,14 @@
 // Uncertainty: every candidate within BAND_MM of the best distance could be float64's nearest, so
 // the kernel keeps the range of their arc lengths s and radii r (reset whenever the best drops by
 // more than the band: what came before is then out of it). The voxel is UNDECIDED when its
-// lumen test (w ≤ 0) or its ownership (smallest w, ties to the lower index) is within the band
-// widened by the r range; the owner is S_UNSURE when its s range straddles one of its s thresholds.
-// Two vessels whose near-ties all lie in one shared part have exactly equal w on every backend:
-// that tie goes to the lower index without settling.
+// lumen test (w ≤ 0) or its ownership (smallest w, against the final owner's rivals) is within the
+// band widened by the r range; the
+// owner is S_UNSURE when its s range straddles one of its s thresholds (or a tied vessel's).
+// Exact ties (METHOD.md §4: a tie counts for every tied vessel): two vessels whose near ties all
+// lie in one shared part have exactly equal w, s and r, in f32 here and in float64 (the same
+// candidates of the same part, scanned after the same common prefix of parts); the later vessel
+// joins the owner's tie mask (bit TIE_SHIFT + vessel) without settling. The owner index is the
+// lowest tied vessel. A near tie across parts is UNDECIDED: float64 decides whether it is exact.
 //
 // Same f32 operations in the same order as shell-nearest.cpu.ts.
 
@@ -24,6 +28,7 @@ override NO_OWNER: u32;
 override LUMEN_BIT: u32;
 override UNDECIDED_BIT: u32;
 override S_UNSURE_BIT: u32;
+override TIE_SHIFT: u32;
 override BAND_MM: f32;
 override BOUND_SLACK_MM: f32;
 override FAR_D2: f32;
@@ -67,7 +72,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read> tables: array<u32>;
 // Per voxel of the slab: (d², s, r, r uncertainty) of the owning vessel.
 @group(0) @binding(6) var<storage, read_write> state: array<vec4<f32>>;
-// Per voxel of the slab: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT.
+// Per voxel of the slab: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT | tie mask << TIE_SHIFT.
 @group(0) @binding(7) var<storage, read_write> owner: array<u32>;
 
 fn straddles(lo: f32, hi: f32, t: f32) -> bool {
@@ -119,6 +124,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     var ownU = 0.0;
     var ownMask = 0u;
     var owned = false;
+    // min(w − u) over the vessels that do not own the voxel (FAR_D2: none yet).
+    var rivalLo = FAR_D2;
     for (var vi = 0u; vi < params.vessels; vi++) {
       let pathStart = tables[4u * vi + 2u];
       let pathCount = tables[4u * vi + 3u];
@@ -206,23 +213,39 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       if (abs(w) <= BAND_MM + u) {
         code = code | UNDECIDED_BIT;
       }
+      var sharedExact = false;
       if (owned) {
-        let sharedExact = mask == ownMask && countOneBits(mask) == 1u;
-        if (!sharedExact && abs(w - ownW) <= 2.0 * BAND_MM + u + ownU) {
-          code = code | UNDECIDED_BIT;
-        }
+        sharedExact = mask == ownMask && countOneBits(mask) == 1u;
       }
-      if (!owned || w < ownW) {
+      if (owned && sharedExact && w == ownW) {
+        // An exact tie in a shared part: same s range, but this vessel's own thresholds.
+        code = code | (1u << (TIE_SHIFT + vi));
+        if (sThresholdIn(vi, sLo, sHi)) {
+          code = code | S_UNSURE_BIT;
+        }
+      } else if (!owned || w < ownW) {
+        if (owned) {
+          // The former owner (and every vessel tied with it) is now a rival.
+          rivalLo = min(rivalLo, ownW - ownU);
+        }
         owned = true;
         ownW = w;
         ownU = u;
         ownMask = mask;
         st = vec4<f32>(best, s, r, u);
-        code = (code & ~(0xffu | S_UNSURE_BIT)) | vi;
+        code = (code & (LUMEN_BIT | UNDECIDED_BIT)) | vi | (1u << (TIE_SHIFT + vi));
         if (sThresholdIn(vi, sLo, sHi)) {
           code = code | S_UNSURE_BIT;
         }
+      } else {
+        rivalLo = min(rivalLo, w - u);
       }
+    }
+    // Ownership is sure when every rival's w, less its uncertainty, exceeds the owner's by more than
+    // twice the band: judged against the final owner only, so it does not depend on the order in
+    // which the vessels are scanned (an owner beaten later leaves no trace).
+    if (owned && (rivalLo - ownW) - ownU <= 2.0 * BAND_MM) {
+      code = code | UNDECIDED_BIT;
     }
     state[v] = st;
     owner[v] = code;

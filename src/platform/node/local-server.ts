@@ -64,7 +64,17 @@ export class LocalServer {
     }
   }
 
+  /** Every request parsed inside a guard: a malformed one is a 400, never the runner's end. */
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      this.route(req, res);
+    } catch {
+      if (!res.headersSent) end(res, 400);
+      else res.end();
+    }
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const prefix = `/${this.token}/`;
     if (!url.pathname.startsWith(prefix)) return void end(res, 404);

@@ -1,7 +1,8 @@
 /**
  * writePhantom: the phantom's files for the CLI and the end-to-end tests:
- *   ct.nii.gz, pericardium.nii.gz, vessels.json (perifat-vessels/1, LPS), expected.json (truth),
- *   and with { dicom: true } a dicom/ CT series. Every file is written atomically.
+ *   ct.nii.gz, pericardium.nii.gz, coronary.nii.gz (the lumen: a coronary mask), vessels.json
+ *   (perifat-vessels/1, LPS), expected.json (truth), aorta.nii.gz with aortic sinuses, and with
+ *   { dicom: true } a dicom/ CT series. Every file is written atomically.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,6 +19,8 @@ export interface WriteOptions {
 export interface WrittenFiles {
   ct: string;
   pericardium: string;
+  coronary: string;
+  aorta: string | null;
   vessels: string;
   expected: string;
   dicom: string | null;
@@ -27,6 +30,8 @@ export async function writePhantom(phantom: Phantom, outDir: string, opts: Write
   const files: WrittenFiles = {
     ct: join(outDir, 'ct.nii.gz'),
     pericardium: join(outDir, 'pericardium.nii.gz'),
+    coronary: join(outDir, 'coronary.nii.gz'),
+    aorta: phantom.aorta ? join(outDir, 'aorta.nii.gz') : null,
     vessels: join(outDir, 'vessels.json'),
     expected: join(outDir, 'expected.json'),
     dicom: opts.dicom ? join(outDir, 'dicom') : null,
@@ -36,6 +41,8 @@ export async function writePhantom(phantom: Phantom, outDir: string, opts: Write
   // NIfTI carries no kVp: expected.json's input.kvp says which to pass when loading ct.nii.gz.
   writeNifti(phantom.ct, files.ct);
   writeNifti(phantom.pericardium, files.pericardium);
+  writeNifti(phantom.coronaryMask, files.coronary);
+  if (phantom.aorta && files.aorta) writeNifti(phantom.aorta, files.aorta);
   writeFileAtomic(files.vessels, JSON.stringify(vesselsJson(phantom.vessels), null, 1) + '\n');
   writeFileAtomic(files.expected, JSON.stringify(truth, null, 2) + '\n');
   if (files.dicom) await writeDicomSeries(phantom.ct, files.dicom);

@@ -13,7 +13,10 @@ import { measureDetailed, type MeasureInput, type MeasureLayers } from '../../me
 import type { MeasureOptions } from '../../measure/options';
 import type { Report } from '../../measure/report-types';
 import { ChromiumRunner } from './chromium';
-import { measureInChromiumDetailed } from './measure-chromium';
+import { centerlinesInChromium, measureInChromiumDetailed } from './measure-chromium';
+import { type CenterlineRequest, deriveCenterlines } from '../../centerlines/derive';
+import type { DerivedCenterlines } from '../../centerlines/types';
+import type { CtVolume } from '../../volume/volume';
 import { interrupted, onInterrupt } from './cleanup';
 import { gpuPresence } from './gpu-presence';
 import { processTreeRssMb } from './process-memory';
@@ -124,6 +127,18 @@ export class MeasureSession {
     if (this.selection) result.report.backend.selection = this.selection;
     if (this.fallbackWarning) result.report.warnings.unshift(this.fallbackWarning);
     return result;
+  }
+
+  /**
+   * Derives centerlines (src/centerlines) with this session's EDT: the CPU twin, or the GPU kernel on
+   * the page. Both give the same bits, so the same centerlines.
+   */
+  async centerlines(ct: CtVolume, req: CenterlineRequest, signal?: AbortSignal): Promise<DerivedCenterlines> {
+    if (!this.runner) {
+      const cpu = new CpuMeasureBackend('node');
+      return deriveCenterlines(ct, req, (dims, spacing, mask) => cpu.edt(dims, spacing, mask), signal);
+    }
+    return this.cancellable(centerlinesInChromium(this.runner, ct, req), signal);
   }
 
   /** The page's answer, or on `signal` a fresh browser and E_ABORTED (the old page's work is dropped). */

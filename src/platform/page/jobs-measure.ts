@@ -27,8 +27,19 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
   // The page keeps its device across jobs; the backend's buffers go with the job.
   const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
   try {
+    const mask = async (m: { source: string; labelsBlob: string } | null) =>
+      m ? { ...args.ct, source: m.source, labels: new Uint8Array(await fetchBlob(m.labelsBlob)) } : null;
+    const cl = args.centerlines;
+    const centerlines = cl
+      ? {
+          coronaryMask: await mask(cl.coronaryMask),
+          aorta: await mask(cl.aorta),
+          ...(cl.labelNames ? { labelNames: cl.labelNames } : {}),
+          ...(cl.trace ? { trace: cl.trace } : {}),
+        }
+      : null;
     const { report, layers } = await measureDetailed(
-      { ct, pericardium, vessels: args.vessels },
+      { ct, pericardium, vessels: args.vessels, centerlines, ...(args.lesions ? { lesions: args.lesions } : {}) },
       new GpuMeasureBackend(backend, 'chromium'),
       args.options,
       { wantLayers: args.wantLayers === true },
@@ -43,6 +54,12 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
         voi: await postUpload(layers.layers.voi),
         rings: await postUpload(layers.layers.rings),
         lesions: await Promise.all(layers.layers.lesions.map(postUpload)),
+        ties: await Promise.all(
+          (layers.layers.ties ?? []).map(async (t) => ({
+            voi: await postUpload(t.voi),
+            rings: await postUpload(t.rings),
+          })),
+        ),
       },
     };
   } finally {

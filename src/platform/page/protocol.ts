@@ -33,6 +33,14 @@ export interface MeasureCall {
   /** On the CT grid, one byte per voxel. */
   pericardium: { source: string; labelsBlob: string } | null;
   vessels: import('../../volume/vessels').VesselSet | null;
+  /** Derive the centerlines on the page (masks on the CT grid, one byte per voxel), when no vessels. */
+  centerlines?: {
+    coronaryMask: { source: string; labelsBlob: string } | null;
+    aorta: { source: string; labelsBlob: string } | null;
+    labelNames?: Record<number, string>;
+    trace?: import('../../centerlines/trace-spec').TraceRequest[];
+  } | null;
+  lesions?: import('../../volume/vessels').Lesion[];
   options: Partial<import('../../measure/options').MeasureOptions>;
   maxBindingBytes?: number;
   /** Post the VOI / ring / lesion label layers back to the server for mask outputs. */
@@ -49,5 +57,13 @@ export interface MeasureReply {
     voi: string;
     rings: string;
     lesions: string[];
+    /** Tie layers beyond the first (vessels sharing a stem): upload ids of their voi and rings. */
+    ties?: { voi: string; rings: string }[];
   } | null;
+}
+
+/** Derive centerlines on the page's GPU (the EDT kernel): the CT and what to derive them from. */
+export interface CenterlinesCall {
+  ct: MeasureCall['ct'];
+  centerlines: NonNullable<MeasureCall['centerlines']>;
 }

@@ -3,16 +3,14 @@
  * transform, shell-nearest, the pericoronary pass), error surfacing and the engine's lifecycle. Built by build.ts
  * into dist/test-page/, never into the package.
  */
-import { adapterReport } from '../../../src/platform/page/jobs';
-import { measureJob } from '../../../src/platform/page/jobs-measure';
+import { PRODUCT_JOBS } from '../../../src/platform/page/product-jobs';
 import { servePage } from '../../../src/platform/page/serve';
 import { engineLifecycle, errorSurfacing } from './jobs-diagnostics';
 import * as distance from './jobs-distance';
 import { fatStats } from './jobs-fat-stats';
 
 servePage({
-  adapter: adapterReport,
-  measure: measureJob,
+  ...PRODUCT_JOBS,
   fatStats,
   edt: distance.edt,
   featureTransform: distance.featureTransform,

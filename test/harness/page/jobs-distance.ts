@@ -84,11 +84,14 @@ export async function pericoronary(args: PericoronaryCall): Promise<Pericoronary
     if (r.layers) {
       const lesionIds: string[] = [];
       for (const l of r.layers.lesions) lesionIds.push(await post(l));
+      const ties: { voi: string; rings: string }[] = [];
+      for (const t of r.layers.ties ?? []) ties.push({ voi: await post(t.voi), rings: await post(t.rings) });
       layers = {
         dims: r.layers.dims,
         voi: await post(r.layers.voi),
         rings: await post(r.layers.rings),
         lesions: lesionIds,
+        ties,
       };
     }
     return {

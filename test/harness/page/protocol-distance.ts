@@ -93,7 +93,7 @@ export interface PericoronaryReply {
   timesMs: number[];
   diagnostics: ShellDiagnostics;
   /** Upload ids of the layers (u8 per crop voxel) when asked for. */
-  layers?: { dims: Dims; voi: string; rings: string; lesions: string[] };
+  layers?: { dims: Dims; voi: string; rings: string; lesions: string[]; ties: { voi: string; rings: string }[] };
 }
 
 export interface ShellNearestReply {

@@ -64,7 +64,8 @@ if (process.argv.includes('--cli')) {
     const aorta = t.aorta ? embed(t.aorta) : null;
     const hu = new Int16Array(mask.labels.length).fill(-100);
     for (let i = 0; i < hu.length; i++) if (mask.labels[i] || aorta?.labels[i]) hu[i] = 350;
-    writeNifti({ ...mask, hu, kvp: 120, source: 'ct' }, join(dir, 'ct.nii.gz'));
+    const { labels: _labels, ...grid } = mask;
+    writeNifti({ ...grid, hu, kvp: 120, source: 'ct' }, join(dir, 'ct.nii.gz'));
     writeNifti(mask, join(dir, 'coronary.nii.gz'));
     if (aorta) writeNifti(aorta, join(dir, 'aorta.nii.gz'));
     const bin = join(import.meta.dirname, '..', 'bin', 'perifat.mjs');

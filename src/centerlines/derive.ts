@@ -34,8 +34,12 @@ export interface CenterlineRequest {
 const NM = 1e6;
 const nm = (x: number): number => Math.round(x * NM) / NM;
 
+/**
+ * `ct` may be null for a coronary mask with an aorta mask: the HU are then not needed (the grid was
+ * checked when the masks were read), and a caller may skip reading them.
+ */
 export async function deriveCenterlines(
-  ct: CtVolume,
+  ct: CtVolume | null,
   req: CenterlineRequest,
   edt: EdtFn,
   signal?: AbortSignal,
@@ -52,7 +56,7 @@ export async function deriveCenterlines(
 }
 
 function deriveRaw(
-  ct: CtVolume,
+  ct: CtVolume | null,
   req: CenterlineRequest,
   edt: EdtFn,
   signal: AbortSignal | undefined,
@@ -67,7 +71,10 @@ function deriveRaw(
       ...(signal ? { signal } : {}),
     });
   }
-  if (req.trace?.length) return traceCenterlines(ct, [...req.trace], { edt, ...(signal ? { signal } : {}) });
+  if (req.trace?.length) {
+    if (!ct) throw new PerifatError('E_OPTIONS', 'tracing needs the CT itself');
+    return traceCenterlines(ct, [...req.trace], { edt, ...(signal ? { signal } : {}) });
+  }
   throw new PerifatError('E_OPTIONS', 'no coronary mask and no traces to derive centerlines from');
 }
 

@@ -12,6 +12,7 @@ import { PerifatError } from '../errors';
 import type { ReadLimits } from '../io/limits';
 import { loadLabels } from '../platform/node/load';
 import { growMask } from '../volume/dilate';
+import type { Geometry } from '../volume/geometry';
 import type { CtVolume, LabelVolume } from '../volume/volume';
 
 export interface CenterlineFlags {
@@ -77,13 +78,13 @@ export function tracesOf(specs: readonly string[]): TraceRequest[] {
 }
 
 /** A coronary or aorta mask, on the CT grid exactly (a mask on another grid is refused, not resampled). */
-function loadOnGrid(path: string, ct: CtVolume, limits: ReadLimits): Promise<LabelVolume> {
+function loadOnGrid(path: string, ct: Geometry, limits: ReadLimits): Promise<LabelVolume> {
   return loadLabels(path, { onto: ct, resample: false, ...limits });
 }
 
 /** The centerline request of the flags, or null when they ask for none. */
 export async function centerlineRequest(
-  ct: CtVolume,
+  ct: Geometry,
   flags: CenterlineFlags,
   limits: ReadLimits,
 ): Promise<CenterlineRequest | null> {
@@ -95,9 +96,14 @@ export async function centerlineRequest(
     throw new PerifatError('E_USAGE', '--coronary-labels needs --coronary-mask');
   if (traces.length) return { trace: traces };
   if (!flags.coronaryMask) return null;
+  // Both read at once: their inflating runs on libuv's threads, side by side.
+  const [coronaryMask, aorta] = await Promise.all([
+    loadOnGrid(flags.coronaryMask, ct, limits),
+    flags.aorta ? loadOnGrid(flags.aorta, ct, limits) : Promise.resolve(null),
+  ]);
   return {
-    coronaryMask: await loadOnGrid(flags.coronaryMask, ct, limits),
-    aorta: flags.aorta ? await loadOnGrid(flags.aorta, ct, limits) : null,
+    coronaryMask,
+    aorta,
     ...(flags.coronaryLabels ? { labelNames: parseCoronaryLabels(flags.coronaryLabels) } : {}),
   };
 }

@@ -9,7 +9,7 @@ import type { DerivedCenterlines } from '../centerlines/types';
 import { PerifatError } from '../errors';
 import { vesselsVtp } from '../io/vessels-vtp-write';
 import { onInterrupt } from '../platform/node/cleanup';
-import { loadCt } from '../platform/node/load';
+import { loadCt, loadNiftiGrid } from '../platform/node/load';
 import { OutputSet } from '../platform/node/output-set';
 import { checkOutputPaths } from '../platform/node/path-guard';
 import { MeasureSession } from '../platform/node/session';
@@ -86,10 +86,6 @@ export async function centerlinesCommand(argv: string[]): Promise<number> {
   );
   const limits = readLimitsFrom(values);
   const progress = new Progress(!values.quiet);
-  progress.step('loading the CT');
-  const ct = await loadCt(values.ct, limits);
-  const req = await centerlineRequest(ct, flags, limits);
-  if (!req) throw new PerifatError('E_USAGE', 'nothing to derive centerlines from');
   const session = await MeasureSession.open({
     backend,
     browserPath: values.browser,
@@ -98,7 +94,15 @@ export async function centerlinesCommand(argv: string[]): Promise<number> {
   });
   let derived: DerivedCenterlines;
   try {
-    progress.step(`deriving centerlines (${session.api === 'webgpu' ? 'EDT on WebGPU' : 'EDT on the CPU'})`);
+    // A mask with an aorta mask needs no HU: on the CPU, a NIfTI CT is read for its grid only.
+    const gridOnly =
+      session.api === 'cpu' && flags.coronaryMask !== undefined && flags.aorta !== undefined && isNifti(values.ct);
+    progress.step(gridOnly ? 'reading the CT grid and the masks' : 'reading the CT and the masks');
+    const ct = gridOnly ? null : await loadCt(values.ct, limits);
+    const grid = ct ?? (await loadNiftiGrid(values.ct));
+    const req = await centerlineRequest(grid, flags, limits);
+    if (!req) throw new PerifatError('E_USAGE', 'nothing to derive centerlines from');
+    progress.step(`deriving centerlines (${session.api === 'webgpu' && ct ? 'EDT on WebGPU' : 'EDT on the CPU'})`);
     derived = await session.centerlines(ct, req);
   } finally {
     await session.close();
@@ -142,3 +146,5 @@ export function centerlinesSummary(d: DerivedCenterlines): string {
   const head = `perifat centerlines · ${d.method === 'mask' ? 'from a coronary mask' : 'traced on the CT'} · ${d.vessels.length} vessels`;
   return [head, ...lines, ...d.warnings.map((w) => `warning: ${w.message}`)].join('\n');
 }
+
+const isNifti = (path: string): boolean => /\.nii(\.gz)?$/i.test(path);

@@ -43,7 +43,8 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
                          5 mm) and, when present, coronary_arteries.nii.gz (+ aorta.nii.gz) for centerlines
   --lesions SPEC|FILE    lesions as VESSEL:START-END (mm), comma-separated, or a JSON file with "lesions"
   --kvp N                tube voltage (overrides the DICOM KVP tag)
-  --out FILE             report JSON (perifat-report/1)
+  --out FILE             report JSON (perifat-report/1); - for standard output (only regular files are
+                         written: a directory, FIFO or device is refused; a link's target is replaced)
   --csv FILE             one-row CSV
   --masks-out DIR        write eat.nii.gz (EAT fat voxels), voi/rings/lesions.nii.gz labelmaps, labels.json
   --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium on a hardware
@@ -122,7 +123,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
       ];
   checkOutputPaths(
     inputs.filter((p): p is string => typeof p === 'string'),
-    [values.out, values.csv].filter((p): p is string => typeof p === 'string'),
+    [values.out, values.csv].filter((p): p is string => typeof p === 'string' && p !== '-'),
     values['masks-out'] !== undefined ? [values['masks-out']] : [],
   );
   if (values['masks-out'] !== undefined) checkOwnFolder(values['masks-out']);
@@ -196,7 +197,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
   const outputs = new OutputSet();
   const forget = onInterrupt(() => outputs.discard());
   try {
-    if (values.out) outputs.file(values.out, `${JSON.stringify(report, null, 2)}\n`);
+    if (values.out && values.out !== '-') outputs.file(values.out, `${JSON.stringify(report, null, 2)}\n`);
     if (values.csv) outputs.file(values.csv, reportCsv(report));
     if (values['masks-out']) {
       const dir = values['masks-out'];
@@ -212,7 +213,9 @@ export async function measureCommand(argv: string[]): Promise<number> {
   }
   if (values['masks-out']) progress.step(`masks written to ${named(values['masks-out'])}`);
   progress.done();
-  if (!values.quiet) console.log(reportSummary(report));
+  // `--out -`: the report on standard output (a stream), the summary then on standard error.
+  if (values.out === '-') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (!values.quiet) (values.out === '-' ? console.error : console.log)(reportSummary(report));
   return EXIT.ok;
 }
 

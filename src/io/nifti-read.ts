@@ -96,6 +96,14 @@ export async function parseNifti(file: Uint8Array, name: string, limits: NiftiLi
   return { header, raw: voxelView(bytes, header, n) };
 }
 
+/**
+ * Only the header of a NIfTI file (gzipped or not): its grid, for a caller that needs no voxel
+ * (e.g. to check that masks lie on a CT's grid). Inflates the first bytes only.
+ */
+export async function parseNiftiHeader(file: Uint8Array, name: string): Promise<NiftiHeader> {
+  return parseHeader(isGzip(file) ? await gunzip(file, MAX_NIFTI_BYTES, name, 544) : file, name);
+}
+
 /** The shortest decimal that rounds to the same float32 (how a float32 is printed). */
 export function shortestDecimalOfF32(x: number): number {
   if (!Number.isFinite(x)) return x;

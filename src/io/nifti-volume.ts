@@ -20,8 +20,21 @@ export function niftiCt(img: NiftiImage, path: string, opts: LoadCtOptions = {})
   const raw = img.raw;
   const h = img.header;
   const base = { ...h.geometry, kvp: opts.kvp ?? null, source: path, meta: niftiMeta(img) };
+  // Values that cannot be Hounsfield units are refused, naming the likely cause: a CT holds air
+  // (−1000 HU) and fat (−100 HU), so a type and scaling that cannot go below 0, or data with no
+  // voxel below 0, are raw stored values (a missing rescale), not HU.
+  const lowest = (raw instanceof Int8Array ? -128 : isUnsigned(raw) ? 0 : -Infinity) * Math.abs(slope) + inter;
+  if (lowest > -500)
+    fail(
+      'E_INPUT_VALUE',
+      path,
+      `${img.header.datatype === 256 ? 'int8' : 'unsigned'} voxels with scl_slope ${slope} and scl_inter ${inter} cannot hold Hounsfield units (air is −1000 HU): raw stored values without their rescale?`,
+    );
   // The common case, int16 without scaling: every value is a valid HU already (a view, no copy).
-  if (raw instanceof Int16Array && slope === 1 && inter === 0) return { ...base, hu: raw };
+  if (raw instanceof Int16Array && slope === 1 && inter === 0) {
+    checkLooksLikeHu(raw, path);
+    return { ...base, hu: raw };
+  }
   let integral = Number.isInteger(slope) && Number.isInteger(inter);
   // One pass to check finiteness and whether int16 holds every value exactly.
   for (let i = 0; i < n; i++) {
@@ -31,7 +44,22 @@ export function niftiCt(img: NiftiImage, path: string, opts: LoadCtOptions = {})
   }
   const hu = integral ? new Int16Array(n) : new Float32Array(n);
   for (let i = 0; i < n; i++) hu[i] = (raw[i] as number) * slope + inter;
+  checkLooksLikeHu(hu, path);
   return { ...base, hu };
+}
+
+function isUnsigned(a: ArrayLike<number>): boolean {
+  return a instanceof Uint8Array || a instanceof Uint16Array || a instanceof Uint32Array;
+}
+
+/** No voxel below 0 HU: no air, no fat — raw stored values (a missing rescale), not a CT in HU. */
+function checkLooksLikeHu(hu: Int16Array | Float32Array, path: string): void {
+  for (let i = 0; i < hu.length; i++) if ((hu[i] as number) < 0) return;
+  fail(
+    'E_INPUT_VALUE',
+    path,
+    'no voxel is below 0 HU (a CT holds air near −1000 and fat near −100): raw stored values without their rescale slope/intercept?',
+  );
 }
 
 function niftiMeta(img: NiftiImage): Record<string, string | number> {

@@ -1,4 +1,4 @@
-/** A small curved two-vessel case planned as the shell kernels take it (plan, index, tables). */
+/** A small curved two-vessel case, and the same planned as the shell kernels take it (plan, index, tables). */
 import type { ShellOptions } from '../../src/measure/pericoronary-types';
 import { type Candidates, buildCandidates } from '../../src/shells/candidates';
 import { type ShellPlan, planShells } from '../../src/shells/plan';
@@ -6,12 +6,10 @@ import { type ShellTables, shellTables } from '../../src/shells/tables';
 import type { Mat3 } from '../../src/volume/geometry';
 import { OPTS, twoCurvedVessels } from './shell-fixtures';
 
-export function plannedCurvedCase(opts: Partial<ShellOptions> = {}): ReturnType<typeof twoCurvedVessels> & {
-  opts: ShellOptions;
-  plan: ShellPlan;
-  cands: Candidates;
-  tables: ShellTables;
-} {
+/** Two curved vessels in an oblique 36×32×22 grid (wall gap 0.3 mm unless `opts` says otherwise). */
+export function curvedCase(
+  opts: Partial<ShellOptions> = {},
+): ReturnType<typeof twoCurvedVessels> & { opts: ShellOptions } {
   const c = Math.cos(0.3);
   const s = Math.sin(0.3);
   const direction: Mat3 = [c, -s, 0, s, c, 0, 0, 0, 1];
@@ -23,7 +21,15 @@ export function plannedCurvedCase(opts: Partial<ShellOptions> = {}): ReturnType<
     arcZ: 8,
     lad: [14, 12],
   });
-  const o: ShellOptions = { ...OPTS, wallGapMm: 0.3, ...opts };
-  const plan = planShells(made.ct, made.vessels, made.lesions, o);
-  return { ...made, opts: o, plan, cands: buildCandidates(plan), tables: shellTables(plan) };
+  return { ...made, opts: { ...OPTS, wallGapMm: 0.3, ...opts } };
+}
+
+export function plannedCurvedCase(opts: Partial<ShellOptions> = {}): ReturnType<typeof curvedCase> & {
+  plan: ShellPlan;
+  cands: Candidates;
+  tables: ShellTables;
+} {
+  const made = curvedCase(opts);
+  const plan = planShells(made.ct, made.vessels, made.lesions, made.opts);
+  return { ...made, plan, cands: buildCandidates(plan), tables: shellTables(plan) };
 }

@@ -57,6 +57,7 @@ function makeNifti(o: {
   }
   const put: Record<number, (i: number, v: number) => void> = {
     2: (i, v) => dv.setUint8(off + i, v),
+    256: (i, v) => dv.setInt8(off + i, v),
     4: (i, v) => dv.setInt16(off + 2 * i, v, le),
     16: (i, v) => dv.setFloat32(off + 4 * i, v, le),
     64: (i, v) => dv.setFloat64(off + 8 * i, v, le),
@@ -139,6 +140,28 @@ describe('NIfTI reading', () => {
       writeFileSync(p('garbage.nii'), new Uint8Array(400).fill(3));
       await expectCode(loadCt(p('garbage.nii')), 'E_INPUT_FORMAT', /not a NIfTI/);
       await expectCode(loadCt(p('v2.nii'), { maxVoxels: 3 }), 'E_TOO_LARGE');
+    } finally {
+      t.done();
+    }
+  });
+
+  it('refuses values that cannot be Hounsfield units, naming the likely cause', async () => {
+    const t = tempDir('nii-hu');
+    const p = (n: string): string => join(t.dir, n);
+    try {
+      // uint16 raw stored values without rescale (nothing below 0), an int8 CT, int16 with no air or fat.
+      writeFileSync(p('u16.nii'), makeNifti({ dims: [2, 1, 1], datatype: 512, bytes: 2, values: [0, 1100] }));
+      await expectCode(loadCt(p('u16.nii')), 'E_INPUT_VALUE', /cannot hold Hounsfield units.*rescale/);
+      writeFileSync(p('i8.nii'), makeNifti({ dims: [2, 1, 1], datatype: 256, bytes: 1, values: [-100, 50] }));
+      await expectCode(loadCt(p('i8.nii')), 'E_INPUT_VALUE', /int8/);
+      writeFileSync(p('pos.nii'), makeNifti({ dims: [2, 1, 1], datatype: 4, bytes: 2, values: [0, 1024] }));
+      await expectCode(loadCt(p('pos.nii')), 'E_INPUT_VALUE', /no voxel is below 0 HU/);
+      // The same uint16 values with their rescale are a CT.
+      writeFileSync(
+        p('u16r.nii'),
+        makeNifti({ dims: [2, 1, 1], datatype: 512, bytes: 2, values: [0, 1100], slope: 1, inter: -1024 }),
+      );
+      expect(Array.from((await loadCt(p('u16r.nii'))).hu)).toEqual([-1024, 76]);
     } finally {
       t.done();
     }

@@ -17,9 +17,10 @@ import type {
 } from '../../src/measure/pericoronary-types';
 import type { ChromiumRunner } from '../../src/platform/node/chromium';
 import type { LabelHistograms } from '../../src/stats/label-stats';
-import type { Mat3, Vec3 } from '../../src/volume/geometry';
+import type { Vec3 } from '../../src/volume/geometry';
 import { startGpuRunner } from '../helpers/gpu-runner';
 import { pericoronaryCall, takeUpload } from '../harness/distance-calls';
+import { curvedCase } from '../harness/shell-case';
 import {
   type Int16Ct,
   OPTS,
@@ -30,7 +31,6 @@ import {
   oracleLayers,
   stemTree,
   tieMismatches,
-  twoCurvedVessels,
   vessel,
 } from '../harness/shell-fixtures';
 
@@ -127,14 +127,14 @@ describe('pericoronary shells (WGSL) vs CPU reference', () => {
   });
 
   it('two curved vessels, overlapping lesions, wall gap and calcium guard, oblique geometry', async () => {
-    const { ct, vessels, lesions, opts } = curvedCase();
+    const { ct, vessels, lesions, opts } = curvedCase({ calciumGuardMm: 1.0 });
     const { cpu } = await expectShellsMatch(ct, vessels, lesions, opts);
     expect(cpu.layers!.lesions.length).toBe(2);
     expect(cpu.rings.voxels.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
   });
 
   it('the same through z-slabs: a binding limit too small for the crop cuts it, guard halo included', async () => {
-    const { ct, vessels, lesions, opts } = curvedCase();
+    const { ct, vessels, lesions, opts } = curvedCase({ calciumGuardMm: 1.0 });
     const whole = await shellsGpu(ct, vessels, lesions, opts);
     const [cx, cy, cz] = whole.layers!.dims;
     // Three slices of shell state per binding (the guard's EDT region, three slices plus a halo of
@@ -209,18 +209,3 @@ describe('pericoronary shells (WGSL) vs CPU reference', () => {
     expect(r.voi.voxels.every((x) => x === 0)).toBe(true);
   });
 });
-
-function curvedCase(): { ct: Int16Ct; vessels: PreparedVessel[]; lesions: PreparedLesion[]; opts: ShellOptions } {
-  const c = Math.cos(0.3);
-  const s = Math.sin(0.3);
-  const direction: Mat3 = [c, -s, 0, s, c, 0, 0, 0, 1];
-  const made = twoCurvedVessels({
-    dims: [36, 32, 22],
-    seed: 32,
-    origin: [1, -2, 3],
-    direction,
-    arcZ: 8,
-    lad: [14, 12],
-  });
-  return { ...made, opts: { ...OPTS, calciumGuardMm: 1.0, wallGapMm: 0.3 } };
-}

@@ -7,8 +7,18 @@
  * manifest, not empty) is refused rather than emptied.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { PerifatError } from '../../errors';
 
 export const MASKS_MANIFEST = 'perifat-masks.json';
@@ -25,8 +35,13 @@ export class OutputSet {
   private readonly files: { target: string; tmp: string }[] = [];
   private readonly dirs: { target: string; tmp: string }[] = [];
 
-  /** A file of the set, written now to its temporary. */
-  file(target: string, data: string | Uint8Array): void {
+  /**
+   * A file of the set, written now to its temporary. Only regular files are written: a target that
+   * exists as something else (a directory, a FIFO, a socket, a device) is refused naming it; a
+   * symbolic link is followed, its target replaced and the link kept (said on standard error).
+   */
+  file(path: string, data: string | Uint8Array): void {
+    const target = regularTarget(path);
     const tmp = tempBeside(target);
     this.files.push({ target, tmp });
     try {
@@ -76,6 +91,34 @@ export class OutputSet {
     this.files.length = 0;
     this.dirs.length = 0;
   }
+}
+
+/** The regular file an output path names: itself, or what its links lead to (E_OUTPUT otherwise). */
+export function regularTarget(path: string): string {
+  let target = path;
+  for (let hops = 0; ; hops++) {
+    let st;
+    try {
+      st = lstatSync(target);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') break; // a new file
+      if ((e as { code?: string }).code === 'ENOTDIR')
+        throw new PerifatError('E_OUTPUT', 'a part of this path is a file, not a folder', { file: path });
+      throw outputError(path, e);
+    }
+    if (st.isSymbolicLink()) {
+      if (hops >= 32) throw new PerifatError('E_OUTPUT', 'too many symbolic links', { file: path });
+      target = resolve(dirname(target), readlinkSync(target));
+      continue;
+    }
+    if (!st.isFile()) {
+      const what = st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'a device';
+      throw new PerifatError('E_OUTPUT', `is ${what}, not a regular file: perifat writes only files`, { file: path });
+    }
+    break;
+  }
+  if (target !== path) process.stderr.write(`perifat: ${path} is a symbolic link: writing its target ${target}\n`);
+  return target;
 }
 
 /** A masks folder may be absent, empty, or one perifat wrote (it holds the manifest). */

@@ -131,10 +131,11 @@ export class MeasureSession {
 
   /**
    * Derives centerlines (src/centerlines) with this session's EDT: the CPU twin, or the GPU kernel on
-   * the page. Both give the same bits, so the same centerlines.
+   * the page. Both give the same bits, so the same centerlines. Without the CT's HU (a mask and an
+   * aorta mask need none) the CPU twin runs here.
    */
-  async centerlines(ct: CtVolume, req: CenterlineRequest, signal?: AbortSignal): Promise<DerivedCenterlines> {
-    if (!this.runner) {
+  async centerlines(ct: CtVolume | null, req: CenterlineRequest, signal?: AbortSignal): Promise<DerivedCenterlines> {
+    if (!this.runner || !ct) {
       const cpu = new CpuMeasureBackend('node');
       return deriveCenterlines(ct, req, (dims, spacing, mask) => cpu.edt(dims, spacing, mask), signal);
     }

@@ -20,7 +20,7 @@ import { type MeasureControl, step, within } from './control';
 import { kvpFactor } from './kvp';
 import { type MeasureOptions, withDefaults } from './options';
 import { eatLabels, integerCt, prepareVessels } from './prepare';
-import type { PericoronaryHistograms, ShellLayers } from './pericoronary-types';
+import { MAX_VESSELS, type PericoronaryHistograms, type ShellLayers } from './pericoronary-types';
 import { REPORT_SCHEMA, type Report } from './report-types';
 
 export interface MeasureInput {
@@ -98,9 +98,23 @@ export async function measureDetailed(
       (dims, spacing, mask) => backend.edt(dims, spacing, mask),
       control?.signal,
     );
-    derived = centerlinesRecord(d);
     for (const w of d.warnings) warnings.push(`centerlines: ${w.message}`);
-    vesselSet = { ...derivedVesselSet(d, 'derived centerlines'), lesions: [...(input.lesions ?? [])] };
+    const set = derivedVesselSet(d, 'derived centerlines');
+    // A measurement holds at most MAX_VESSELS (u8 ring labels): the named vessels come first, the
+    // extra branches beyond the limit are left out, and said.
+    let kept = set.vessels;
+    if (kept.length > MAX_VESSELS) {
+      const main = kept.filter((v) => !v.name.includes('-b'));
+      const ranked = [...main, ...kept.filter((v) => v.name.includes('-b'))].slice(0, MAX_VESSELS);
+      const left = kept.filter((v) => !ranked.includes(v)).map((v) => v.name);
+      warnings.push(
+        `centerlines: ${left.length} branches beyond ${MAX_VESSELS} vessels not measured (${left.join(', ')})`,
+      );
+      kept = kept.filter((v) => ranked.includes(v));
+    }
+    // The record holds the polylines measured: a rerun with --vessels on the report measures them.
+    derived = centerlinesRecord({ ...d, vessels: [...kept] });
+    vesselSet = { ...set, vessels: kept, lesions: [...(input.lesions ?? [])] };
     for (const [k, v] of Object.entries(derivationTimings(d))) timingsMs[`centerlines.${k}`] = v;
     timingsMs['centerlines'] = now() - t;
   }

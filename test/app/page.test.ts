@@ -7,7 +7,7 @@
  * file inputs gives derived centerlines and the numbers `perifat measure --coronary-mask --aorta`
  * gives; a vessel traced by clicks on the slice view lies on the true one, is measured, and is
  * exported as `perifat measure --vessels` measures it; no console errors. Screenshots go to
- * test/artifacts/ (not committed), and the traced page to docs/page-trace.png.
+ * test/artifacts/ (not committed), the traced page too (docs/page-trace.png is a copy of one).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -538,7 +538,7 @@ describe('the perifat page', () => {
     // All three planes through the traced path, for the picture.
     await page.select('#view', 'multi');
     await drawn(page);
-    await page.screenshot({ fullPage: true, path: join(ROOT, 'docs', 'page-trace.png') });
+    await page.screenshot({ fullPage: true, path: join(ARTIFACTS, 'page-trace.png') });
 
     // The exports: perifat-vessels/1 JSON (that `perifat measure --vessels` measures as the page did) and .vtp.
     await page.click('#export-traced-json');

@@ -84,11 +84,19 @@ export function prepareVessels(
       file: set.source,
     });
   }
-  const seen = new Set<string>();
+  // Names are matched case-insensitively (segments, lesions, flags): "RCA" and "rca" are one name.
+  const seen = new Map<string, string>();
   const vessels = set.vessels.map((v, index): PreparedVessel => {
-    if (seen.has(v.name))
-      throw new PerifatError('E_CENTERLINE', `vessel ${v.name} appears twice`, { file: set.source });
-    seen.add(v.name);
+    const earlier = seen.get(v.name.toUpperCase());
+    if (earlier !== undefined)
+      throw new PerifatError(
+        'E_CENTERLINE',
+        earlier === v.name
+          ? `vessel ${v.name} appears twice`
+          : `vessels ${earlier} and ${v.name} differ only in case: name them apart`,
+        { file: set.source },
+      );
+    seen.set(v.name.toUpperCase(), v.name);
     if (v.points.length < 2 || v.radii.length !== v.points.length) {
       throw new PerifatError('E_CENTERLINE', `vessel ${v.name} needs ≥ 2 points and one radius per point`, {
         file: set.source,
@@ -107,6 +115,12 @@ export function prepareVessels(
         },
       );
     }
+    if (v.radii.every((r) => r === 0))
+      throw new PerifatError(
+        'E_CENTERLINE',
+        `vessel ${v.name}: every radius is 0 (a centerline without its lumen radius; METHOD.md §1 needs it)`,
+        { file: set.source },
+      );
     const arcMm = arcLengths(v.points);
     const length = arcMm[arcMm.length - 1] as number;
     const asked = segmentFor(v.name, o);
@@ -135,6 +149,17 @@ export function prepareVessels(
         },
       );
     }
+    const length = vessel.arcMm[vessel.arcMm.length - 1] as number;
+    if (l.startMm >= length)
+      throw new PerifatError(
+        'E_CENTERLINE',
+        `lesion on ${l.vessel} at ${l.startMm}–${l.endMm} mm lies beyond the vessel's end (${length.toFixed(1)} mm)`,
+        { file: set.source },
+      );
+    if (l.endMm > length)
+      warnings.push(
+        `lesion on ${l.vessel} at ${l.startMm}–${l.endMm} mm runs past the vessel's end (${length.toFixed(1)} mm): measured to its end`,
+      );
     return { vesselIndex: vessel.index, startMm: l.startMm, endMm: l.endMm };
   });
   return { vessels, lesions };

@@ -27,41 +27,15 @@ export async function measureInChromiumDetailed(
   extra: { maxBindingBytes?: number | undefined; wantLayers?: boolean } = {},
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
   const warnings: string[] = [];
+  const blobs = new Blobs(runner);
   const ct = integerCt(input.ct, warnings);
-  const huBlob = runner.putBlob(new Uint8Array(ct.hu.buffer, ct.hu.byteOffset, ct.hu.byteLength));
-  const labelsBlob = input.pericardium ? runner.putBlob(input.pericardium.labels) : null;
-  const blobs = [huBlob, ...(labelsBlob ? [labelsBlob] : [])];
-  const maskBlob = (m: { source: string; labels: Uint8Array } | null | undefined) => {
-    if (!m) return null;
-    const id = runner.putBlob(m.labels);
-    blobs.push(id);
-    return { source: m.source, labelsBlob: id };
-  };
+  const labelsBlob = input.pericardium ? blobs.put(input.pericardium.labels) : null;
   const cl = input.centerlines;
   const call: MeasureCall = {
-    ct: {
-      dims: [...ct.dims],
-      spacing: [...ct.spacing],
-      origin: [...ct.origin],
-      direction: [...ct.direction],
-      kvp: ct.kvp,
-      source: ct.source,
-      huBlob,
-    },
+    ct: blobs.ct(ct),
     pericardium: input.pericardium && labelsBlob ? { source: input.pericardium.source, labelsBlob } : null,
     vessels: input.vessels,
-    ...(cl
-      ? {
-          centerlines: {
-            coronaryMask: maskBlob(cl.coronaryMask),
-            aorta: maskBlob(cl.aorta),
-            ...(cl.labelNames ? { labelNames: { ...cl.labelNames } } : {}),
-            ...(cl.trace
-              ? { trace: cl.trace.map((t) => ({ name: t.name, points: t.points.map((p) => [...p]) })) }
-              : {}),
-          },
-        }
-      : {}),
+    ...(cl ? { centerlines: blobs.centerlines(cl) } : {}),
     ...(input.lesions?.length ? { lesions: [...input.lesions] } : {}),
     options,
     ...(extra.maxBindingBytes !== undefined ? { maxBindingBytes: extra.maxBindingBytes } : {}),
@@ -92,7 +66,7 @@ export async function measureInChromiumDetailed(
       },
     };
   } finally {
-    for (const id of blobs) runner.server.dropBlob(id);
+    blobs.drop();
   }
 }
 
@@ -102,36 +76,50 @@ export async function centerlinesInChromium(
   ct: CtVolume,
   req: CenterlineRequest,
 ): Promise<DerivedCenterlines> {
-  const warnings: string[] = [];
-  const intCt = integerCt(ct, warnings);
-  const blobs: string[] = [];
-  const put = (bytes: Uint8Array): string => {
-    const id = runner.putBlob(bytes);
-    blobs.push(id);
+  const blobs = new Blobs(runner);
+  try {
+    const call: CenterlinesCall = { ct: blobs.ct(integerCt(ct, [])), centerlines: blobs.centerlines(req) };
+    return await runner.call<DerivedCenterlines>('centerlines', call);
+  } finally {
+    blobs.drop();
+  }
+}
+
+/** The blobs a call offers the page (dropped together when it is answered) and the call's parts made of them. */
+class Blobs {
+  private readonly ids: string[] = [];
+  constructor(private readonly runner: ChromiumRunner) {}
+
+  put(bytes: Uint8Array): string {
+    const id = this.runner.putBlob(bytes);
+    this.ids.push(id);
     return id;
-  };
-  const mask = (m: { source: string; labels: Uint8Array } | null | undefined) =>
-    m ? { source: m.source, labelsBlob: put(m.labels) } : null;
-  const call: CenterlinesCall = {
-    ct: {
-      dims: [...intCt.dims],
-      spacing: [...intCt.spacing],
-      origin: [...intCt.origin],
-      direction: [...intCt.direction],
-      kvp: intCt.kvp,
-      source: intCt.source,
-      huBlob: put(new Uint8Array(intCt.hu.buffer, intCt.hu.byteOffset, intCt.hu.byteLength)),
-    },
-    centerlines: {
+  }
+
+  ct(ct: CtVolume & { hu: Int16Array }): MeasureCall['ct'] {
+    return {
+      dims: [...ct.dims],
+      spacing: [...ct.spacing],
+      origin: [...ct.origin],
+      direction: [...ct.direction],
+      kvp: ct.kvp,
+      source: ct.source,
+      huBlob: this.put(new Uint8Array(ct.hu.buffer, ct.hu.byteOffset, ct.hu.byteLength)),
+    };
+  }
+
+  centerlines(req: CenterlineRequest): NonNullable<MeasureCall['centerlines']> {
+    const mask = (m: { source: string; labels: Uint8Array } | null | undefined) =>
+      m ? { source: m.source, labelsBlob: this.put(m.labels) } : null;
+    return {
       coronaryMask: mask(req.coronaryMask),
       aorta: mask(req.aorta),
       ...(req.labelNames ? { labelNames: { ...req.labelNames } } : {}),
       ...(req.trace ? { trace: req.trace.map((t) => ({ name: t.name, points: t.points.map((p) => [...p]) })) } : {}),
-    },
-  };
-  try {
-    return await runner.call<DerivedCenterlines>('centerlines', call);
-  } finally {
-    for (const id of blobs) runner.server.dropBlob(id);
+    };
+  }
+
+  drop(): void {
+    for (const id of this.ids.splice(0)) this.runner.server.dropBlob(id);
   }
 }

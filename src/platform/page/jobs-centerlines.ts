@@ -3,28 +3,17 @@ import { GpuBackend } from '../../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
 import { deriveCenterlines } from '../../centerlines/derive';
 import type { DerivedCenterlines } from '../../centerlines/types';
-import { fetchBlob, gpu } from './jobs';
+import { fetchBlob, fetchCenterlineRequest, gpu } from './jobs';
 import type { CenterlinesCall } from './protocol';
 
 export async function centerlinesJob(args: CenterlinesCall): Promise<DerivedCenterlines> {
   const ctx = await gpu();
   const ct = { ...args.ct, hu: new Int16Array(await fetchBlob(args.ct.huBlob)) };
-  const mask = async (m: { source: string; labelsBlob: string } | null) =>
-    m ? { ...args.ct, source: m.source, labels: new Uint8Array(await fetchBlob(m.labelsBlob)) } : null;
-  const c = args.centerlines;
+  const req = await fetchCenterlineRequest(args.ct, args.centerlines);
   const backend = new GpuBackend(ctx);
   try {
     const edt = new GpuMeasureBackend(backend, 'chromium');
-    return await deriveCenterlines(
-      ct,
-      {
-        coronaryMask: await mask(c.coronaryMask),
-        aorta: await mask(c.aorta),
-        ...(c.labelNames ? { labelNames: c.labelNames } : {}),
-        ...(c.trace ? { trace: c.trace } : {}),
-      },
-      (dims, spacing, m) => edt.edt(dims, spacing, m),
-    );
+    return await deriveCenterlines(ct, req, (dims, spacing, m) => edt.edt(dims, spacing, m));
   } finally {
     backend.dispose();
   }

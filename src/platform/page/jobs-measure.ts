@@ -2,7 +2,7 @@
 import { GpuBackend } from '../../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
 import { measureDetailed } from '../../measure/measure';
-import { fetchBlob, gpu } from './jobs';
+import { fetchBlob, fetchCenterlineRequest, fetchMask, gpu } from './jobs';
 import type { MeasureCall, MeasureReply } from './protocol';
 
 /** Post bytes to the local server; returns the id Node reads them back under. */
@@ -17,27 +17,11 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
   const ctx = await gpu();
   const hu = new Int16Array(await fetchBlob(args.ct.huBlob));
   const ct = { ...args.ct, hu };
-  const pericardium = args.pericardium
-    ? {
-        ...args.ct,
-        source: args.pericardium.source,
-        labels: new Uint8Array(await fetchBlob(args.pericardium.labelsBlob)),
-      }
-    : null;
+  const pericardium = await fetchMask(args.ct, args.pericardium);
+  const centerlines = args.centerlines ? await fetchCenterlineRequest(args.ct, args.centerlines) : null;
   // The page keeps its device across jobs; the backend's buffers go with the job.
   const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
   try {
-    const mask = async (m: { source: string; labelsBlob: string } | null) =>
-      m ? { ...args.ct, source: m.source, labels: new Uint8Array(await fetchBlob(m.labelsBlob)) } : null;
-    const cl = args.centerlines;
-    const centerlines = cl
-      ? {
-          coronaryMask: await mask(cl.coronaryMask),
-          aorta: await mask(cl.aorta),
-          ...(cl.labelNames ? { labelNames: cl.labelNames } : {}),
-          ...(cl.trace ? { trace: cl.trace } : {}),
-        }
-      : null;
     const { report, layers } = await measureDetailed(
       { ct, pericardium, vessels: args.vessels, centerlines, ...(args.lesions ? { lesions: args.lesions } : {}) },
       new GpuMeasureBackend(backend, 'chromium'),

@@ -3,7 +3,9 @@
  * jobs), fetching inputs from the local server, and the adapter report.
  */
 import { acquireGpu, type GpuContext } from '../../gpu/device';
-import type { AdapterReport } from './protocol';
+import type { CenterlineRequest } from '../../centerlines/derive';
+import type { LabelVolume } from '../../volume/volume';
+import type { AdapterReport, MeasureCall } from './protocol';
 
 let context: Promise<GpuContext> | null = null;
 
@@ -37,4 +39,25 @@ export async function adapterReport(): Promise<AdapterReport> {
     limits[k] = ctx.device.limits[k];
   }
   return { adapter: ctx.adapter, limits, features: [...ctx.device.features], hostCores: ctx.hostCores };
+}
+
+/** A label volume on the call's CT grid from its blob (pericardium, coronary or aorta mask). */
+export async function fetchMask(
+  grid: MeasureCall['ct'],
+  m: { source: string; labelsBlob: string } | null | undefined,
+): Promise<LabelVolume | null> {
+  return m ? { ...grid, source: m.source, labels: new Uint8Array(await fetchBlob(m.labelsBlob)) } : null;
+}
+
+/** What to derive centerlines from, as the call sent it (masks fetched from their blobs). */
+export async function fetchCenterlineRequest(
+  grid: MeasureCall['ct'],
+  c: NonNullable<MeasureCall['centerlines']>,
+): Promise<CenterlineRequest> {
+  return {
+    coronaryMask: await fetchMask(grid, c.coronaryMask),
+    aorta: await fetchMask(grid, c.aorta),
+    ...(c.labelNames ? { labelNames: c.labelNames } : {}),
+    ...(c.trace ? { trace: c.trace } : {}),
+  };
 }

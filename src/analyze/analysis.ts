@@ -6,6 +6,7 @@
  * it cannot analyse honestly (a single class, < 10 cases per group) with the column named.
  */
 import { PerifatError } from '../errors';
+import { dict } from '../util/dict';
 import { safeText } from '../util/safe-text';
 import { PERIFAT_VERSION } from '../version';
 import { pearson, spearman } from './correlation';
@@ -275,8 +276,8 @@ export function analyze(set: ResultSet, table: OutcomeTable, opts: AnalyzeOption
       column: m.column,
       publishedCutoffs: publishedCutoffs(m).length > 0,
     })),
-    binary: {},
-    continuous: {},
+    binary: dict(),
+    continuous: dict(),
     warnings,
   };
 
@@ -286,7 +287,7 @@ export function analyze(set: ResultSet, table: OutcomeTable, opts: AnalyzeOption
       const res: BinaryOutcomeResult = {
         positive: out.positive,
         negative: out.negative,
-        markers: {},
+        markers: dict(),
         comparisons: [],
         profiles: [],
       };
@@ -329,7 +330,7 @@ export function analyze(set: ResultSet, table: OutcomeTable, opts: AnalyzeOption
       res.profiles = profiles(set, markers, ids, out);
       analysis.binary[column] = res;
     } else {
-      const res: Record<string, ContinuousMarkerResult> = {};
+      const res = dict<ContinuousMarkerResult>();
       for (const m of markers) {
         const x = values.get(m.id) as Values;
         const missingOutcome = ids.filter((id) => (out.values.get(id) ?? null) === null);

@@ -17,5 +17,7 @@ export function numberCell(cell: string): number | null | undefined {
   const s = cell.trim();
   // Number('') and Number('0x1f') are numbers; a cell must look like a decimal number.
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return undefined;
-  return Number(s);
+  // 1e999 looks like a number but is none: non-finite values are refused like text.
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
 }

@@ -71,10 +71,13 @@ function columnOf(t: OutcomeTable, column: string, what: string): void {
  */
 export function readOutcome(t: OutcomeTable, column: string, ids: readonly string[], positive?: string): OutcomeVar {
   columnOf(t, column, '--outcome');
-  const cells = new Map(ids.map((id) => [id, (t.rows.get(id)?.cells[column] ?? '').trim()]));
+  const raw = new Map(ids.map((id) => [id, (t.rows.get(id)?.cells[column] ?? '').trim()]));
+  const present = [...raw.values()].filter((c) => !isMissing(c));
+  const numeric = present.every((c) => numberCell(c) !== undefined);
+  // Classes are values, not spellings: 1, 1.0 and 1e0 are one class of a numeric outcome.
+  const cells = numeric ? new Map([...raw].map(([id, c]) => [id, isMissing(c) ? c : String(numberCell(c))])) : raw;
   const labels = [...new Set([...cells.values()].filter((c) => !isMissing(c)))].sort();
   const col = safeText(column);
-  const numeric = labels.every((l) => numberCell(l) !== undefined);
   if (labels.length === 0) {
     throw new PerifatError('E_INPUT_VALUE', `outcome ${col}: no value among the ${ids.length} joined cases`, {
       file: t.file,
@@ -100,7 +103,8 @@ export function readOutcome(t: OutcomeTable, column: string, ids: readonly strin
   }
   let pos: string;
   if (positive !== undefined) {
-    const hit = labels.find((l) => l.toLowerCase() === positive.toLowerCase());
+    const given = numeric && numberCell(positive) !== undefined ? String(numberCell(positive)) : positive;
+    const hit = labels.find((l) => l.toLowerCase() === given.toLowerCase());
     if (hit === undefined) {
       throw new PerifatError(
         'E_USAGE',

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { PerifatError } from '../errors';
+import { csvCellText } from '../io/report-csv';
 import { REPORT_SCHEMA, type Report } from '../measure/report-types';
 import { safeText } from '../util/safe-text';
 import { parseCsv } from './csv';
@@ -94,9 +95,11 @@ function loadCsv(file: string, by: string): ResultSet {
   const cases: ResultCase[] = [];
   const seen = new Map<string, string>();
   for (const r of table.rows) {
-    const id = r.cells[idCol] as string;
+    // perifat's CSV guards cells a spreadsheet would run ('-001): read back, they are the ids again.
+    const row = Object.fromEntries(Object.entries(r.cells).map(([k, v]) => [k, csvCellText(v)]));
+    const id = row[idCol] as string;
     if (id === '') throw new PerifatError('E_INPUT_FORMAT', `line ${r.line}: empty ${idCol}`, { file });
-    addUnique(cases, seen, { id, source: `${file}:${r.line}`, report: null, row: r.cells });
+    addUnique(cases, seen, { id, source: `${file}:${r.line}`, report: null, row });
   }
   if (cases.length === 0) throw new PerifatError('E_INPUT_FORMAT', 'the CSV has no rows', { file });
   return { kind: 'csv', path: file, cases, skipped: [] };

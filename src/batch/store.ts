@@ -2,9 +2,11 @@
  * A batch's output folder. Each case ends as exactly one of
  *   reports/<caseId>.json    its perifat-report/1 (with the input fingerprint), or
  *   failures/<caseId>.json   its typed error (perifat-failure/1),
- * each written whole (temporary + rename), and a case's new record removes its old one of the other
- * kind. `results.csv` and `failures.csv` are rebuilt from these records, so they are never half a
- * row and always agree with them; `batch.json` names the manifest, the shard and its cases, so
+ * each written whole (temporary + rename). A new report removes the case's old failure record; a new
+ * failure never removes a report: a report is replaced only by a newer report, so a rerun that meets
+ * a transient fault (an unmounted share, a timeout) keeps the good one, which `results.csv` then
+ * marks `stale` (the failure beside it says why). `results.csv` and `failures.csv` are rebuilt from
+ * these records, so they are never half a row and always agree with them; `batch.json` names the manifest, the shard and its cases, so
  * `perifat merge` can tell which cases are missing.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -58,7 +60,8 @@ export class BatchStore {
     return join(this.dir, 'masks', id);
   }
 
-  open(record: BatchRecord): void {
+  /** Creates the folder and its record folders (before the lock, which lives in it). */
+  makeFolders(): void {
     try {
       mkdirSync(join(this.dir, 'reports'), { recursive: true });
       mkdirSync(join(this.dir, 'failures'), { recursive: true });
@@ -67,6 +70,10 @@ export class BatchStore {
         file: this.dir,
       });
     }
+  }
+
+  open(record: BatchRecord): void {
+    this.makeFolders();
     const out = new OutputSet();
     out.file(join(this.dir, 'batch.json'), `${JSON.stringify(record, null, 2)}\n`);
     out.commit();
@@ -97,21 +104,34 @@ export class BatchStore {
     rmSync(this.failurePath(id), { force: true });
   }
 
-  /** A failed case: its error recorded, any old report (now stale) gone. */
-  saveFailure(failure: FailureRecord): void {
+  /**
+   * A failed case: its error recorded. A report already there is kept (it is the last good result,
+   * now stale): only a newer report replaces a report. Returns whether one was kept.
+   */
+  saveFailure(failure: FailureRecord): boolean {
     const out = new OutputSet();
     out.file(this.failurePath(failure.caseId), `${JSON.stringify(failure, null, 2)}\n`);
     out.commit();
-    rmSync(this.reportPath(failure.caseId), { force: true });
+    return this.report(failure.caseId) !== null;
   }
 
-  /** results.csv and failures.csv of these cases, rebuilt from their records (sorted by case id). */
-  rebuildTables(ids: readonly string[]): { reports: number; failures: number } {
+  /** Forgets a failure whose case's report is current again. */
+  clearFailure(id: string): void {
+    rmSync(this.failurePath(id), { force: true });
+  }
+
+  /**
+   * results.csv and failures.csv of these cases, rebuilt from their records (sorted by case id);
+   * a case with both a report and a newer failure keeps its row, marked stale.
+   */
+  rebuildTables(ids: readonly string[]): { reports: number; failures: number; stale: number } {
     const sorted = [...ids].sort();
     const reports = sorted.map((id) => this.report(id)).filter((r): r is Report => r !== null);
     const failures = sorted.map((id) => this.failure(id)).filter((f): f is FailureRecord => f !== null);
-    writeTables(this.dir, reports, failures);
-    return { reports: reports.length, failures: failures.length };
+    const failed = new Set(failures.map((f) => f.caseId));
+    const stale = new Set(reports.map(caseIdOf).filter((id) => failed.has(id)));
+    writeTables(this.dir, reports, failures, stale);
+    return { reports: reports.length, failures: failures.length, stale: stale.size };
   }
 
   /** Every case id with a report or failure record in this folder. */
@@ -127,11 +147,25 @@ export class BatchStore {
   }
 }
 
-/** results.csv and failures.csv in `dir`, both or neither. */
-export function writeTables(dir: string, reports: readonly Report[], failures: readonly FailureRecord[]): void {
+const caseIdOf = (r: Report): string => r.input.caseId ?? r.input.ct;
+
+/**
+ * results.csv and failures.csv in `dir`, both or neither. results.csv has the columns of
+ * `measure --csv` and then `stale`: 1 where the report is an earlier run's and the last run of
+ * the case failed (its failure record says why), else 0.
+ */
+export function writeTables(
+  dir: string,
+  reports: readonly Report[],
+  failures: readonly FailureRecord[],
+  stale: ReadonlySet<string> = new Set(),
+): void {
   const out = new OutputSet();
   try {
-    out.file(join(dir, 'results.csv'), reports.length ? reportsCsv(reports) : 'case_id\n');
+    out.file(
+      join(dir, 'results.csv'),
+      reports.length ? reportsCsv(reports, (r) => [['stale', stale.has(caseIdOf(r)) ? 1 : 0]]) : 'case_id,stale\n',
+    );
     out.file(join(dir, 'failures.csv'), failuresCsv(failures));
     out.commit();
   } catch (e) {

@@ -10,11 +10,20 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BatchCase, CASE_ID, parseShard, readManifest, shardOf } from '../batch/manifest';
 import { fingerprint, unchanged, type InputFingerprint } from '../batch/fingerprint';
-import { BATCH_SCHEMA, BatchStore, deterministic, FAILURE_SCHEMA, type FailureRecord } from '../batch/store';
+import { lockBatchFolder } from '../batch/lock';
+import {
+  BATCH_SCHEMA,
+  type BatchRecord,
+  BatchStore,
+  deterministic,
+  FAILURE_SCHEMA,
+  type FailureRecord,
+} from '../batch/store';
 import { PerifatError } from '../errors';
 import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { interrupted } from '../platform/node/cleanup';
+import { checkOutputFolder } from '../platform/node/path-guard';
 import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
 import { type BackendChoice, MeasureSession } from '../platform/node/session';
 import { PERIFAT_VERSION } from '../version';
@@ -54,7 +63,6 @@ usual codes when the batch itself could not run.`;
 interface Job {
   readonly c: BatchCase;
   readonly fp: InputFingerprint;
-  readonly inputs: readonly string[];
 }
 
 interface Loaded {
@@ -126,118 +134,137 @@ export async function batchCommand(argv: string[]): Promise<number> {
       }));
   const cases = shard ? all.filter((c) => shardOf(c.caseId, shard.n) === shard.k) : all;
   const store = new BatchStore(values.out as string);
-  store.open({
-    schema: BATCH_SCHEMA,
-    perifat: PERIFAT_VERSION,
-    manifest: manifest ? resolve(manifest) : null,
-    shard,
-    cases: cases.map((c) => c.caseId),
-  });
-
-  // What is already done: a report (or an input failure) recorded for the same inputs and options.
-  const todo: Job[] = [];
-  let upToDate = 0;
-  for (const c of cases) {
-    const inputs = inputsOf(c);
-    const key = JSON.stringify({ perifat: PERIFAT_VERSION, options: optionsOf(c, common), masks: values.masks });
-    const fp = fingerprint(inputs, key, values.verify);
-    if (!values.force) {
-      const report = store.report(c.caseId);
-      if (report && unchanged(report.input.fingerprint, fp)) {
-        upToDate++;
-        continue;
-      }
-      const failure = store.failure(c.caseId);
-      if (failure && !values['retry-failed'] && deterministic(failure.code) && unchanged(failure.fingerprint, fp)) {
-        upToDate++;
-        continue;
-      }
-    }
-    todo.push({ c, fp, inputs });
-  }
-
-  const progress = new BatchProgress(todo.length, upToDate, !values.quiet);
-  progress.line(
-    `perifat batch: ${cases.length} cases${shard ? ` (shard ${shard.k}/${shard.n} of ${all.length})` : ''}, ` +
-      `${todo.length} to measure, ${upToDate} up to date`,
-  );
-  const logPath = join(values.out as string, 'batch-log.jsonl');
-  const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
-  let next = 0;
-  // After SIGINT / SIGTERM no new case starts (the cleanup handlers exit the process).
-  const claim = (): Job | undefined => (interrupted() ? undefined : todo[next++]);
-
-  const lane = async (): Promise<void> => {
-    if (next >= todo.length) return;
-    const session = await MeasureSession.open({
-      backend: backend as BackendChoice,
-      browserPath: values.browser,
-      verbose: values.verbose,
-      threads,
-      log: (m) => progress.line(m),
-    });
-    try {
-      let job = claim();
-      let loading = job ? settle(loadJob(job.c, common, limits)) : null;
-      while (job && loading) {
-        const current = job;
-        const loaded = await loading;
-        // The next case is read from disk while this one computes.
-        job = claim();
-        loading = job ? settle(loadJob(job.c, common, limits)) : null;
-        const t0 = performance.now();
-        let outcome: { ok: true } | { ok: false; failure: FailureRecord };
-        try {
-          if (!loaded.ok) throw loaded.error;
-          await measureOne(session, store, current, loaded.value, values.masks, timeoutS);
-          outcome = { ok: true };
-        } catch (e) {
-          // A case cut short by the interruption is not a failure of the case: it is redone next run.
-          if (interrupted() || (e instanceof PerifatError && e.code === 'E_INTERRUPTED')) throw e;
-          const failure = failureOf(current, e);
-          store.saveFailure(failure);
-          outcome = { ok: false, failure };
-        }
-        const seconds = (performance.now() - t0) / 1000;
-        const mem = process.memoryUsage();
-        const browserMb = session.browserRssMb();
-        appendFileSync(
-          logPath,
-          `${JSON.stringify({
-            caseId: current.c.caseId,
-            ok: outcome.ok,
-            ...(outcome.ok ? {} : { code: outcome.failure.code }),
-            seconds: Math.round(seconds * 1000) / 1000,
-            rssMb: Math.round(mem.rss / 2 ** 20),
-            heapMb: Math.round(mem.heapUsed / 2 ** 20),
-            ...(browserMb !== null ? { browserRssMb: browserMb } : {}),
-            backend: session.api,
-          })}\n`,
-        );
-        progress.caseEnded(
-          current.c.caseId,
-          outcome.ok,
-          seconds,
-          outcome.ok ? '' : `${outcome.failure.code}: ${outcome.failure.message}`,
-        );
-      }
-    } finally {
-      await session.close();
-    }
-  };
+  const inputs = new Map(cases.map((c) => [c.caseId, inputsOf(c)]));
+  checkOutputFolder([...inputs.values()].flat(), values.out as string);
+  store.makeFolders();
+  const lock = lockBatchFolder(values.out as string, shard ? `${shard.k}/${shard.n}` : null, (m) => console.error(m));
   try {
-    await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, lane));
-  } finally {
-    progress.finish();
-  }
-  const tables = store.rebuildTables(cases.map((c) => c.caseId));
-  if (!values.quiet) {
-    console.error(
-      `perifat batch: ${tables.reports} reports, ${tables.failures} failed → ${join(values.out as string, 'results.csv')}` +
-        (tables.failures ? `, ${join(values.out as string, 'failures.csv')}` : ''),
+    const previous = store.batch();
+    if (previous && JSON.stringify(previous.shard ?? null) !== JSON.stringify(shard)) {
+      const name = (s: BatchRecord['shard']) => (s ? `shard ${s.k}/${s.n}` : 'an unsharded batch');
+      throw new PerifatError(
+        'E_OPTIONS',
+        `holds ${name(previous.shard)}, not ${name(shard)}: give each shard its own --out and join them with perifat merge`,
+        { file: values.out as string },
+      );
+    }
+    store.open({
+      schema: BATCH_SCHEMA,
+      perifat: PERIFAT_VERSION,
+      manifest: manifest ? resolve(manifest) : null,
+      shard,
+      cases: cases.map((c) => c.caseId),
+    });
+
+    // What is already done: a report (or an input failure) recorded for the same inputs and options.
+    const todo: Job[] = [];
+    let upToDate = 0;
+    for (const c of cases) {
+      const key = JSON.stringify({ perifat: PERIFAT_VERSION, options: optionsOf(c, common), masks: values.masks });
+      const fp = fingerprint(inputs.get(c.caseId) ?? [], key, values.verify);
+      if (!values.force) {
+        const report = store.report(c.caseId);
+        if (report && unchanged(report.input.fingerprint, fp)) {
+          // The inputs are back as they were measured (a share remounted): the report is current again.
+          store.clearFailure(c.caseId);
+          upToDate++;
+          continue;
+        }
+        const failure = store.failure(c.caseId);
+        if (failure && !values['retry-failed'] && deterministic(failure.code) && unchanged(failure.fingerprint, fp)) {
+          upToDate++;
+          continue;
+        }
+      }
+      todo.push({ c, fp });
+    }
+
+    const progress = new BatchProgress(todo.length, upToDate, !values.quiet);
+    progress.line(
+      `perifat batch: ${cases.length} cases${shard ? ` (shard ${shard.k}/${shard.n} of ${all.length})` : ''}, ` +
+        `${todo.length} to measure, ${upToDate} up to date`,
     );
+    const logPath = join(values.out as string, 'batch-log.jsonl');
+    const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
+    let next = 0;
+    // After SIGINT / SIGTERM no new case starts (the cleanup handlers exit the process).
+    const claim = (): Job | undefined => (interrupted() ? undefined : todo[next++]);
+
+    const lane = async (): Promise<void> => {
+      if (next >= todo.length) return;
+      const session = await MeasureSession.open({
+        backend: backend as BackendChoice,
+        browserPath: values.browser,
+        verbose: values.verbose,
+        threads,
+        log: (m) => progress.line(m),
+      });
+      try {
+        let job = claim();
+        let loading = job ? settle(loadJob(job.c, common, limits)) : null;
+        while (job && loading) {
+          const current = job;
+          const loaded = await loading;
+          // The next case is read from disk while this one computes.
+          job = claim();
+          loading = job ? settle(loadJob(job.c, common, limits)) : null;
+          const t0 = performance.now();
+          let outcome: { ok: true } | { ok: false; failure: FailureRecord };
+          try {
+            if (!loaded.ok) throw loaded.error;
+            await measureOne(session, store, current, loaded.value, values.masks, timeoutS);
+            outcome = { ok: true };
+          } catch (e) {
+            // A case cut short by the interruption is not a failure of the case: it is redone next run.
+            if (interrupted() || (e instanceof PerifatError && e.code === 'E_INTERRUPTED')) throw e;
+            const failure = failureOf(current, e);
+            if (store.saveFailure(failure)) failure.message += ' (the earlier report is kept, marked stale)';
+            outcome = { ok: false, failure };
+          }
+          const seconds = (performance.now() - t0) / 1000;
+          const mem = process.memoryUsage();
+          const browserMb = session.browserRssMb();
+          appendFileSync(
+            logPath,
+            `${JSON.stringify({
+              caseId: current.c.caseId,
+              ok: outcome.ok,
+              ...(outcome.ok ? {} : { code: outcome.failure.code }),
+              seconds: Math.round(seconds * 1000) / 1000,
+              rssMb: Math.round(mem.rss / 2 ** 20),
+              heapMb: Math.round(mem.heapUsed / 2 ** 20),
+              ...(browserMb !== null ? { browserRssMb: browserMb } : {}),
+              backend: session.api,
+            })}\n`,
+          );
+          progress.caseEnded(
+            current.c.caseId,
+            outcome.ok,
+            seconds,
+            outcome.ok ? '' : `${outcome.failure.code}: ${outcome.failure.message}`,
+          );
+        }
+      } finally {
+        await session.close();
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, lane));
+    } finally {
+      progress.finish();
+    }
+    const tables = store.rebuildTables(cases.map((c) => c.caseId));
+    if (!values.quiet) {
+      console.error(
+        `perifat batch: ${tables.reports} reports, ${tables.failures} failed → ${join(values.out as string, 'results.csv')}` +
+          (tables.failures ? `, ${join(values.out as string, 'failures.csv')}` : '') +
+          (tables.stale ? ` (${tables.stale} kept from an earlier run, marked stale)` : ''),
+      );
+    }
+    return EXIT.ok;
+  } finally {
+    lock.release();
   }
-  return EXIT.ok;
 }
 
 async function measureOne(
@@ -249,13 +276,14 @@ async function measureOne(
   timeoutS: number,
 ): Promise<void> {
   const timeout = new AbortController();
-  const timer = setTimeout(
-    () => timeout.abort(new PerifatError('E_TIMEOUT', `the case ran longer than ${timeoutS} s`)),
-    timeoutS * 1000,
-  );
+  const timer = setTimeout(() => timeout.abort(timeoutError(timeoutS)), timeoutS * 1000);
   let result;
   try {
+    const t0 = performance.now();
     result = await session.measure(loaded.input, loaded.options, masks, timeout.signal);
+    // A result that came after the limit is still a timeout (the limit is the contract, not a hint);
+    // timed here too, as the timer cannot fire while the main thread is busy.
+    if (performance.now() - t0 > timeoutS * 1000) throw timeoutError(timeoutS);
   } catch (e) {
     if (timeout.signal.aborted) throw timeout.signal.reason;
     throw e;
@@ -347,3 +375,5 @@ function caseIdOfFile(path: string): string {
   }
   return id;
 }
+
+const timeoutError = (s: number) => new PerifatError('E_TIMEOUT', `the case ran longer than ${s} s`);

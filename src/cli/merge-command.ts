@@ -1,10 +1,12 @@
 /**
  * `perifat merge --out DIR SHARD_DIR…`: the shards of a batch (`perifat batch --shard K/N`) joined
  * into one results.csv and failures.csv, the same as one process over the whole manifest would
- * write, and merge.json naming the cases that are missing (no report, no failure), failed, or
+ * write, with the shards' reports/ and failures/ gathered beside them (so `analyze --results DIR`
+ * has the radial profiles), and merge.json naming the cases that are missing (no report, no failure), failed, or
  * recorded by more than one shard, and the shards that are absent.
  */
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readManifest } from '../batch/manifest';
 import { BatchStore, type FailureRecord, writeTables } from '../batch/store';
@@ -15,7 +17,8 @@ import { EXIT } from './exit-codes';
 
 export const MERGE_USAGE = `usage: perifat merge --out DIR SHARD_DIR…
   joins the --out folders of perifat batch runs (one per shard) into DIR/results.csv,
-  DIR/failures.csv and DIR/merge.json (missing, failed and duplicated cases, absent shards)
+  DIR/failures.csv, DIR/reports/, DIR/failures/ (copies of the shards' records) and DIR/merge.json
+  (missing, failed, stale and duplicated cases, absent shards)
   --quiet                no summary`;
 
 export const MERGE_SCHEMA = 'perifat-merge/1';
@@ -46,7 +49,11 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const shardsSeen = new Set<number>();
   const shardCounts = new Set<number>();
   const manifests = new Set<string>();
+  const stale = new Set<string>();
   for (const dir of positionals) {
+    if (resolve(dir) === resolve(values.out)) {
+      throw new PerifatError('E_OPTIONS', 'the merged folder must not be one of the shard folders', { file: dir });
+    }
     const store = new BatchStore(dir);
     const batch = store.batch();
     if (!batch || !Array.isArray(batch.cases)) {
@@ -67,14 +74,19 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     for (const id of batch.cases) {
       expected.add(id);
       const report = has.reports.has(id) ? store.report(id) : null;
-      const failure = !report && has.failures.has(id) ? store.failure(id) : null;
+      const failure = has.failures.has(id) ? store.failure(id) : null;
       if (!report && !failure) continue;
-      if (reports.has(id) || failures.has(id)) duplicated.add(id);
+      if (reports.has(id) || (failures.has(id) && !stale.has(id))) duplicated.add(id);
       // A report wins over a failure recorded elsewhere; otherwise the first shard's record stays.
+      // A report with a failure beside it in its own shard is stale: both are kept, as batch does.
       if (report && !reports.has(id)) {
         reports.set(id, report);
         failures.delete(id);
-      } else if (failure && !reports.has(id) && !failures.has(id)) failures.set(id, failure);
+        if (failure) {
+          failures.set(id, failure);
+          stale.add(id);
+        }
+      } else if (!report && failure && !reports.has(id) && !failures.has(id)) failures.set(id, failure);
     }
   }
   if (shardCounts.size > 1) {
@@ -97,7 +109,10 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const ids = [...expected].sort();
   const missing = ids.filter((id) => !reports.has(id) && !failures.has(id));
   const byId = <T>(m: Map<string, T>) => [...m.keys()].sort().map((id) => m.get(id) as T);
-  writeTables(values.out, byId(reports), byId(failures));
+  // The records themselves too, so the merged folder reads as one batch's (analyze --results DIR
+  // finds the radial profiles only in the reports).
+  gatherRecords(values.out, reports, failures);
+  writeTables(values.out, byId(reports), byId(failures), stale);
   const summary = {
     schema: MERGE_SCHEMA,
     shards: positionals.length,
@@ -105,6 +120,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     manifests: [...manifests],
     cases: ids.length,
     reports: reports.size,
+    stale: [...stale].sort(),
     failed: [...failures.keys()].sort(),
     missing,
     duplicated: [...duplicated].sort(),
@@ -123,4 +139,37 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     if (manifests.size > 1) console.error(`  the shards name ${manifests.size} different manifests`);
   }
   return EXIT.ok;
+}
+
+/**
+ * Copies of the merged records in DIR/reports and DIR/failures, each written whole; records of an
+ * earlier merge into DIR that this one no longer has are removed. A DIR whose reports/ perifat
+ * merge did not write (no merge.json beside it) is refused rather than mixed into.
+ */
+function gatherRecords(
+  dir: string,
+  reports: ReadonlyMap<string, Report>,
+  failures: ReadonlyMap<string, FailureRecord>,
+) {
+  const ours = existsSync(join(dir, 'merge.json'));
+  for (const [sub, records] of [
+    ['reports', reports],
+    ['failures', failures],
+  ] as const) {
+    const folder = join(dir, sub);
+    if (existsSync(folder)) {
+      if (!ours) {
+        throw new PerifatError('E_OPTIONS', `holds ${sub}/ that perifat merge did not write; choose a new --out`, {
+          file: dir,
+        });
+      }
+      for (const name of readdirSync(folder)) {
+        if (name.endsWith('.json') && !records.has(name.slice(0, -5))) rmSync(join(folder, name), { force: true });
+      }
+    }
+    mkdirSync(folder, { recursive: true });
+    const out = new OutputSet();
+    for (const [id, record] of records) out.file(join(folder, `${id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    out.commit();
+  }
 }

@@ -29,8 +29,11 @@ export function reportCsv(report: Report): string {
  * Many reports as one CSV (a batch): a row per report, the columns of reportCsv — the union over
  * the reports when some have extra vessels — and `case_id` first when the reports carry one.
  */
-export function reportsCsv(reports: readonly Report[]): string {
-  const rows = reports.map(reportColumns);
+export function reportsCsv(
+  reports: readonly Report[],
+  extra: (report: Report) => [string, unknown][] = () => [],
+): string {
+  const rows = reports.map((r) => [...reportColumns(r), ...extra(r)]);
   const header: string[] = [];
   for (const row of rows) for (const [k] of row) if (!header.includes(k)) header.push(k);
   const lines = [header.map(csvCell).join(',')];
@@ -77,4 +80,9 @@ export function csvCell(v: unknown): string {
   let s = typeof v === 'number' ? String(Math.round(v * 1e6) / 1e6) : safeText(String(v));
   if (typeof v !== 'number' && /^[=+\-@]/.test(s)) s = `'${s}`;
   return /[",]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A cell of perifat's own CSV read back: the formula guard csvCell added is taken off again. */
+export function csvCellText(cell: string): string {
+  return /^'[=+\-@]/.test(cell) ? cell.slice(1) : cell;
 }

@@ -98,3 +98,24 @@ export function checkOutputPaths(
     }
   }
 }
+
+/**
+ * A batch's output folder must not lie inside a folder it reads (a DICOM series folder): its own
+ * writes would change that input's fingerprint, so the case would be measured again on every rerun,
+ * and a reader listing the folder would meet perifat's outputs among the slices.
+ */
+export function checkOutputFolder(inputs: readonly string[], dir: string): void {
+  const out = resolveFile(dir);
+  for (const path of inputs) {
+    const input = resolveFile(path);
+    let folder = false;
+    try {
+      folder = statSync(input.real).isDirectory();
+    } catch {
+      // A missing input is that case's failure, reported by its reader.
+    }
+    if (folder && within(out.real, input.real)) {
+      throw new PerifatError('E_OPTIONS', `the output folder lies inside the input folder ${path}`, { file: dir });
+    }
+  }
+}

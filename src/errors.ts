@@ -13,6 +13,8 @@ export type PerifatErrorCode =
   | 'E_INPUT_SERIES'
   | 'E_INPUT_UNSUPPORTED'
   | 'E_INPUT_VALUE'
+  // a plausibility check (a centerline off the lumen, an empty region …) refused under --strict
+  | 'E_INPUT_IMPLAUSIBLE'
   // pixel data missing, short, or not decodable by its codec
   | 'E_INPUT_PIXELS'
   | 'E_MASK_GRID'

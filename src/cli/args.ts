@@ -52,6 +52,8 @@ export interface RawMeasureFlags {
   'calcium-guard'?: string | undefined;
   'axial-slices'?: string | undefined;
   'axial-mm'?: string | undefined;
+  label?: string | undefined;
+  strict?: boolean | undefined;
 }
 
 /** The flags as options, their ranges checked: a flag out of range is a usage error. */
@@ -98,6 +100,9 @@ function rawOptions(v: RawMeasureFlags): Partial<MeasureOptions> {
     const [from, to] = range('--axial-mm', v['axial-mm']);
     o.axialLimits = { unit: 'mm', from, to } satisfies AxialLimits;
   }
+  const label = num('--label', v.label);
+  if (label !== undefined) o.pericardiumLabel = label;
+  if (v.strict) o.strict = true;
   return o;
 }
 
@@ -110,6 +115,8 @@ export const MEASURE_OPTION_FLAGS = {
   'calcium-guard': { type: 'string' },
   'axial-slices': { type: 'string' },
   'axial-mm': { type: 'string' },
+  label: { type: 'string' },
+  strict: { type: 'boolean', default: false },
   'max-voxels': { type: 'string' },
   'max-points': { type: 'string' },
 } as const;

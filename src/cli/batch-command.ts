@@ -52,7 +52,7 @@ export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
   --case-timeout S       record a case that runs longer than S seconds as E_TIMEOUT (default 1800)
   --backend B            webgpu | cpu | auto (default auto, as measure)
   --browser PATH         Chrome/Chromium executable
-  --fat-window, --segment, --wall-gap, --calcium-guard, --axial-slices, --axial-mm, --kvp, --max-voxels,
+  --fat-window, --segment, --wall-gap, --calcium-guard, --axial-slices, --axial-mm, --label, --strict, --kvp, --max-voxels,
   --max-points
                          as measure, for every case (a manifest's kvp column wins for its row)
   --quiet                no progress

@@ -55,7 +55,11 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
   --wall-gap MM          exclude 0 < w ≤ MM from pericoronary regions (default 0)
   --calcium-guard MM     exclude voxels within MM of calcium (≥ 130 HU) outside the lumen (default off)
   --axial-slices A:B     EAT only between these slices (inclusive)
-  --axial-mm A:B         EAT only between these LPS z positions in mm (inclusive)
+  --axial-mm A:B         EAT only between these LPS z positions in mm (inclusive; patient z of each voxel)
+  --label N              the pericardium's label in a multi-label map (such a map is refused without it)
+  --strict               plausibility warnings are errors (E_INPUT_IMPLAUSIBLE, exit 3): a centerline
+                         off the contrast lumen or listed distal to ostium, an empty EAT region, axial
+                         limits outside the CT, sform/qform disagreement, mixed kVp, two frames of reference
   --case-id ID           name the case ID in the report, CSV and summary (default: the case file's
                          name, else case-<hash of the input path>; file and folder names can hold
                          patient names, so they are left out)

@@ -245,6 +245,7 @@ async function assemble(
   const enh = multiFrameGroup(ds, 'CTXRayDetailsSequence');
   const kvp = opts.kvp ?? num(ds, 'KVP') ?? (enh ? num(enh, 'KVP') : null);
   const s0 = sorted[0] as SliceRef;
+  const { doubts, kvpDoubt } = seriesDoubts(files, opts);
   let pad = num(ds, 'PixelPaddingValue');
   if (pad !== null && fmt.signed && pad > 32767) pad -= 65536; // implicit VR reads the US/SS element as US
   return {
@@ -252,6 +253,8 @@ async function assemble(
     hu,
     kvp: kvp !== null && kvp > 0 ? kvp : null,
     source,
+    ...(doubts.length ? { doubts } : {}),
+    ...(kvpDoubt ? { kvpDoubt } : {}),
     meta: {
       format: sorted.length > 1 && files.length === 1 ? 'dicom-multiframe' : 'dicom',
       modality: str(ds, 'Modality'),
@@ -272,6 +275,26 @@ async function assemble(
       files: files.length,
     },
   };
+}
+
+/** What one series should agree on and does not: tube voltage, frame of reference. */
+function seriesDoubts(files: readonly DicomFile[], opts: LoadCtOptions): { doubts: string[]; kvpDoubt: string | null } {
+  const doubts: string[] = [];
+  let kvpDoubt: string | null = null;
+  const distinct = (f: (d: DicomFile) => string | number | null) => [
+    ...new Set(files.map(f).filter((v) => v !== null && v !== '')),
+  ];
+  const kvps = distinct((f) => num(f.ds, 'KVP'));
+  if (opts.kvp === undefined && kvps.length > 1) {
+    kvpDoubt = `the slices were taken at ${kvps.length} tube voltages (${kvps.join(', ')} kVp): the first slice's is used for the 120 kVp values; give --kvp if another applies`;
+  }
+  const frames = distinct((f) => str(f.ds, 'FrameOfReferenceUID'));
+  if (frames.length > 1) {
+    doubts.push(
+      `the slices name ${frames.length} frames of reference: their positions may not lie in one patient space (masks and centerlines are placed by position)`,
+    );
+  }
+  return { doubts, kvpDoubt };
 }
 
 function multiFrameGroup(ds: Dataset, name: string): Dataset | null {

@@ -43,6 +43,7 @@ export async function readLabels(input: InputFile, opts: LoadLabelsOptions = {})
   if (inside === 0) fail('E_MASK_GRID', path, `no labelled voxel of the mask lies inside the CT grid ${describe(t)}`);
   return {
     ...resampleLabelsNearest(lab, t),
+    ...(lab.doubts ? { doubts: lab.doubts } : {}),
     resampled:
       `mask resampled nearest-neighbour from grid ${describe(lab)} onto the CT grid ${describe(t)}; ` +
       `${(100 * inside).toFixed(1)} % of its labelled voxels lie inside the CT`,

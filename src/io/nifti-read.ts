@@ -4,7 +4,7 @@
  * qform_code > 0, else the voxel sizes alone; NIfTI world is RAS, perifat's is LPS (x, y negated).
  */
 import type { Geometry, Mat3, Vec3 } from '../volume/geometry';
-import { orthonormalityError } from '../volume/geometry';
+import { orthonormalityError, voxelToWorld } from '../volume/geometry';
 import { fail } from './errors';
 import { gunzip, isGzip } from './gunzip';
 import { DEFAULT_MAX_VOXELS } from './limits';
@@ -20,6 +20,8 @@ export interface NiftiHeader {
   readonly inter: number;
   readonly geometry: Geometry;
   readonly description: string;
+  /** What the header says ambiguously (qform against sform, negative voxel sizes): warnings. */
+  readonly doubts: readonly string[];
 }
 
 export interface NiftiImage {
@@ -183,9 +185,30 @@ function parseHeader(b: Uint8Array, path: string): NiftiHeader {
     fail('E_INPUT_UNSUPPORTED', path, `NIfTI datatype ${datatype} (complex, RGB or bit) is not supported`);
   if (bitpix !== t.bytes * 8) fail('E_INPUT_FORMAT', path, `bitpix ${bitpix} does not match datatype ${t.name}`);
 
+  const doubts: string[] = [];
+  const negative = [1, 2, 3].filter((i) => (pixdim[i] as number) < 0);
+  if (negative.length > 0 && !(sformCode > 0)) {
+    doubts.push(
+      `negative voxel size in pixdim (${[1, 2, 3].map((i) => pixdim[i]).join(', ')}): its magnitude used, the axis direction from the ${qformCode > 0 ? 'qform' : 'default orientation'}`,
+    );
+  }
   let geometry: Geometry;
-  if (sformCode > 0) geometry = fromAffine(srow, dims, path);
-  else if (qformCode > 0) geometry = fromQuaternion(quat, qoff, pixdim, dims, path);
+  if (sformCode > 0) {
+    geometry = fromAffine(srow, dims, path);
+    if (qformCode > 0) {
+      let gap: number;
+      try {
+        gap = cornerGap(geometry, fromQuaternion(quat, qoff, pixdim, dims, path));
+      } catch {
+        gap = Infinity; // a qform that is no geometry at all
+      }
+      if (gap > QFORM_SFORM_TOLERANCE_MM) {
+        doubts.push(
+          `sform and qform disagree (${Number.isFinite(gap) ? `by up to ${gap.toFixed(2)} mm at the volume's corners` : 'the qform is invalid'}): the sform is used (as nibabel and ITK-SNAP do); check which one the masks were made on`,
+        );
+      }
+    }
+  } else if (qformCode > 0) geometry = fromQuaternion(quat, qoff, pixdim, dims, path);
   else {
     const sp = [1, 2, 3].map((i) => Math.abs(pixdim[i] as number) || 1);
     geometry = {
@@ -195,7 +218,34 @@ function parseHeader(b: Uint8Array, path: string): NiftiHeader {
       direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1],
     };
   }
-  return { version, littleEndian: le, dims, datatype, bitpix, voxOffset, slope, inter, geometry, description: descrip };
+  return {
+    version,
+    littleEndian: le,
+    dims,
+    datatype,
+    bitpix,
+    voxOffset,
+    slope,
+    inter,
+    geometry,
+    description: descrip,
+    doubts,
+  };
+}
+
+/** Below this the two transforms are one (float32 rounding of the header's fields). */
+const QFORM_SFORM_TOLERANCE_MM = 0.1;
+
+/** Largest distance between where two geometries put the grid's eight corner voxels, in mm. */
+function cornerGap(a: Geometry, b: Geometry): number {
+  let gap = 0;
+  for (let c = 0; c < 8; c++) {
+    const ijk: Vec3 = [c & 1 ? a.dims[0] - 1 : 0, c & 2 ? a.dims[1] - 1 : 0, c & 4 ? a.dims[2] - 1 : 0];
+    const p = voxelToWorld(a, ijk);
+    const q = voxelToWorld(b, ijk);
+    gap = Math.max(gap, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
+  }
+  return gap;
 }
 
 /** 3×4 RAS affine rows → LPS geometry. */

@@ -19,7 +19,13 @@ export function niftiCt(img: NiftiImage, path: string, opts: LoadCtOptions = {})
   const { slope, inter } = img.header;
   const raw = img.raw;
   const h = img.header;
-  const base = { ...h.geometry, kvp: opts.kvp ?? null, source: path, meta: niftiMeta(img) };
+  const base = {
+    ...h.geometry,
+    kvp: opts.kvp ?? null,
+    source: path,
+    meta: niftiMeta(img),
+    ...(h.doubts.length ? { doubts: h.doubts } : {}),
+  };
   // Values that cannot be Hounsfield units are refused, naming the likely cause: a CT holds air
   // (−1000 HU) and fat (−100 HU), so a type and scaling that cannot go below 0, or data with no
   // voxel below 0, are raw stored values (a missing rescale), not HU.
@@ -79,7 +85,7 @@ export function niftiLabels(img: NiftiImage, path: string, opts: { maxVoxels?: n
   const raw = img.raw;
   // uint8 without scaling holds valid labels already (a view, no copy).
   if (raw instanceof Uint8Array && slope === 1 && inter === 0) {
-    return { ...img.header.geometry, labels: raw, source: path };
+    return { ...img.header.geometry, labels: raw, source: path, ...doubtsOf(img) };
   }
   const labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -93,5 +99,9 @@ export function niftiLabels(img: NiftiImage, path: string, opts: { maxVoxels?: n
     }
     labels[i] = v;
   }
-  return { ...img.header.geometry, labels, source: path };
+  return { ...img.header.geometry, labels, source: path, ...doubtsOf(img) };
+}
+
+function doubtsOf(img: NiftiImage): { doubts?: readonly string[] } {
+  return img.header.doubts.length ? { doubts: img.header.doubts } : {};
 }

@@ -19,6 +19,7 @@ import type { MeasureBackend } from './backend';
 import { type MeasureControl, step, within } from './control';
 import { kvpFactor } from './kvp';
 import { type MeasureOptions, withDefaults } from './options';
+import { Plausibility } from './plausibility';
 import { eatLabels, integerCt, prepareVessels } from './prepare';
 import { MAX_VESSELS, type PericoronaryHistograms, type ShellLayers } from './pericoronary-types';
 import { REPORT_SCHEMA, type Report } from './report-types';
@@ -69,6 +70,8 @@ export async function measureDetailed(
   const timingsMs: Record<string, number> = {};
   const t0 = now();
   const ct = integerCt(input.ct, warnings);
+  const plausibility = new Plausibility(o.strict, warnings);
+  plausibility.inputs(input.ct, input.pericardium, o);
 
   const kvp = o.kvp ?? ct.kvp;
   const factor = kvpFactor(kvp, o.kvpFactors);
@@ -83,6 +86,7 @@ export async function measureDetailed(
     step(control, 'eat', 0.02);
     const t = now();
     const labels = eatLabels(ct, input.pericardium, o);
+    plausibility.eatRegion(ct, input.pericardium, labels, o);
     eat = eatReport(await backend.fatHistograms(ct, labels, 1, o.window), ct, factor);
     timingsMs['eat'] = now() - t;
   }
@@ -127,6 +131,8 @@ export async function measureDetailed(
     step(control, 'pericoronary', 0.1);
     const t = now();
     const prepared = prepareVessels(vesselSet, o, warnings);
+    // Derived centerlines come from the lumen and run from the ostium by construction.
+    if (!derived) plausibility.vessels(ct, prepared.vessels, o, vesselSet.source);
     const sub = within(control, 0.1, 0.98);
     const h = await backend.pericoronary(
       ct,

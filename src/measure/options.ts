@@ -61,6 +61,13 @@ export interface MeasureOptions {
   /** EAT axial limits: slice indices (inclusive) or LPS z in mm (inclusive), or null for all. */
   readonly axialLimits: AxialLimits | null;
   readonly flags: readonly FlagRule[];
+  /**
+   * The pericardium's label in a multi-label map (a map with several labels and none chosen is
+   * refused); null: a binary mask, every non-zero voxel.
+   */
+  readonly pericardiumLabel: number | null;
+  /** Plausibility warnings (a centerline off the lumen, an empty region …) become errors. */
+  readonly strict: boolean;
 }
 
 export const DEFAULT_OPTIONS: MeasureOptions = {
@@ -73,6 +80,8 @@ export const DEFAULT_OPTIONS: MeasureOptions = {
   kvpFactors: DEFAULT_KVP_FACTORS,
   axialLimits: null,
   flags: DEFAULT_FLAGS,
+  pericardiumLabel: null,
+  strict: false,
 };
 
 /**
@@ -103,6 +112,11 @@ function inRange(name: string, v: number, [lo, hi]: readonly [number, number], u
 
 export function validateOptions(o: MeasureOptions): void {
   if (o.kvp !== null) inRange('kvp', o.kvp, OPTION_RANGES.kvp, 'kVp');
+  if (
+    o.pericardiumLabel !== null &&
+    !(Number.isInteger(o.pericardiumLabel) && o.pericardiumLabel >= 1 && o.pericardiumLabel <= 255)
+  )
+    throw new PerifatError('E_OPTIONS', `pericardium label must be an integer 1–255, got ${o.pericardiumLabel}`);
   inRange('wallGapMm', o.wallGapMm, OPTION_RANGES.wallGapMm, 'mm');
   if (o.calciumGuardMm !== null) inRange('calciumGuardMm', o.calciumGuardMm, OPTION_RANGES.calciumGuardMm, 'mm');
   for (const [k, v] of [

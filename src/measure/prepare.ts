@@ -35,31 +35,69 @@ export function integerCt(ct: CtVolume, warnings: string[]): IntCt {
   return { ...ct, hu };
 }
 
-/** Pericardium labelmap → EAT region (label 1) within the axial limits. */
+/**
+ * Pericardium labelmap → EAT region (label 1) within the axial limits. A map with several labels
+ * is taken only with the label named (o.pericardiumLabel): counting every non-zero label of a
+ * multi-label map would count the chambers and vessels as pericardium.
+ */
 export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions): Uint8Array {
   if (!sameGrid(ct, pericardium)) {
     throw new PerifatError('E_MASK_GRID', 'pericardium mask is not on the CT grid (resample it on load)', {
       file: pericardium.source,
     });
   }
+  const labels = pericardium.labels;
+  const want = o.pericardiumLabel;
+  if (want === null) {
+    const present = labelsPresent(labels);
+    if (present.length > 1) {
+      throw new PerifatError(
+        'E_INPUT_VALUE',
+        `holds ${present.length} labels (${present.slice(0, 12).join(', ')}${present.length > 12 ? ', …' : ''}): a multi-label map; name the pericardium's label (--label N)`,
+        { file: pericardium.source },
+      );
+    }
+  }
+  const lim = o.axialLimits;
   const [nx, ny, nz] = ct.dims;
   const slice = nx * ny;
-  const out = new Uint8Array(pericardium.labels.length);
+  const out = new Uint8Array(labels.length);
+  const d = ct.direction;
+  // Whole k slices in or out: slice limits, or mm limits on a grid whose z depends on k alone.
+  const bySlice = !lim || lim.unit === 'slice' || (d[6] === 0 && d[7] === 0);
   for (let k = 0; k < nz; k++) {
-    if (!insideAxialLimits(ct, k, o)) continue;
-    for (let n = k * slice, end = n + slice; n < end; n++) out[n] = pericardium.labels[n] !== 0 ? 1 : 0;
+    if (bySlice && !insideAxialLimits(ct, 0, 0, k, o)) continue;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0, n = k * slice + j * nx; i < nx; i++, n++) {
+        const l = labels[n] as number;
+        if ((want === null ? l !== 0 : l === want) && (bySlice || insideAxialLimits(ct, i, j, k, o))) out[n] = 1;
+      }
+    }
   }
   return out;
 }
 
-function insideAxialLimits(ct: IntCt, k: number, o: MeasureOptions): boolean {
+/** The distinct non-zero labels of a map, ascending. */
+function labelsPresent(labels: Uint8Array): number[] {
+  const seen = new Uint8Array(256);
+  for (let n = 0; n < labels.length; n++) seen[labels[n] as number] = 1;
+  const out: number[] = [];
+  for (let l = 1; l < 256; l++) if (seen[l]) out.push(l);
+  return out;
+}
+
+/**
+ * Whether voxel (i, j, k) lies within the axial limits. Slices: the k index. mm: the patient z
+ * (LPS, superior positive) of the voxel's own centre, so that the limits are a slab of the patient
+ * in any orientation (on an axial grid every voxel of a k slice has its z).
+ */
+function insideAxialLimits(ct: IntCt, i: number, j: number, k: number, o: MeasureOptions): boolean {
   const lim = o.axialLimits;
   if (!lim) return true;
   const lo = Math.min(lim.from, lim.to);
   const hi = Math.max(lim.from, lim.to);
   if (lim.unit === 'slice') return k >= lo && k <= hi;
-  // mm: LPS z (superior positive) of the slice centre; with an oblique grid, of its first voxel.
-  const z = voxelToWorld(ct, [0, 0, k])[2];
+  const z = voxelToWorld(ct, [i, j, k])[2];
   return z >= lo && z <= hi;
 }
 

@@ -13,6 +13,10 @@ export interface CtVolume extends Geometry {
   readonly source: string;
   /** Non-identifying acquisition facts (modality, manufacturer, model, transfer syntax …). */
   readonly meta?: Readonly<Record<string, string | number | null>>;
+  /** What its reader found ambiguous (sform against qform, two frames of reference …): warnings. */
+  readonly doubts?: readonly string[];
+  /** The slices disagree on the tube voltage: a warning unless the user gives the kVp. */
+  readonly kvpDoubt?: string;
 }
 
 /** A labelmap (0 = background/ignore) on its own grid. A binary mask is a labelmap with labels {0, 1}. */
@@ -21,6 +25,8 @@ export interface LabelVolume extends Geometry {
   readonly source: string;
   /** Set when the labels were resampled onto this grid from another one: what, for the report. */
   readonly resampled?: string;
+  /** What its reader found ambiguous: plausibility warnings. */
+  readonly doubts?: readonly string[];
 }
 
 /** Whether every HU of a float volume is an integer in int16 range (so it can be stored exactly as int16). */

@@ -33,7 +33,14 @@ export async function measureInChromiumDetailed(
   const cl = input.centerlines;
   const call: MeasureCall = {
     ct: blobs.ct(ct),
-    pericardium: input.pericardium && labelsBlob ? { source: input.pericardium.source, labelsBlob } : null,
+    pericardium:
+      input.pericardium && labelsBlob
+        ? {
+            source: input.pericardium.source,
+            labelsBlob,
+            ...(input.pericardium.doubts ? { doubts: [...input.pericardium.doubts] } : {}),
+          }
+        : null,
     vessels: input.vessels,
     ...(cl ? { centerlines: blobs.centerlines(cl) } : {}),
     ...(input.lesions?.length ? { lesions: [...input.lesions] } : {}),
@@ -104,6 +111,8 @@ class Blobs {
       direction: [...ct.direction],
       kvp: ct.kvp,
       source: ct.source,
+      ...(ct.doubts ? { doubts: [...ct.doubts] } : {}),
+      ...(ct.kvpDoubt ? { kvpDoubt: ct.kvpDoubt } : {}),
       huBlob: this.put(new Uint8Array(ct.hu.buffer, ct.hu.byteOffset, ct.hu.byteLength)),
     };
   }

@@ -29,6 +29,8 @@ const INTERCEPT = -1024;
 
 export interface DicomSeriesOptions {
   seriesDescription?: string;
+  /** Attributes that differ for slice k (hostile series: mixed KVP, a second frame of reference). */
+  sliceAttributes?: (k: number) => Record<string, unknown>;
 }
 
 /** Writes `dir` atomically (a complete new folder replaces any old one). Returns the file count. */
@@ -91,6 +93,7 @@ export async function writeDicomSeries(ct: CtVolume, dir: string, opts: DicomSer
         PixelData: [slice.slice().buffer],
         _vrMap: { PixelData: 'OW' },
       };
+      Object.assign(dataset, opts.sliceAttributes?.(k) ?? {});
       if (dataset['KVP'] === undefined) delete dataset['KVP'];
       const meta = {
         FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,

@@ -41,12 +41,19 @@ export async function adapterReport(): Promise<AdapterReport> {
   return { adapter: ctx.adapter, limits, features: [...ctx.device.features], hostCores: ctx.hostCores };
 }
 
+/** The grid alone of the call's CT (not its kvp, blob or doubts). */
+function gridOf(g: MeasureCall['ct']): Pick<LabelVolume, 'dims' | 'spacing' | 'origin' | 'direction'> {
+  return { dims: g.dims, spacing: g.spacing, origin: g.origin, direction: g.direction };
+}
+
 /** A label volume on the call's CT grid from its blob (pericardium, coronary or aorta mask). */
 export async function fetchMask(
   grid: MeasureCall['ct'],
-  m: { source: string; labelsBlob: string } | null | undefined,
+  m: { source: string; labelsBlob: string; doubts?: string[] } | null | undefined,
 ): Promise<LabelVolume | null> {
-  return m ? { ...grid, source: m.source, labels: new Uint8Array(await fetchBlob(m.labelsBlob)) } : null;
+  if (!m) return null;
+  const labels = new Uint8Array(await fetchBlob(m.labelsBlob));
+  return { ...gridOf(grid), source: m.source, labels, ...(m.doubts ? { doubts: m.doubts } : {}) };
 }
 
 /** What to derive centerlines from, as the call sent it (masks fetched from their blobs). */

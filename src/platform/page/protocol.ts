@@ -29,9 +29,9 @@ export interface GridJson {
 }
 
 export interface MeasureCall {
-  ct: GridJson & { kvp: number | null; source: string; huBlob: string };
+  ct: GridJson & { kvp: number | null; source: string; huBlob: string; doubts?: string[]; kvpDoubt?: string };
   /** On the CT grid, one byte per voxel. */
-  pericardium: { source: string; labelsBlob: string } | null;
+  pericardium: { source: string; labelsBlob: string; doubts?: string[] } | null;
   vessels: import('../../volume/vessels').VesselSet | null;
   /** Derive the centerlines on the page (masks on the CT grid, one byte per voxel), when no vessels. */
   centerlines?: {

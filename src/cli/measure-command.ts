@@ -65,7 +65,7 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
                          patient names, so they are left out)
   --keep-names           name the input by its file or folder name instead
   --max-voxels N         refuse a CT or mask larger than N voxels (default 2^30), from its header
-  --max-points N         refuse centerlines of more than N points in all (default 200,000)
+  --max-points N         refuse centerlines of more than N points in all (default 20,000)
   --quiet                no progress or summary
   --verbose              details on errors, page console`;
 

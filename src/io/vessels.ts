@@ -32,12 +32,14 @@ export function centerlineFormat(bytes: Uint8Array): 'json' | 'vtk' | null {
 }
 
 /** Centerlines from one file: perifat-vessels/1 JSON, VTK legacy or .vtp (told apart by content). */
-/** Largest centerline file read (bytes) at the default point budget: a 200,000-point JSON is ~15 MB. */
+/** Largest centerline file read (bytes) at the default point budget: room for pretty-printed files. */
 export const MAX_CENTERLINE_BYTES = 64 * 1024 * 1024;
+/** Bytes a point may take in a file (a 200,000-point JSON is ~15 MB), for budgets above the default. */
+const BYTES_PER_POINT = 336;
 
 /** The file-size budget for a point budget: MAX_CENTERLINE_BYTES, scaled up with a larger one. */
 export function centerlineBytesLimit(maxPoints: number): number {
-  return Math.max(MAX_CENTERLINE_BYTES, Math.ceil((maxPoints / DEFAULT_MAX_POINTS) * MAX_CENTERLINE_BYTES));
+  return Math.max(MAX_CENTERLINE_BYTES, maxPoints * BYTES_PER_POINT);
 }
 
 export async function readVesselsFile(input: InputFile, opts: LoadVesselsOptions = {}): Promise<VesselSet> {

@@ -57,6 +57,13 @@ describe('outputs are regular files', () => {
     expect(r.err).toMatch(/E_OUTPUT: .*afile/);
   });
 
+  it('a 300-byte file name: E_OUTPUT naming it, exit 5, nothing written', async () => {
+    const long = join(dir, `${'n'.repeat(300)}.json`);
+    const r = await runCli([...measure, '--out', long]);
+    expect(r.code).toBe(5);
+    expect(r.err).toMatch(/^perifat: E_OUTPUT: \S*n{300}\.json: could not write: ENAMETOOLONG/m);
+  });
+
   it('a symbolic link: its target is replaced, the link kept, and the user told', async () => {
     mkdirSync(join(dir, 'runs'));
     writeFileSync(join(dir, 'runs', '1.json'), 'old');

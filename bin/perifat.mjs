@@ -36,6 +36,7 @@ let runCli;
 if (existsSync(sources) && !builtIsFresh()) {
   const { register } = await import('tsx/esm/api');
   register();
+  (await import('node:module')).register('./wgsl-hooks.mjs', import.meta.url);
   ({ runCli } = await import(sources.href));
 } else {
   ({ runCli } = await import(built.href));

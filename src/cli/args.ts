@@ -1,5 +1,6 @@
 /** Parsing of the measure command's option values into MeasureOptions (malformed values are E_USAGE). */
 import { PerifatError } from '../errors';
+import type { RuntimeChoice } from '../platform/node/session';
 import { type AxialLimits, type MeasureOptions, withDefaults } from '../measure/options';
 import type { ReadLimits } from '../io/limits';
 import type { Lesion } from '../volume/vessels';
@@ -153,4 +154,16 @@ export function centerlineFlags(values: {
     ...(values['coronary-labels'] !== undefined ? { coronaryLabels: values['coronary-labels'] } : {}),
     ...(values.trace !== undefined ? { trace: values.trace } : {}),
   };
+}
+
+/** `--runtime`: where WebGPU runs (measure, batch, centerlines). */
+export const RUNTIME_FLAG = { runtime: { type: 'string', default: 'chromium' } } as const;
+export const RUNTIME_USAGE = `  --runtime R            where WebGPU runs: chromium (headless Chromium, default) or node (Dawn in
+                         this process through the optional npm package webgpu; no browser)`;
+
+export function runtimeFrom(v: { runtime?: string | undefined }): RuntimeChoice {
+  const r = v.runtime ?? 'chromium';
+  if (r !== 'chromium' && r !== 'node')
+    throw new PerifatError('E_USAGE', `--runtime must be chromium or node, got "${r}"`);
+  return r;
 }

@@ -27,7 +27,14 @@ import { checkOutputFolder } from '../platform/node/path-guard';
 import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
 import { type BackendChoice, MeasureSession } from '../platform/node/session';
 import { PERIFAT_VERSION } from '../version';
-import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
+import {
+  MEASURE_OPTION_FLAGS,
+  measureOptionsFrom,
+  readLimitsFrom,
+  RUNTIME_FLAG,
+  RUNTIME_USAGE,
+  runtimeFrom,
+} from './args';
 import type { ReadLimits } from '../io/limits';
 import { BatchProgress } from './batch-progress';
 import { lesionsOf, maskFiles, withLesions } from './case-inputs';
@@ -52,6 +59,7 @@ export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
   --case-timeout S       record a case that runs longer than S seconds as E_TIMEOUT (default 1800)
   --backend B            webgpu | cpu | auto (default auto, as measure)
   --browser PATH         Chrome/Chromium executable
+${RUNTIME_USAGE}
   --fat-window, --segment, --wall-gap, --calcium-guard, --axial-slices, --axial-mm, --label, --strict, --kvp, --max-voxels,
   --max-points
                          as measure, for every case (a manifest's kvp column wins for its row)
@@ -97,6 +105,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
       'case-timeout': { type: 'string', default: '1800' },
       backend: { type: 'string', default: 'auto' },
       browser: { type: 'string' },
+      ...RUNTIME_FLAG,
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -123,6 +132,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
   const timeoutS = Number(values['case-timeout']);
   if (!(timeoutS > 0)) usage(`--case-timeout expects seconds > 0, got "${values['case-timeout']}"`);
   const limits = readLimitsFrom(values);
+  const runtime = runtimeFrom(values);
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
   const common = measureOptionsFrom(values);
 
@@ -194,6 +204,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
       if (next >= todo.length) return;
       const session = await MeasureSession.open({
         backend: backend as BackendChoice,
+        runtime,
         browserPath: values.browser,
         verbose: values.verbose,
         threads,

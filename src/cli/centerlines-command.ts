@@ -14,7 +14,7 @@ import { OutputSet } from '../platform/node/output-set';
 import { checkOutputPaths } from '../platform/node/path-guard';
 import { MeasureSession } from '../platform/node/session';
 import { arcLengths } from '../volume/vessels';
-import { centerlineFlags, readLimitsFrom } from './args';
+import { centerlineFlags, readLimitsFrom, RUNTIME_FLAG, RUNTIME_USAGE, runtimeFrom } from './args';
 import { centerlineRequest, totalsegFiles } from './centerline-inputs';
 import { EXIT } from './exit-codes';
 import { Progress } from './progress';
@@ -35,6 +35,7 @@ export const CENTERLINES_USAGE = `usage: perifat centerlines --ct CT (--coronary
   --backend B            webgpu | cpu | auto (default auto; the EDT runs on the GPU or its CPU twin:
                          the same centerlines either way)
   --browser PATH         Chrome/Chromium executable
+${RUNTIME_USAGE}
   --max-voxels N         refuse a CT or mask larger than N voxels (default 2^30)
   --quiet                no progress or summary
   --verbose              details on errors`;
@@ -53,6 +54,7 @@ export async function centerlinesCommand(argv: string[]): Promise<number> {
       vtp: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       browser: { type: 'string' },
+      ...RUNTIME_FLAG,
       'max-voxels': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -88,6 +90,7 @@ export async function centerlinesCommand(argv: string[]): Promise<number> {
   const progress = new Progress(!values.quiet);
   const session = await MeasureSession.open({
     backend,
+    runtime: runtimeFrom(values),
     browserPath: values.browser,
     verbose: values.verbose,
     log: (m) => progress.step(m),

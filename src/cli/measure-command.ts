@@ -7,7 +7,7 @@ import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultThreads } from '../platform/node/shell-workers';
-import { type BackendChoice, MeasureSession } from '../platform/node/session';
+import { type BackendChoice, MeasureSession, type RuntimeChoice } from '../platform/node/session';
 import { PerifatError } from '../errors';
 import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
 import { onInterrupt } from '../platform/node/cleanup';
@@ -19,7 +19,14 @@ import type { MeasureInput, MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import type { Report } from '../measure/report-types';
 import type { VesselSet } from '../volume/vessels';
-import { MEASURE_OPTION_FLAGS, measureOptionsFrom, readLimitsFrom } from './args';
+import {
+  MEASURE_OPTION_FLAGS,
+  measureOptionsFrom,
+  readLimitsFrom,
+  RUNTIME_FLAG,
+  RUNTIME_USAGE,
+  runtimeFrom,
+} from './args';
 import { lesionsOf, maskFiles, withLesions } from './case-inputs';
 import { centerlineFlags } from './args';
 import { centerlineRequest, totalsegInputs } from './centerline-inputs';
@@ -50,6 +57,7 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
   --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium on a hardware
                          GPU; the CPU backend where the only adapter would be a software one)
   --browser PATH         Chrome/Chromium executable
+${RUNTIME_USAGE}
   --fat-window LO:HI     fat window in HU (default -190:-30)
   --segment NAME=S0:S1   segment in mm of arc length (repeatable; defaults RCA 10:50, LAD 0:40, LCx 0:40)
   --wall-gap MM          exclude 0 < w ≤ MM from pericoronary regions (default 0)
@@ -89,6 +97,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
       'masks-out': { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       browser: { type: 'string' },
+      ...RUNTIME_FLAG,
       'case-id': { type: 'string' },
       'keep-names': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
@@ -189,7 +198,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
     input,
     options,
     backendChoice,
-    { browserPath: values.browser, verbose: values.verbose, wantLayers },
+    { browserPath: values.browser, runtime: runtimeFrom(values), verbose: values.verbose, wantLayers },
     progress,
   );
   report.warnings.push(...notes);
@@ -225,6 +234,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
 
 interface RunOptions {
   browserPath: string | undefined;
+  runtime: RuntimeChoice;
   verbose: boolean;
   wantLayers: boolean;
 }
@@ -238,6 +248,7 @@ async function runMeasurement(
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
   const session = await MeasureSession.open({
     backend: choice,
+    runtime: run.runtime,
     browserPath: run.browserPath,
     verbose: run.verbose,
     log: (m) => progress.step(m),

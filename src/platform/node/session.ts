@@ -4,7 +4,8 @@
  * threads, or WebGPU in one headless Chromium whose page keeps its device and compiled pipelines.
  * `auto` runs WebGPU on a hardware GPU and the CPU backend where the only adapter would be a
  * software one; a GPU that fails on open falls back to the CPU with a warning in each report. A
- * lost device or crashed page is restarted and the case retried once.
+ * lost device or crashed page is restarted and the case retried once. `runtime: 'node'` runs the
+ * same WebGPU backend on Dawn in this process (no browser).
  */
 import type { AdapterReport } from '../page/protocol';
 import { CpuMeasureBackend } from '../../backends/cpu/backend';
@@ -12,7 +13,10 @@ import { PerifatError } from '../../errors';
 import { measureDetailed, type MeasureInput, type MeasureLayers } from '../../measure/measure';
 import type { MeasureOptions } from '../../measure/options';
 import type { Report } from '../../measure/report-types';
+import type { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
+import type { GpuContext } from '../../gpu/device';
 import { ChromiumRunner } from './chromium';
+import { openDawn } from './dawn';
 import { centerlinesInChromium, measureInChromiumDetailed } from './measure-chromium';
 import { type CenterlineRequest, deriveCenterlines } from '../../centerlines/derive';
 import type { DerivedCenterlines } from '../../centerlines/types';
@@ -23,9 +27,13 @@ import { processTreeRssMb } from './process-memory';
 import { defaultThreads, workerClassifier } from './shell-workers';
 
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
+/** Where WebGPU runs: a headless Chromium page, or Dawn in this Node process (npm `webgpu`). */
+export type RuntimeChoice = 'chromium' | 'node';
 
 export interface SessionOptions {
   readonly backend: BackendChoice;
+  /** Default chromium. */
+  readonly runtime?: RuntimeChoice;
   readonly browserPath?: string | undefined;
   readonly verbose?: boolean;
   /** Threads of the CPU backend (default: one per core). */
@@ -35,6 +43,8 @@ export interface SessionOptions {
 
 export class MeasureSession {
   private runner: ChromiumRunner | null = null;
+  /** Dawn's device and the backend on it, with --runtime node. */
+  private dawn: { ctx: GpuContext; backend: GpuMeasureBackend } | null = null;
   private forgetRunner: () => void = () => {};
   private selection: string | undefined;
   private fallbackWarning: string | null = null;
@@ -43,7 +53,7 @@ export class MeasureSession {
 
   /** The backend this session measures on, once opened. */
   get api(): 'webgpu' | 'cpu' {
-    return this.runner ? 'webgpu' : 'cpu';
+    return this.runner || this.dawn ? 'webgpu' : 'cpu';
   }
 
   /** Resident memory of the browser and its processes (null on the CPU backend or off Linux). */
@@ -60,6 +70,7 @@ export class MeasureSession {
       s.selection = `auto: ${presence.why}; the CPU backend is the fastest here`;
       return s;
     }
+    if (opts.runtime === 'node') return s.openDawn(log);
     try {
       log('starting headless Chromium (WebGPU)');
       await s.startRunner();
@@ -91,6 +102,35 @@ export class MeasureSession {
     return s;
   }
 
+  /** WebGPU through Dawn in this process; under auto a software adapter gives way to the CPU. */
+  private async openDawn(log: (m: string) => void): Promise<MeasureSession> {
+    try {
+      log('opening WebGPU in Node (Dawn)');
+      const ctx = await openDawn(this.opts.threads ?? defaultThreads());
+      if (this.opts.backend === 'auto' && ctx.isSoftware) {
+        ctx.dispose();
+        this.selection = `auto: Dawn's WebGPU adapter is a software one (${ctx.adapter.vendor} ${ctx.adapter.description}); the CPU backend is the fastest here`;
+        return this;
+      }
+      if (this.opts.backend === 'auto') this.selection = 'auto: WebGPU adapter in Node (Dawn)';
+      // The WebGPU backend's modules load only when a session runs on Dawn.
+      const [{ GpuBackend }, { GpuMeasureBackend }] = await Promise.all([
+        import('../../backends/webgpu/gpu-backend'),
+        import('../../backends/webgpu/measure-gpu'),
+      ]);
+      this.dawn = { ctx, backend: new GpuMeasureBackend(new GpuBackend(ctx), 'node') };
+      return this;
+    } catch (e) {
+      if (this.opts.backend === 'auto' && e instanceof PerifatError && e.code.startsWith('E_GPU')) {
+        log(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
+        this.selection = `auto: WebGPU failed (${e.code})`;
+        this.fallbackWarning = `WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`;
+        return this;
+      }
+      throw e;
+    }
+  }
+
   /**
    * Measures one case. `signal` cancels it: the CPU backend stops at its next check, a WebGPU page
    * is closed and a fresh one started for the next case (a busy page cannot be interrupted).
@@ -102,7 +142,13 @@ export class MeasureSession {
     signal?: AbortSignal,
   ): Promise<{ report: Report; layers: MeasureLayers | null }> {
     let result: { report: Report; layers: MeasureLayers | null };
-    if (!this.runner) {
+    if (this.dawn) {
+      this.dawn.ctx.assertAlive();
+      result = await measureDetailed(input, this.dawn.backend, options, {
+        wantLayers,
+        ...(signal ? { control: { signal } } : {}),
+      });
+    } else if (!this.runner) {
       const threads = this.opts.threads ?? defaultThreads();
       result = await measureDetailed(
         input,
@@ -135,6 +181,8 @@ export class MeasureSession {
    * aorta mask need none) the CPU twin runs here.
    */
   async centerlines(ct: CtVolume | null, req: CenterlineRequest, signal?: AbortSignal): Promise<DerivedCenterlines> {
+    const dawn = this.dawn?.backend;
+    if (dawn) return deriveCenterlines(ct, req, (dims, spacing, mask) => dawn.edt(dims, spacing, mask), signal);
     if (!this.runner || !ct) {
       const cpu = new CpuMeasureBackend('node');
       return deriveCenterlines(ct, req, (dims, spacing, mask) => cpu.edt(dims, spacing, mask), signal);
@@ -166,6 +214,8 @@ export class MeasureSession {
   }
 
   async close(): Promise<void> {
+    this.dawn?.ctx.dispose();
+    this.dawn = null;
     await this.stopRunner();
   }
 

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuMeasureBackend } from '../../src/backends/cpu/backend';
 import { deriveCenterlines } from '../../src/centerlines/derive';
 import { makePhantom } from '../../src/phantom/generate';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import { centerlinesInChromium } from '../../src/platform/node/measure-chromium';
 import type { Vec3 } from '../../src/volume/geometry';
 import { startGpuRunner } from '../helpers/gpu-runner';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   runner = (await startGpuRunner()).runner;

@@ -3,11 +3,11 @@
  * the tests' page (headless Chromium).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import type { EngineLifecycle } from '../harness/page/jobs-diagnostics';
 import { startGpuRunner } from '../helpers/gpu-runner';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   runner = (await startGpuRunner()).runner;

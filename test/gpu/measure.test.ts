@@ -7,12 +7,12 @@ import { CpuMeasureBackend } from '../../src/backends/cpu/backend';
 import { measure, measureDetailed } from '../../src/measure/measure';
 import type { Report } from '../../src/measure/report-types';
 import { computeTruth, makePhantom } from '../../src/phantom';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import { measureInChromium, measureInChromiumDetailed } from '../../src/platform/node/measure-chromium';
-import { startGpuRunner } from '../helpers/gpu-runner';
+import { GPU_RUNTIME, startGpuRunner } from '../helpers/gpu-runner';
 import { reportDiff } from '../helpers/report-diff';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 beforeAll(async () => {
   runner = (await startGpuRunner()).runner;
 });
@@ -33,7 +33,7 @@ describe('measure on a phantom: GPU = CPU = truth', () => {
 
   it('records its backend', () => {
     expect(gpu.backend.api).toBe('webgpu');
-    expect(gpu.backend.runtime).toBe('chromium');
+    expect(gpu.backend.runtime).toBe(GPU_RUNTIME);
     expect(gpu.backend.adapter?.architecture).toBeTruthy();
     expect(cpu.backend.api).toBe('cpu');
   });

@@ -1,18 +1,18 @@
 /** The distance kernels called on the tests' page: results moved back through the local server. */
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import type { Vec3 } from '../../src/volume/geometry';
 import type { PreparedLesion, PreparedVessel, ShellOptions } from '../../src/measure/pericoronary-types';
 import type { CtVolume } from '../../src/volume/volume';
 import type { DistanceReply, EdtCall, FeatureTransformCall, PericoronaryCall } from './page/protocol-distance';
 
-export function takeUpload(runner: ChromiumRunner, id: string): Uint8Array {
+export function takeUpload(runner: PageRunner, id: string): Uint8Array {
   const u = runner.server.takeUpload(id);
   if (!u) throw new Error(`no upload ${id}`);
   return u;
 }
 
 export async function edtGpu(
-  runner: ChromiumRunner,
+  runner: PageRunner,
   dims: Vec3,
   spacing: Vec3,
   mask: Uint8Array,
@@ -25,7 +25,7 @@ export async function edtGpu(
 }
 
 export async function ftGpu(
-  runner: ChromiumRunner,
+  runner: PageRunner,
   dims: Vec3,
   spacing: Vec3,
   sites: { mask: Uint8Array; invert?: boolean },
@@ -51,7 +51,7 @@ export function firstDiff(a: ArrayLike<number>, b: ArrayLike<number>): string {
 
 /** The arguments of the pericoronary page jobs: the CT's HU as a blob, vessels as JSON. */
 export function pericoronaryCall(
-  runner: ChromiumRunner,
+  runner: PageRunner,
   ct: CtVolume & { hu: Int16Array },
   vessels: PreparedVessel[],
   lesions: PreparedLesion[],

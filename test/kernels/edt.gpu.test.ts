@@ -1,14 +1,14 @@
 /** The EDT on the real WGSL (headless Chromium) vs its CPU twin (bit for bit) and brute force. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edtCpu } from '../../src/kernels/edt/edt.cpu';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import type { Vec3 } from '../../src/volume/geometry';
 import { edtGpu, firstDiff } from '../harness/distance-calls';
 import { randomMask } from '../harness/shell-fixtures';
 import { startGpuRunner } from '../helpers/gpu-runner';
 import { edtBrute } from '../oracles/distance-brute';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   const started = await startGpuRunner();

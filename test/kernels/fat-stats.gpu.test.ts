@@ -5,13 +5,13 @@ import { directFatSums } from '../oracles/fat-sums';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FatStatsCall, FatStatsReply } from '../harness/page/protocol-fat-stats';
 import { fatStatsCpu } from '../../src/kernels/fat-stats/fat-stats.cpu';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import { DEFAULT_FAT_WINDOW, type FatWindow } from '../../src/stats/fat-window';
 import { type LabelHistograms, summarizeLabel } from '../../src/stats/label-stats';
 import { bytesOf, startGpuRunner } from '../helpers/gpu-runner';
 import { randomHu, randomLabels } from '../helpers/random';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   const started = await startGpuRunner();

@@ -1,13 +1,13 @@
 /** The feature transform on the real WGSL (headless Chromium) vs its CPU twin, site for site. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { featureInitFromMask, featureTransformCpu } from '../../src/kernels/feature-transform/feature-transform.cpu';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import type { Vec3 } from '../../src/volume/geometry';
 import { firstDiff, ftGpu } from '../harness/distance-calls';
 import { randomMask } from '../harness/shell-fixtures';
 import { startGpuRunner } from '../helpers/gpu-runner';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   const started = await startGpuRunner();

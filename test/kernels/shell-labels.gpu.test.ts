@@ -15,7 +15,7 @@ import type {
   PreparedVessel,
   ShellOptions,
 } from '../../src/measure/pericoronary-types';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import type { LabelHistograms } from '../../src/stats/label-stats';
 import type { Vec3 } from '../../src/volume/geometry';
 import { startGpuRunner } from '../helpers/gpu-runner';
@@ -34,7 +34,7 @@ import {
   vessel,
 } from '../harness/shell-fixtures';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   const started = await startGpuRunner();

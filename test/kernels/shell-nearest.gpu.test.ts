@@ -5,13 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellNearestCpu } from '../../src/kernels/shell-nearest/shell-nearest.cpu';
-import type { ChromiumRunner } from '../../src/platform/node/chromium';
+import type { PageRunner } from '../../src/platform/node/chromium';
 import { firstDiff, pericoronaryCall, takeUpload } from '../harness/distance-calls';
 import type { ShellNearestReply } from '../harness/page/protocol-distance';
 import { plannedCurvedCase } from '../harness/shell-case';
 import { startGpuRunner } from '../helpers/gpu-runner';
 
-let runner: ChromiumRunner;
+let runner: PageRunner;
 
 beforeAll(async () => {
   runner = (await startGpuRunner()).runner;

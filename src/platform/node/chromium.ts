@@ -94,7 +94,19 @@ export interface RunnerOptions {
   page?: PageBuild;
 }
 
-export class ChromiumRunner {
+/**
+ * What drives a page's jobs: calls by name with JSON arguments, blobs in and uploads out through
+ * the local server. ChromiumRunner is the product's; the GPU suites also run the same jobs on Dawn
+ * in Node through this interface (test/helpers).
+ */
+export interface PageRunner {
+  readonly server: LocalServer;
+  call<T>(method: string, args?: unknown): Promise<T>;
+  putBlob(bytes: Uint8Array): string;
+  close(): Promise<void>;
+}
+
+export class ChromiumRunner implements PageRunner {
   private constructor(
     private readonly browser: Browser,
     private readonly page: Page,

@@ -33,13 +33,18 @@ function loadDawn(): Promise<DawnModule> {
   return module;
 }
 
-/** A device from Dawn in this process; its GPU* constants are made global for the kernels. */
-export async function openDawn(hostCores: number): Promise<GpuContext> {
+/** Dawn's GPU object (what navigator.gpu is in a page); its GPU* constants are made global. */
+export async function dawnGpu(): Promise<GPU> {
   const dawn = await loadDawn();
   // GPUBufferUsage, GPUMapMode … are globals in a browser; Dawn for Node hands them over.
   for (const [k, v] of Object.entries(dawn.globals)) {
     if (!(k in globalThis)) Object.defineProperty(globalThis, k, { value: v, configurable: true, writable: true });
   }
   instance ??= dawn.create([]);
-  return acquireGpu({ gpu: instance, hostCores });
+  return instance;
+}
+
+/** A device from Dawn in this process. */
+export async function openDawn(hostCores: number): Promise<GpuContext> {
+  return acquireGpu({ gpu: await dawnGpu(), hostCores });
 }

@@ -22,6 +22,10 @@ export class LocalServer {
 
   async start(): Promise<void> {
     const server = createServer((req, res) => this.handle(req, res));
+    // Idle connections outlive the client's own keep-alive (a page or Node's fetch, 4 s): a server
+    // that closed first would race a request sent on the closing socket (ECONNRESET) after a long
+    // computation between two fetches.
+    server.keepAliveTimeout = 65_000;
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(0, '127.0.0.1', () => ok());

@@ -8,10 +8,10 @@ import type { MeasureInput, MeasureLayers } from '../../measure/measure';
 import type { MeasureOptions } from '../../measure/options';
 import { integerCt } from '../../measure/prepare';
 import type { Report } from '../../measure/report-types';
-import type { ChromiumRunner } from './chromium';
+import type { PageRunner } from './chromium';
 
 export async function measureInChromium(
-  runner: ChromiumRunner,
+  runner: PageRunner,
   input: MeasureInput,
   options: Partial<MeasureOptions> = {},
   maxBindingBytes?: number,
@@ -21,7 +21,7 @@ export async function measureInChromium(
 
 /** The report and, with `wantLayers`, the VOI / ring / lesion label layers read back from the page. */
 export async function measureInChromiumDetailed(
-  runner: ChromiumRunner,
+  runner: PageRunner,
   input: MeasureInput,
   options: Partial<MeasureOptions> = {},
   extra: { maxBindingBytes?: number | undefined; wantLayers?: boolean } = {},
@@ -79,7 +79,7 @@ export async function measureInChromiumDetailed(
 
 /** Centerlines derived on the page's GPU (the EDT kernel), the CT and masks shipped as blobs. */
 export async function centerlinesInChromium(
-  runner: ChromiumRunner,
+  runner: PageRunner,
   ct: CtVolume,
   req: CenterlineRequest,
 ): Promise<DerivedCenterlines> {
@@ -95,7 +95,7 @@ export async function centerlinesInChromium(
 /** The blobs a call offers the page (dropped together when it is answered) and the call's parts made of them. */
 class Blobs {
   private readonly ids: string[] = [];
-  constructor(private readonly runner: ChromiumRunner) {}
+  constructor(private readonly runner: PageRunner) {}
 
   put(bytes: Uint8Array): string {
     const id = this.runner.putBlob(bytes);

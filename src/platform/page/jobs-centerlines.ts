@@ -3,7 +3,7 @@ import { GpuBackend } from '../../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
 import { deriveCenterlines } from '../../centerlines/derive';
 import type { DerivedCenterlines } from '../../centerlines/types';
-import { fetchBlob, fetchCenterlineRequest, gpu } from './jobs';
+import { fetchBlob, fetchCenterlineRequest, gpu, pageRuntime } from './jobs';
 import type { CenterlinesCall } from './protocol';
 
 export async function centerlinesJob(args: CenterlinesCall): Promise<DerivedCenterlines> {
@@ -12,7 +12,7 @@ export async function centerlinesJob(args: CenterlinesCall): Promise<DerivedCent
   const req = await fetchCenterlineRequest(args.ct, args.centerlines);
   const backend = new GpuBackend(ctx);
   try {
-    const edt = new GpuMeasureBackend(backend, 'chromium');
+    const edt = new GpuMeasureBackend(backend, pageRuntime());
     return await deriveCenterlines(ct, req, (dims, spacing, m) => edt.edt(dims, spacing, m));
   } finally {
     backend.dispose();

@@ -2,7 +2,7 @@
 import { GpuBackend } from '../../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
 import { measureDetailed } from '../../measure/measure';
-import { fetchBlob, fetchCenterlineRequest, fetchMask, gpu } from './jobs';
+import { fetchBlob, fetchCenterlineRequest, fetchMask, gpu, pageRuntime } from './jobs';
 import type { MeasureCall, MeasureReply } from './protocol';
 
 /** Post bytes to the local server; returns the id Node reads them back under. */
@@ -24,7 +24,7 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
   try {
     const { report, layers } = await measureDetailed(
       { ct, pericardium, vessels: args.vessels, centerlines, ...(args.lesions ? { lesions: args.lesions } : {}) },
-      new GpuMeasureBackend(backend, 'chromium'),
+      new GpuMeasureBackend(backend, pageRuntime()),
       args.options,
       { wantLayers: args.wantLayers === true },
     );

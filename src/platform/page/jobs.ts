@@ -19,6 +19,11 @@ export function gpu(): Promise<GpuContext> {
   return context;
 }
 
+/** Where these jobs run: a page in Chromium, or the same jobs in Node on Dawn (the GPU suites). */
+export function pageRuntime(): 'chromium' | 'node' {
+  return typeof window === 'undefined' ? 'node' : 'chromium';
+}
+
 export async function fetchBlob(id: string): Promise<ArrayBuffer> {
   const res = await fetch(`blob/${encodeURIComponent(id)}`);
   if (!res.ok) throw new Error(`blob ${id}: HTTP ${res.status}`);

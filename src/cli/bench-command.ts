@@ -31,11 +31,13 @@ import { OutputSet } from '../platform/node/output-set';
 import { defaultThreads, workerClassifier } from '../platform/node/shell-workers';
 import { makePhantom } from '../phantom';
 import { writePhantom } from '../platform/node/phantom-files';
-import { ChromiumRunner } from '../platform/node/chromium';
+import { ChromiumRunner, type PageRunner } from '../platform/node/chromium';
+import { DawnPageRunner } from '../platform/node/dawn-page-runner';
 import { measureInChromiumDetailed } from '../platform/node/measure-chromium';
 import { PERIFAT_VERSION } from '../version';
 import { loadCase } from './case-file';
 import { EXIT } from './exit-codes';
+import { RUNTIME_FLAG, RUNTIME_USAGE, runtimeFrom } from './args';
 import { Progress } from './progress';
 
 export const BENCH_USAGE = `usage: perifat bench [--out bench.json] [options]
@@ -50,6 +52,7 @@ export const BENCH_USAGE = `usage: perifat bench [--out bench.json] [options]
   --repeats N            measured runs (default 3)
   --out FILE             the perifat-bench/1 JSON
   --browser PATH         Chrome/Chromium executable
+${RUNTIME_USAGE}
   --compare A B          print B against A (refuses different schemas or volume sets)`;
 
 const DEFAULT_VOLUMES = ['256x256x256', '512x512x300', '512x512x600', 'slab:512x512x300'];
@@ -75,6 +78,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       repeats: { type: 'string', default: '3' },
       out: { type: 'string' },
       browser: { type: 'string' },
+      ...RUNTIME_FLAG,
       compare: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -110,7 +114,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const progress = new Progress(!values.quiet);
 
   const work = mkdtempSync(join(tmpdir(), 'perifat-bench-'));
-  let runner: ChromiumRunner | null = null;
+  const runtime = runtimeFrom(values);
+  let runner: PageRunner | null = null;
   const forget = onInterrupt(async () => {
     await runner?.close();
     rmSync(work, { recursive: true, force: true });
@@ -118,15 +123,23 @@ export async function benchCommand(argv: string[]): Promise<number> {
   try {
     let webgpu: BenchDoc['webgpu'] = null;
     if (backends.includes('webgpu')) {
-      progress.step('starting headless Chromium (WebGPU)');
-      runner = await ChromiumRunner.start({
-        ...(values.browser ? { browserPath: values.browser } : {}),
-        verbose: values.verbose,
-      });
+      let browser: string;
+      if (runtime === 'node') {
+        progress.step('opening WebGPU in Node (Dawn)');
+        runner = await DawnPageRunner.start();
+        browser = 'Dawn for Node (npm webgpu)';
+      } else {
+        progress.step('starting headless Chromium (WebGPU)');
+        const chromium = await ChromiumRunner.start({
+          ...(values.browser ? { browserPath: values.browser } : {}),
+          verbose: values.verbose,
+        });
+        runner = chromium;
+        browser = await chromium.browserVersion();
+      }
       const { adapter, limits } = await runner.call<AdapterReport>('adapter');
-      const browser = await runner.browserVersion();
       webgpu = {
-        runtime: 'chromium',
+        runtime,
         browser,
         adapter: { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description },
         softwareAdapter: adapter.isFallback === true,
@@ -207,7 +220,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (webgpu) {
       console.log(
         `WebGPU: ${webgpu.adapter.vendor} ${webgpu.adapter.architecture}${webgpu.softwareAdapter ? ' (software adapter)' : ''} ` +
-          `in headless Chromium (${webgpu.browser}); stage times to queue completion. CPU backend: ${defaultThreads()} threads.`,
+          `${webgpu.runtime === 'node' ? 'in Node' : 'in headless Chromium'} (${webgpu.browser}); stage times to queue completion. CPU backend: ${defaultThreads()} threads.`,
       );
     }
     if (values.out) {
@@ -290,7 +303,7 @@ async function prepare(spec: VolumeSpec, work: string): Promise<{ load(): Promis
 
 async function measureOn(
   backend: 'webgpu' | 'cpu',
-  runner: ChromiumRunner | null,
+  runner: PageRunner | null,
   input: MeasureInput,
   maxBindingBytes: number | null,
 ): Promise<Report> {

@@ -40,7 +40,9 @@ export interface BenchDoc {
   readonly host: { platform: string; cpus: number; node: string };
   /** The WebGPU side: where it ran and on what (null when only the CPU backend was benchmarked). */
   readonly webgpu: {
-    runtime: 'chromium';
+    /** chromium: headless Chromium's WebGPU; node: Dawn for Node (npm webgpu) in the perifat process. */
+    runtime: 'chromium' | 'node';
+    /** The browser's version, or the WebGPU implementation's name in Node. */
     browser: string;
     adapter: { vendor: string; architecture: string; description: string };
     softwareAdapter: boolean;

@@ -7,7 +7,7 @@
 import type { AdapterReport } from '../../src/platform/page/protocol';
 import { ChromiumRunner, type PageRunner } from '../../src/platform/node/chromium';
 import { TEST_PAGE } from '../harness/page/build';
-import { DawnPageRunner } from './dawn-page-runner';
+import { DawnPageRunner } from '../../src/platform/node/dawn-page-runner';
 
 /** Which implementation this run of the GPU suites uses. */
 export const GPU_RUNTIME: 'chromium' | 'node' = process.env['PERIFAT_GPU_RUNTIME'] === 'node' ? 'node' : 'chromium';
@@ -15,7 +15,7 @@ export const GPU_RUNTIME: 'chromium' | 'node' = process.env['PERIFAT_GPU_RUNTIME
 export async function startGpuRunner(): Promise<{ runner: PageRunner; adapter: AdapterReport }> {
   const runner =
     GPU_RUNTIME === 'node'
-      ? await DawnPageRunner.start()
+      ? await DawnPageRunner.start(() => import('../harness/page/entry'))
       : await ChromiumRunner.start({ verbose: process.env['PERIFAT_VERBOSE'] === '1', page: TEST_PAGE });
   try {
     const adapter = await runner.call<AdapterReport>('adapter');

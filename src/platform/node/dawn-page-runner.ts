@@ -1,19 +1,24 @@
 /**
- * The tests' page run in this Node process on Dawn (npm `webgpu`), for the GPU suites' second
- * WebGPU implementation: the same page jobs (test/harness/page/entry.ts), the same local server for
- * blobs and uploads, the same JSON in and out as through Chromium — only the device differs.
+ * A page's jobs run in this Node process on Dawn (npm `webgpu`): the product's jobs (`perifat bench
+ * --runtime node`) or the tests' page (the GPU suites' second WebGPU implementation), with the same
+ * local server for blobs and uploads and the same copies in and out as through Chromium — only the
+ * device and the process differ.
  */
 import { availableParallelism } from 'node:os';
-import { isSerializedPerifatError, PerifatError, reviveError } from '../../src/errors';
-import type { PageRunner } from '../../src/platform/node/chromium';
-import { dawnGpu } from '../../src/platform/node/dawn';
-import { LocalServer } from '../../src/platform/node/local-server';
-import type { CallResult, PageApi } from '../../src/platform/page/protocol';
+import { isSerializedPerifatError, PerifatError, reviveError } from '../../errors';
+import type { CallResult, PageApi } from '../page/protocol';
+import type { PageRunner } from './chromium';
+import { dawnGpu } from './dawn';
+import { LocalServer } from './local-server';
 
 export class DawnPageRunner implements PageRunner {
   private constructor(readonly server: LocalServer) {}
 
-  static async start(): Promise<DawnPageRunner> {
+  /**
+   * `installPage` loads the page's entry, which installs its job table (servePage); default: the
+   * product's jobs.
+   */
+  static async start(installPage: () => Promise<unknown> = installProductPage): Promise<DawnPageRunner> {
     const server = new LocalServer('');
     await server.start();
     // What a page has and Node lacks: navigator.gpu, and fetch of URLs relative to the page.
@@ -27,7 +32,7 @@ export class DawnPageRunner implements PageRunner {
     const fetchAbsolute = globalThis.fetch;
     globalThis.fetch = (input: string | URL | Request, init?: RequestInit) =>
       fetchAbsolute(typeof input === 'string' ? new URL(input, base) : input, init);
-    await import('../harness/page/entry');
+    await installPage();
     return new DawnPageRunner(server);
   }
 
@@ -47,4 +52,12 @@ export class DawnPageRunner implements PageRunner {
   async close(): Promise<void> {
     await this.server.close();
   }
+}
+
+async function installProductPage(): Promise<void> {
+  const [{ PRODUCT_JOBS }, { servePage }] = await Promise.all([
+    import('../page/product-jobs'),
+    import('../page/serve'),
+  ]);
+  servePage(PRODUCT_JOBS);
 }

@@ -1,6 +1,7 @@
 /**
  * The volume model: CT in HU and masks/labelmaps, each with its grid geometry.
  */
+import type { DicomSource } from './dicom-source';
 import type { Geometry } from './geometry';
 
 /** A CT volume in Hounsfield units (after rescale). Voxel order: i fastest, then j, then k. */
@@ -13,6 +14,8 @@ export interface CtVolume extends Geometry {
   readonly source: string;
   /** Non-identifying acquisition facts (modality, manufacturer, model, transfer syntax …). */
   readonly meta?: Readonly<Record<string, string | number | null>>;
+  /** A DICOM input's UIDs, slice instances and patient/study attributes (identifiers: never reported). */
+  readonly dicom?: DicomSource;
 }
 
 /** A labelmap (0 = background/ignore) on its own grid. A binary mask is a labelmap with labels {0, 1}. */

@@ -1,0 +1,312 @@
+/**
+ * DICOM SEG and TID 1500 SR of a measurement (issue 23), on a DICOM phantom with three vessels and
+ * a lesion (the package API) and on the bundled real DICOM series (the CLI): dciodvfy finds no
+ * error (warnings only those explained in dciodvfy.ts), dcmjs parses both, perifat reads every
+ * segment back to exactly the voxels written, the SEG references the source series slice by slice
+ * and carries its patient and study, and the SR's numbers are the JSON report's, bit for bit.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine, loadCt, loadLabels } from '../../src/api/node';
+import { dicomOutputs } from '../../src/io/dicom-outputs';
+import type { Report } from '../../src/measure/report-types';
+import { makePhantom } from '../../src/phantom';
+import { writeDicomSeries } from '../../src/platform/node/phantom-dicom';
+import { PERIFAT_VERSION } from '../../src/version';
+import { voxelVolumeMl, worldToVoxel, type Vec3 } from '../../src/volume/geometry';
+import { resampleLabelsNearest } from '../../src/volume/resample';
+import type { CtVolume } from '../../src/volume/volume';
+import { runCli } from '../helpers/run-cli';
+import { tempDir } from '../io/helpers';
+import { expectValid } from './dciodvfy';
+import { expectedGroups } from './expected';
+import { readDataset, srGroups } from './sr-read';
+
+type Item = Record<string, unknown>;
+const seq = (it: Item, key: string): Item[] => (Array.isArray(it[key]) ? (it[key] as Item[]) : []);
+const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
+
+/** The SR says what the report says: every group, every number (exact double, DS close), units, flags. */
+function expectSrMatches(
+  srPath: string,
+  segSop: string,
+  report: Report,
+  ct: CtVolume,
+  segmentOf: Map<string, number>,
+): void {
+  const groups = srGroups(readDataset(srPath));
+  const expected = expectedGroups(report, voxelVolumeMl(ct));
+  expect(groups.map((g) => g.trackingId).sort()).toEqual([...expected.keys()].sort());
+  for (const g of groups) {
+    const want = expected.get(g.trackingId) ?? {};
+    expect(g.segment, g.trackingId).toEqual({ sop: segSop, number: segmentOf.get(g.trackingId) });
+    expect(g.sourceSeries, g.trackingId).toBe(ct.dicom?.seriesInstanceUid ?? null);
+    for (const [key, w] of Object.entries(want)) {
+      const got = g.numbers.get(key);
+      if (w.value === null) {
+        expect(got, `${g.trackingId} ${key}`).toBeUndefined();
+        continue;
+      }
+      expect(got?.value, `${g.trackingId} ${key}`).toBe(w.value);
+      expect(got?.unit, `${g.trackingId} ${key}`).toBe(w.unit);
+      expect(Math.abs(Number(got?.text) - w.value), `${g.trackingId} ${key} DS`).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(w.value)),
+      );
+    }
+    // Nothing beyond what the report holds.
+    expect([...g.numbers.keys()].sort(), g.trackingId).toEqual(
+      Object.entries(want)
+        .filter(([, w]) => w.value !== null)
+        .map(([k]) => k)
+        .sort(),
+    );
+  }
+  const flagsOf = (id: string) => [...(groups.find((g) => g.trackingId === id)?.flags.entries() ?? [])];
+  for (const v of report.vessels)
+    expect(flagsOf(`${v.name} pericoronary VOI`)).toEqual(
+      v.flags.map((f) => [f.id, { cutoff: f.threshold, value: f.value, source: f.source }]),
+    );
+  for (const l of report.lesions)
+    expect(flagsOf(`${l.vessel} lesion ${l.startMm}-${l.endMm} mm`)).toEqual(
+      l.flags.map((f) => [f.id, { cutoff: f.threshold, value: f.value, source: f.source }]),
+    );
+}
+
+/** The SEG names its source: study, series, frame of reference, each frame's slice; patient copied. */
+function expectSegReferences(seg: Item, ct: CtVolume): void {
+  const src = ct.dicom;
+  if (!src) throw new Error('the CT has no DICOM source');
+  expect(seg['StudyInstanceUID']).toBe(src.studyInstanceUid);
+  expect(seg['FrameOfReferenceUID']).toBe(src.frameOfReferenceUid);
+  expect(seq(seg, 'ReferencedSeriesSequence')[0]?.['SeriesInstanceUID']).toBe(src.seriesInstanceUid);
+  for (const k of ['PatientName', 'PatientID', 'StudyDate', 'AccessionNumber'])
+    expect(JSON.stringify(seg[k] ?? ''), k).toBe(JSON.stringify(src.patientStudy[k] ?? ''));
+  const frames = seq(seg, 'PerFrameFunctionalGroupsSequence');
+  expect(frames.length).toBe(Number(seg['NumberOfFrames']));
+  for (const fg of frames) {
+    const ipp = seq(seq(fg, 'PlanePositionSequence')[0] ?? {}, 'ImagePositionPatient');
+    const pos = (seq(fg, 'PlanePositionSequence')[0]?.['ImagePositionPatient'] as number[]).map(Number) as Vec3;
+    expect(ipp.length === 0 || ipp.length === 3).toBe(true);
+    const k = Math.round(worldToVoxel(ct, pos)[2]);
+    const ref = seq(seq(fg, 'DerivationImageSequence')[0] ?? {}, 'SourceImageSequence')[0] ?? {};
+    expect(ref['ReferencedSOPInstanceUID']).toBe(src.slices[k]?.sopInstanceUid);
+  }
+  // BINARY, bit-packed across frames: the PixelData length dciodvfy checks.
+  expect(seg['BitsAllocated']).toBe(1);
+  const px = first(seg['PixelData']) as ArrayBuffer;
+  const bits = frames.length * Number(seg['Rows']) * Number(seg['Columns']);
+  expect(px.byteLength).toBe(Math.ceil(bits / 8 / 2) * 2);
+}
+
+/** perifat reads each segment back to exactly its mask, and the labelmap to "highest segment wins". */
+async function expectRoundTrip(segPath: string, ct: CtVolume, masks: readonly { label: string; mask: Uint8Array }[]) {
+  const top = new Uint8Array(ct.hu.length);
+  for (let n = 1; n <= masks.length; n++) {
+    const mask = (masks[n - 1] as { mask: Uint8Array }).mask;
+    const back = await loadLabels(segPath, { onto: ct, segment: n });
+    let diff = 0;
+    let count = 0;
+    for (let i = 0; i < mask.length; i++) {
+      if ((back.labels[i] as number) !== (mask[i] !== 0 ? 1 : 0)) diff++;
+      if (mask[i] !== 0) {
+        count++;
+        top[i] = n;
+      }
+    }
+    expect(count, masks[n - 1]?.label).toBeGreaterThan(0);
+    expect(diff, masks[n - 1]?.label).toBe(0);
+  }
+  const labelmap = await loadLabels(segPath, { onto: ct });
+  expect(Buffer.from(labelmap.labels).equals(Buffer.from(top))).toBe(true);
+}
+
+describe('SEG and SR of a DICOM phantom with vessels and a lesion (package API)', () => {
+  const tmp = tempDir('seg-sr-phantom');
+  const segPath = join(tmp.dir, 'seg.dcm');
+  const srPath = join(tmp.dir, 'sr.dcm');
+  let ct: CtVolume;
+  let report: Report;
+  let out: ReturnType<typeof dicomOutputs>;
+
+  beforeAll(async () => {
+    // 100 kVp, so the 120 kVp values differ from the raw ones and both are checked.
+    const ph = makePhantom({ dims: [96, 96, 64], spacing: [0.8, 0.8, 1.2], noiseSd: 5, kvp: 100 });
+    await writeDicomSeries(ph.ct, join(tmp.dir, 'ct'));
+    ct = await loadCt(join(tmp.dir, 'ct'));
+    const pericardium = resampleLabelsNearest(ph.pericardium, ct);
+    const vessels = { ...ph.vessels, lesions: [{ vessel: 'LAD', startMm: 5, endMm: 15 }] };
+    const engine = await createEngine({ backend: 'cpu' });
+    try {
+      const r = await engine.measureDetailed({ ct, pericardium, vessels }, { wantLayers: true });
+      report = r.report;
+      out = dicomOutputs({ ct, pericardium }, {}, report, r.layers, { seg: true, sr: true });
+    } finally {
+      engine.destroy();
+    }
+    writeFileSync(segPath, out.seg as Uint8Array);
+    writeFileSync(srPath, out.sr as Uint8Array);
+  });
+  afterAll(() => tmp.done());
+
+  it('the phantom is what the checks need: DICOM, kVp 100, three vessels with flags, a lesion', () => {
+    expect(ct.dicom?.slices.length).toBe(64);
+    expect(report.input.kvp).toBe(100);
+    expect(report.vessels.map((v) => v.name)).toEqual(['RCA', 'LAD', 'LCx']);
+    expect(report.vessels.some((v) => v.flags.length > 0)).toBe(true);
+    expect(report.lesions.length).toBe(1);
+    expect(out.segments.map((s) => s.label)).toEqual(['EAT', 'RCA VOI', 'LAD VOI', 'LCx VOI', 'LAD lesion 1']);
+  });
+
+  it('dciodvfy: no error in the SEG or the SR', () => {
+    expectValid(segPath, 'Segmentation');
+    expectValid(srPath, 'Comprehensive3DSR');
+  });
+
+  it('dcmjs parses the SEG: segments coded, algorithm named, source referenced frame by frame', () => {
+    const seg = readDataset(segPath);
+    expect(seg['Modality']).toBe('SEG');
+    expect(seg['SegmentationType']).toBe('BINARY');
+    const segments = seq(seg, 'SegmentSequence');
+    const codeOf = (s: Item, key: string) => seq(s, key)[0]?.['CodeValue'];
+    expect(segments.map((s) => s['SegmentLabel'])).toEqual(out.segments.map((s) => s.label));
+    expect(segments.map((s) => codeOf(s, 'SegmentedPropertyTypeCodeSequence'))).toEqual(Array(5).fill('55603005'));
+    expect(segments.map((s) => codeOf(s, 'SegmentedPropertyCategoryCodeSequence'))).toEqual(Array(5).fill('85756007'));
+    // Heart; RCA, LAD, LCx (CID 3016); the lesion on the LAD.
+    expect(segments.map((s) => codeOf(s, 'AnatomicRegionSequence'))).toEqual([
+      '80891009',
+      '13647002',
+      '59438005',
+      '57396003',
+      '59438005',
+    ]);
+    for (const s of segments) {
+      expect(s['SegmentAlgorithmType']).toBe('AUTOMATIC');
+      expect(s['SegmentAlgorithmName']).toBe(`perifat ${PERIFAT_VERSION}`);
+    }
+    expect(seg['SoftwareVersions']).toBe(PERIFAT_VERSION);
+    expectSegReferences(seg, ct);
+  });
+
+  it('perifat reads every segment back to exactly the voxels written (overlaps kept)', async () => {
+    await expectRoundTrip(segPath, ct, out.segments);
+  });
+
+  it("the SR's numbers, units and flags are the report's; each group points at its segment and the series", () => {
+    const sr = readDataset(srPath);
+    expect(sr['StudyInstanceUID']).toBe(ct.dicom?.studyInstanceUid);
+    expect(seq(sr, 'ContentTemplateSequence')[0]?.['TemplateIdentifier']).toBe('1500');
+    const segSop = String(readDataset(segPath)['SOPInstanceUID']);
+    const segmentOf = new Map([
+      ['EAT', 1],
+      ['RCA pericoronary VOI', 2],
+      ['LAD pericoronary VOI', 3],
+      ['LCx pericoronary VOI', 4],
+      ['LAD lesion 5-15 mm', 5],
+    ]);
+    expectSrMatches(srPath, segSop, report, ct, segmentOf);
+    // The evidence lists the SEG and the CT series.
+    const evidence = seq(seq(sr, 'CurrentRequestedProcedureEvidenceSequence')[0] ?? {}, 'ReferencedSeriesSequence');
+    expect(evidence.map((e) => e['SeriesInstanceUID'])).toContain(ct.dicom?.seriesInstanceUid);
+  });
+});
+
+describe('perifat measure --seg-out/--sr-out on the bundled real DICOM series', () => {
+  const tmp = tempDir('seg-sr-real');
+  afterAll(() => tmp.done());
+
+  it('valid SEG and SR, EAT read back to --masks-out eat.nii.gz, numbers equal the report, no identifiers in it', async () => {
+    const seg = join(tmp.dir, 'out.seg.dcm');
+    const sr = join(tmp.dir, 'out.sr.dcm');
+    const json = join(tmp.dir, 'report.json');
+    const masks = join(tmp.dir, 'masks');
+    const run = await runCli([
+      'measure',
+      '--case',
+      'cases/tcia-a0002-dicom.json',
+      '--backend',
+      'cpu',
+      '--quiet',
+      '--out',
+      json,
+      '--masks-out',
+      masks,
+      '--seg-out',
+      seg,
+      '--sr-out',
+      sr,
+    ]);
+    expect(run.code, run.err).toBe(0);
+    expectValid(seg, 'Segmentation');
+    expectValid(sr, 'Comprehensive3DSR');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    const ct = await loadCt('../shared/data/real-ct/tcia-a0002-siemens-8mm');
+    expect(ct.dicom?.slices.length).toBe(30);
+    const eat = await loadLabels(join(masks, 'eat.nii.gz'), { onto: ct });
+    await expectRoundTrip(seg, ct, [{ label: 'EAT', mask: eat.labels }]);
+    const segDs = readDataset(seg);
+    expectSegReferences(segDs, ct);
+    expectSrMatches(sr, String(segDs['SOPInstanceUID']), report, ct, new Map([['EAT', 1]]));
+    // The DICOM outputs carry the patient; the JSON report does not.
+    const text = readFileSync(json, 'utf8');
+    const patientId = String(ct.dicom?.patientStudy['PatientID']);
+    expect(patientId.length).toBeGreaterThan(0);
+    for (const id of [patientId, ct.dicom?.studyInstanceUid, ct.dicom?.seriesInstanceUid])
+      expect(text).not.toContain(String(id));
+  });
+});
+
+describe('a CT without DICOM UIDs', () => {
+  const tmp = tempDir('seg-sr-nifti');
+  afterAll(() => tmp.done());
+
+  it('NIfTI is refused with E_INPUT_UNSUPPORTED naming it, nothing written; --dicom-standalone writes valid objects', async () => {
+    const ph = await runCli(['phantom', '--out', join(tmp.dir, 'ph'), '--dims', '64x64x48']);
+    expect(ph.code, ph.err).toBe(0);
+    const ctPath = join(tmp.dir, 'ph', 'ct.nii.gz');
+    const common = ['measure', '--ct', ctPath, '--pericardium', join(tmp.dir, 'ph', 'pericardium.nii.gz')];
+    const seg = join(tmp.dir, 'seg.dcm');
+    const sr = join(tmp.dir, 'sr.dcm');
+    const refused = await runCli([...common, '--backend', 'cpu', '--seg-out', seg, '--sr-out', sr]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain('E_INPUT_UNSUPPORTED');
+    expect(refused.err).toContain(ctPath);
+    expect(existsSync(seg) || existsSync(sr)).toBe(false);
+
+    const vessels = ['--vessels', join(tmp.dir, 'ph', 'vessels.json')];
+    const json = join(tmp.dir, 'report.json');
+    const ok = await runCli([
+      ...common,
+      ...vessels,
+      '--backend',
+      'cpu',
+      '--quiet',
+      '--out',
+      json,
+      '--seg-out',
+      seg,
+      '--sr-out',
+      sr,
+      '--dicom-standalone',
+    ]);
+    expect(ok.code, ok.err).toBe(0);
+    expectValid(seg, 'Segmentation');
+    expectValid(sr, 'Comprehensive3DSR');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    const segDs = readDataset(seg);
+    expect(seq(segDs, 'SegmentSequence').map((s) => s['SegmentLabel'])).toEqual([
+      'EAT',
+      ...report.vessels.map((v) => `${v.name} VOI`),
+      ...report.lesions.map((l, j) => `${l.vessel} lesion ${j + 1}`),
+    ]);
+    // A new study: nothing of a source to reference, no patient.
+    expect(segDs['PatientID'] ?? '').toBe('');
+    expect(segDs['ReferencedSeriesSequence']).toBeUndefined();
+  });
+
+  it('--dicom-standalone alone is a usage error', async () => {
+    const r = await runCli(['measure', '--ct', 'x.nii.gz', '--dicom-standalone']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--dicom-standalone goes with --seg-out or --sr-out');
+  });
+});

@@ -8,8 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, loadCt, loadLabels } from '../../src/api/node';
-import { dicomOutputs } from '../../src/io/dicom-outputs';
+import { createEngine, dicomExport, loadCt, loadLabels, type DicomOutputs } from '../../src/api/node';
 import type { Report } from '../../src/measure/report-types';
 import { makePhantom } from '../../src/phantom';
 import { writeDicomSeries } from '../../src/platform/node/phantom-dicom';
@@ -127,7 +126,7 @@ describe('SEG and SR of a DICOM phantom with vessels and a lesion (package API)'
   const srPath = join(tmp.dir, 'sr.dcm');
   let ct: CtVolume;
   let report: Report;
-  let out: ReturnType<typeof dicomOutputs>;
+  let out: DicomOutputs;
 
   beforeAll(async () => {
     // 100 kVp, so the 120 kVp values differ from the raw ones and both are checked.
@@ -140,7 +139,7 @@ describe('SEG and SR of a DICOM phantom with vessels and a lesion (package API)'
     try {
       const r = await engine.measureDetailed({ ct, pericardium, vessels }, { wantLayers: true });
       report = r.report;
-      out = dicomOutputs({ ct, pericardium }, {}, report, r.layers, { seg: true, sr: true });
+      out = await dicomExport({ ct, pericardium, report, layers: r.layers, seg: true, sr: true });
     } finally {
       engine.destroy();
     }

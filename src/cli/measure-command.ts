@@ -211,6 +211,8 @@ export async function measureCommand(argv: string[]): Promise<number> {
   // No identifiers by default: the input is named by a case id, its file name only when asked.
   report.input.ct = values['keep-names'] ? basename(ct.source) : caseId;
   report.input.caseId = caseId;
+  if (values['sr-out'] && !values['seg-out'])
+    report.warnings.push('the SR points at segments of a SEG that was not written: give --seg-out too');
 
   // Every output to a temporary first; all renamed only when all were written.
   const outputs = new OutputSet();

@@ -67,6 +67,11 @@ export function dicomOutputs(
   if (report.vessels.length + report.lesions.length > 0 && !layers)
     throw new PerifatError('E_OPTIONS', 'a SEG of the vessels needs the measurement layers (measure with layers)');
   const segments = segmentsOf(input, options, report, layers);
+  if (segments.length === 0)
+    throw new PerifatError(
+      'E_OPTIONS',
+      'nothing to put in a DICOM SEG: the measurement has no pericardial region (EAT) and no vessels',
+    );
   const at = req.at ?? new Date();
   const seg = encodeSeg(ct, source, segments, { at });
   let n = 1;

@@ -17,7 +17,7 @@ import { voxelVolumeMl, worldToVoxel, type Vec3 } from '../../src/volume/geometr
 import { resampleLabelsNearest } from '../../src/volume/resample';
 import type { CtVolume } from '../../src/volume/volume';
 import { runCli } from '../helpers/run-cli';
-import { tempDir } from '../io/helpers';
+import { data, tempDir } from '../io/helpers';
 import { expectValid } from './dciodvfy';
 import { expectedGroups } from './expected';
 import { readDataset, srGroups } from './sr-read';
@@ -252,6 +252,69 @@ describe('perifat measure --seg-out/--sr-out on the bundled real DICOM series', 
     expect(patientId.length).toBeGreaterThan(0);
     for (const id of [patientId, ct.dicom?.studyInstanceUid, ct.dicom?.seriesInstanceUid])
       expect(text).not.toContain(String(id));
+  });
+});
+
+describe('what a SEG/SR run needs', () => {
+  const tmp = tempDir('seg-sr-needs');
+  afterAll(() => tmp.done());
+  const series = '../shared/data/real-ct/tcia-a0002-siemens-8mm';
+
+  it('--sr-out alone: the SR is written and the report says its SEG was not', async () => {
+    const json = join(tmp.dir, 'r.json');
+    const sr = join(tmp.dir, 'sr.dcm');
+    const args = ['measure', '--case', 'cases/tcia-a0002-dicom.json', '--backend', 'cpu', '--quiet'];
+    const run = await runCli([...args, '--out', json, '--sr-out', sr]);
+    expect(run.code, run.err).toBe(0);
+    expectValid(sr, 'Comprehensive3DSR');
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(report.warnings).toContain('the SR points at segments of a SEG that was not written: give --seg-out too');
+  });
+
+  it('nothing to segment (no pericardium, no vessels) is refused, nothing written', async () => {
+    const seg = join(tmp.dir, 'seg.dcm');
+    const run = await runCli(['measure', '--ct', series, '--backend', 'cpu', '--quiet', '--seg-out', seg]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('nothing to put in a DICOM SEG');
+    expect(existsSync(seg)).toBe(false);
+  });
+});
+
+describe('SEG and SR of an enhanced multi-frame CT (frames referenced by number)', () => {
+  const tmp = tempDir('seg-sr-enhanced');
+  afterAll(() => tmp.done());
+
+  it('valid, each frame derived from its frame of the CT, read back exactly', async () => {
+    const ct = await loadCt(data('dicom-syntaxes/pydicom_data/eCT_Supplemental.dcm'));
+    expect(ct.dicom?.slices.map((s) => s.frameNumber).sort()).toEqual([1, 2]);
+    // A window over the phantom's HU range, so its "EAT" is not empty.
+    const options = { window: { lo: -1000, hi: 3000 } };
+    const pericardium = { ...ct, labels: new Uint8Array(ct.hu.length).fill(1), source: 'all' };
+    const engine = await createEngine({ backend: 'cpu' });
+    let out: DicomOutputs;
+    let report: Report;
+    try {
+      const r = await engine.measureDetailed({ ct, pericardium, vessels: null }, { wantLayers: true, ...options });
+      report = r.report;
+      out = await dicomExport({ ct, pericardium, report, layers: r.layers, options, seg: true, sr: true });
+    } finally {
+      engine.destroy();
+    }
+    const segPath = join(tmp.dir, 'seg.dcm');
+    const srPath = join(tmp.dir, 'sr.dcm');
+    writeFileSync(segPath, out.seg as Uint8Array);
+    writeFileSync(srPath, out.sr as Uint8Array);
+    expectValid(segPath, 'Segmentation');
+    expectValid(srPath, 'Comprehensive3DSR');
+    const seg = readDataset(segPath);
+    expectSegReferences(seg, ct);
+    const frames = seq(seg, 'PerFrameFunctionalGroupsSequence');
+    const refFrames = frames.map(
+      (fg) => seq(seq(fg, 'DerivationImageSequence')[0] ?? {}, 'SourceImageSequence')[0]?.['ReferencedFrameNumber'],
+    );
+    expect(refFrames.map(Number).sort()).toEqual([1, 2]);
+    await expectRoundTrip(segPath, ct, out.segments);
+    expectSrMatches(srPath, String(seg['SOPInstanceUID']), report, ct, new Map([['EAT', 1]]));
   });
 });
 

@@ -44,11 +44,24 @@ export function dciodvfy(path: string): Verdict {
   };
 }
 
-/** No error, and every warning one of ACCEPTED; the IOD dciodvfy recognised. */
+/**
+ * No error, and every warning one of ACCEPTED; the IOD dciodvfy recognised. An SR is also walked by
+ * dcsrdump (dicom3tools), which must read its whole content tree: a TID 1500 root, no error.
+ */
 export function expectValid(path: string, iod: 'Segmentation' | 'Comprehensive3DSR'): void {
   const v = dciodvfy(path);
   expect(v.iod, path).toBe(iod);
   expect(v.errors, path).toEqual([]);
   const unexplained = v.warnings.filter((w) => !ACCEPTED.some((a) => a.pattern.test(w)));
   expect(unexplained, path).toEqual([]);
+  if (iod === 'Comprehensive3DSR') {
+    // dcsrdump writes the tree to standard error.
+    const dump = spawnSync('dcsrdump', [path], { encoding: 'utf8' });
+    const text = `${dump.stdout}${dump.stderr}`;
+    expect(dump.status, `${path}: ${text.slice(0, 500)}`).toBe(0);
+    expect(text).not.toMatch(/error/i);
+    expect(text.split('\n')[0]).toContain(
+      'CONTAINER: (126000,DCM,"Imaging Measurement Report")  [SEPARATE] (DCMR,1500)',
+    );
+  }
 }

@@ -328,7 +328,7 @@ function dicomSource(files: readonly DicomFile[], sorted: readonly SliceRef[]): 
     slices.push({ sopInstanceUid: sop, frameNumber: multi ? s.frame + 1 : null });
   }
   const patientStudy: Record<string, unknown> = {};
-  for (const k of PATIENT_STUDY_KEYS) if (ds[k] !== undefined) patientStudy[k] = ds[k];
+  for (const k of PATIENT_STUDY_KEYS) if (ds[k] !== undefined) patientStudy[k] = plain(ds[k]);
   return {
     studyInstanceUid: study,
     seriesInstanceUid: series,
@@ -337,6 +337,18 @@ function dicomSource(files: readonly DicomFile[], sorted: readonly SliceRef[]): 
     slices,
     patientStudy,
   };
+}
+
+/**
+ * A deep copy of a naturalized value without dcmjs's function-valued helpers (a person name's
+ * toString/toJSON), so the volume can be posted to a worker or a page (structured clone).
+ */
+function plain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plain);
+  if (v === null || typeof v !== 'object' || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x !== 'function') out[k] = plain(x);
+  return out;
 }
 
 function multiFrameGroup(ds: Dataset, name: string): Dataset | null {

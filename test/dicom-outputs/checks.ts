@@ -110,5 +110,10 @@ export async function expectRoundTrip(
     expect(diff, masks[n - 1]?.label).toBe(0);
   }
   const labelmap = await loadLabels(segPath, { onto: ct });
-  expect(Buffer.from(labelmap.labels).equals(Buffer.from(top))).toBe(true);
+  const wrong = new Map<string, number>();
+  for (let i = 0; i < top.length; i++) {
+    const key = `${top[i]}→${labelmap.labels[i]}`;
+    if (labelmap.labels[i] !== top[i]) wrong.set(key, (wrong.get(key) ?? 0) + 1);
+  }
+  expect(Object.fromEntries(wrong), 'labelmap: expected→read voxels').toEqual({});
 }

@@ -145,6 +145,8 @@ describe('perifat measure --seg-out/--sr-out on the bundled real DICOM series', 
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
     const ct = await loadCt('../shared/data/real-ct/tcia-a0002-siemens-8mm');
     expect(ct.dicom?.slices.length).toBe(30);
+    // The volume crosses to workers and pages: its DICOM source must survive a structured clone.
+    expect(structuredClone(ct.dicom)).toEqual(ct.dicom);
     const eat = await loadLabels(join(masks, 'eat.nii.gz'), { onto: ct });
     await expectRoundTrip(seg, ct, [{ label: 'EAT', mask: eat.labels }]);
     const segDs = readDataset(seg);

@@ -33,8 +33,11 @@ export interface DicomOutputs {
   readonly seg: Uint8Array | null;
   /** The SR file's bytes (null when not asked for). */
   readonly sr: Uint8Array | null;
-  /** The segments written, in segment-number order (1 first): label and mask on the CT grid. */
-  readonly segments: readonly { readonly label: string; readonly mask: Uint8Array }[];
+  /**
+   * The segments written, in segment-number order (1 first): label and, made on demand, the mask
+   * on the CT grid (so a caller checks what was written without holding every mask at once).
+   */
+  readonly segments: readonly { readonly label: string; readonly mask: () => Uint8Array }[];
 }
 
 const VESSEL_RGB: Readonly<Record<string, [number, number, number]>> = {
@@ -124,7 +127,8 @@ function segmentsOf(
 ): SegSegment[] {
   const { ct } = input;
   const out: SegSegment[] = [];
-  if (report.eat && input.pericardium)
+  const pericardium = input.pericardium;
+  if (report.eat && pericardium)
     out.push({
       label: 'EAT',
       description: 'Epicardial adipose tissue: fat-window voxels inside the pericardial region',
@@ -132,13 +136,14 @@ function segmentsOf(
       type: CODES.adiposeTissue,
       region: CODES.heart,
       rgb: [255, 200, 0],
-      mask: eatMask(ct, input.pericardium, options),
+      mask: () => eatMask(ct, pericardium, options),
     });
   if (!layers) return out;
   let other = 0;
   for (const v of report.vessels) {
     const index = layers.vessels.indexOf(v.name);
-    const mask = index >= 0 ? binary(voiLayer(ct.dims, layers, [index])) : new Uint8Array(ct.hu.length);
+    const mask = (): Uint8Array =>
+      index >= 0 ? binary(voiLayer(ct.dims, layers, [index])) : new Uint8Array(ct.hu.length);
     out.push({
       label: `${v.name} VOI`,
       description: `${v.name} pericoronary VOI: 0 < distance from the wall <= vessel radius, ${v.segmentMm[0]}-${v.segmentMm[1]} mm from the ostium`,
@@ -151,9 +156,12 @@ function segmentsOf(
   }
   report.lesions.forEach((l, j) => {
     // Lesion j carries label j + 1 in whichever lesion layer holds it (overlapping lesions use several).
-    const crop = new Uint8Array(layers.layers.lesions[0]?.length ?? 0);
-    for (const layer of layers.layers.lesions)
-      for (let i = 0; i < layer.length; i++) if (layer[i] === j + 1) crop[i] = 1;
+    const mask = (): Uint8Array => {
+      const crop = new Uint8Array(layers.layers.lesions[0]?.length ?? 0);
+      for (const layer of layers.layers.lesions)
+        for (let i = 0; i < layer.length; i++) if (layer[i] === j + 1) crop[i] = 1;
+      return crop.length > 0 ? uncrop(crop, layers.crop, ct.dims) : new Uint8Array(ct.hu.length);
+    };
     out.push({
       label: `${l.vessel} lesion ${j + 1}`,
       description: `${l.vessel} lesion VOI, ${l.startMm}-${l.endMm} mm from the ostium`,
@@ -161,7 +169,7 @@ function segmentsOf(
       type: CODES.adiposeTissue,
       region: vesselCode(l.vessel),
       rgb: [255, 255, 255],
-      mask: crop.length > 0 ? uncrop(crop, layers.crop, ct.dims) : new Uint8Array(ct.hu.length),
+      mask,
     });
   });
   return out;

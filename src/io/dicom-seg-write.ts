@@ -34,8 +34,8 @@ export interface SegSegment {
   readonly region: Code | null;
   /** Display colour, sRGB 0–255. */
   readonly rgb: readonly [number, number, number];
-  /** One byte per voxel of the grid (i fastest); non-zero = in the segment. */
-  readonly mask: Uint8Array;
+  /** One byte per voxel of the grid (i fastest); non-zero = in the segment. Made when encoded. */
+  readonly mask: () => Uint8Array;
 }
 
 export interface EncodedSeg {
@@ -85,29 +85,37 @@ export function encodeSeg(
   const sopUid = newUid();
 
   // The frames: per segment, the slices where it has a voxel (one empty frame for an empty segment).
+  // One segment's mask at a time: each frame is packed on its own (an eighth of its bytes), so the
+  // full-grid masks never coexist.
   const frames: { segment: number; k: number }[] = [];
+  const packed: Uint8Array[] = [];
   segments.forEach((s, n) => {
-    if (s.mask.length !== slice * nz) throw new RangeError(`SEG: mask of ${s.label} is not on the grid`);
+    const mask = s.mask();
+    if (mask.length !== slice * nz) throw new RangeError(`SEG: mask of ${s.label} is not on the grid`);
     let any = false;
     for (let k = 0; k < nz; k++) {
-      const m = s.mask.subarray(k * slice, (k + 1) * slice);
+      const m = mask.subarray(k * slice, (k + 1) * slice);
       if (m.some((v) => v !== 0)) {
         frames.push({ segment: n + 1, k });
+        packed.push(packBits(m));
         any = true;
       }
     }
-    if (!any) frames.push({ segment: n + 1, k: 0 });
+    if (!any) {
+      frames.push({ segment: n + 1, k: 0 });
+      packed.push(new Uint8Array(Math.ceil(slice / 8)));
+    }
   });
   const pixels = new Uint8Array(Math.ceil((frames.length * slice) / 8 / 2) * 2);
-  frames.forEach((f, fi) => {
-    const m = (segments[f.segment - 1] as SegSegment).mask;
-    const base = f.k * slice;
-    const bit0 = fi * slice;
-    for (let i = 0; i < slice; i++) {
-      if (m[base + i] === 0) continue;
-      const b = bit0 + i;
-      pixels[b >> 3] = (pixels[b >> 3] as number) | (1 << (b & 7));
-    }
+  packed.forEach((bits, fi) => {
+    // Frames follow each other bit by bit: byte-aligned only when a frame has a multiple of 8 pixels.
+    if (slice % 8 === 0) pixels.set(bits, (fi * slice) / 8);
+    else
+      for (let i = 0; i < slice; i++) {
+        if ((((bits[i >> 3] as number) >> (i & 7)) & 1) === 0) continue;
+        const b = fi * slice + i;
+        pixels[b >> 3] = (pixels[b >> 3] as number) | (1 << (b & 7));
+      }
   });
   // Position index: rank of the slice among the slices that have a frame (1-based).
   const ks = [...new Set(frames.map((f) => f.k))].sort((a, b) => a - b);
@@ -233,6 +241,13 @@ export function encodeSeg(
     segmentNumbers: segments.map((_, n) => n + 1),
     patientStudy,
   };
+}
+
+/** Pixel i of a frame → bit (i & 7) of byte i >> 3 (PS3.5 8.1.1: first pixel in the lowest bit). */
+function packBits(m: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(m.length / 8));
+  for (let i = 0; i < m.length; i++) if (m[i] !== 0) out[i >> 3] = (out[i >> 3] as number) | (1 << (i & 7));
+  return out;
 }
 
 function segmentItem(s: SegSegment, n: number): Dataset {

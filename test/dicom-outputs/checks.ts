@@ -91,11 +91,12 @@ export function expectSegReferences(seg: Item, ct: CtVolume): void {
 export async function expectRoundTrip(
   segPath: string,
   ct: CtVolume,
-  masks: readonly { label: string; mask: Uint8Array }[],
+  masks: readonly { label: string; mask: Uint8Array | (() => Uint8Array) }[],
 ) {
   const top = new Uint8Array(ct.hu.length);
   for (let n = 1; n <= masks.length; n++) {
-    const mask = (masks[n - 1] as { mask: Uint8Array }).mask;
+    const given = (masks[n - 1] as (typeof masks)[number]).mask;
+    const mask = typeof given === 'function' ? given() : given;
     const back = await loadLabels(segPath, { onto: ct, segment: n });
     let diff = 0;
     let count = 0;

@@ -229,7 +229,8 @@ describe('a CT without DICOM UIDs', () => {
   afterAll(() => tmp.done());
 
   it('NIfTI is refused with E_INPUT_UNSUPPORTED naming it, nothing written; --dicom-standalone writes valid objects', async () => {
-    const ph = await runCli(['phantom', '--out', join(tmp.dir, 'ph'), '--dims', '64x64x48']);
+    // 63×61 pixels a frame: frames do not start on byte boundaries in the packed pixel data.
+    const ph = await runCli(['phantom', '--out', join(tmp.dir, 'ph'), '--dims', '63x61x48']);
     expect(ph.code, ph.err).toBe(0);
     const ctPath = join(tmp.dir, 'ph', 'ct.nii.gz');
     const common = ['measure', '--ct', ctPath, '--pericardium', join(tmp.dir, 'ph', 'pericardium.nii.gz')];
@@ -251,6 +252,8 @@ describe('a CT without DICOM UIDs', () => {
       '--quiet',
       '--out',
       json,
+      '--masks-out',
+      join(tmp.dir, 'masks'),
       '--seg-out',
       seg,
       '--sr-out',
@@ -270,6 +273,12 @@ describe('a CT without DICOM UIDs', () => {
     // A new study: nothing of a source to reference, no patient.
     expect(segDs['PatientID'] ?? '').toBe('');
     expect(segDs['ReferencedSeriesSequence']).toBeUndefined();
+    // Unaligned frames read back exactly: EAT is the --masks-out eat.nii.gz.
+    const ct = await loadCt(ctPath);
+    const eat = await loadLabels(join(tmp.dir, 'masks', 'eat.nii.gz'), { onto: ct });
+    const back = await loadLabels(seg, { onto: ct, segment: 1 });
+    expect(Buffer.from(back.labels).equals(Buffer.from(eat.labels))).toBe(true);
+    expect(eat.labels.some((v) => v !== 0)).toBe(true);
   });
 
   it('--dicom-standalone alone is a usage error', async () => {

@@ -1,5 +1,6 @@
-/** Downloads of the report (JSON, CSV) and the masks (NIfTI files, one download each). */
+/** Downloads of the report (JSON, CSV), the masks (NIfTI files, one download each) and DICOM SEG + SR. */
 import {
+  dicomExport,
   maskFiles,
   reportCsv,
   vesselsDocument,
@@ -36,6 +37,28 @@ export function exportMasks(shown: Shown, options: Partial<MeasureOptions>, case
     download(`${caseId}-${name}`, bytes, name.endsWith('.json') ? 'application/json' : 'application/gzip');
   }
   return [...files.keys()];
+}
+
+/**
+ * The DICOM SEG and TID 1500 SR of the measurement, in the CT's study (they carry its patient and
+ * study modules). A CT that is not DICOM is refused (E_INPUT_UNSUPPORTED): the caller shows why.
+ */
+export async function exportDicom(shown: Shown, options: Partial<MeasureOptions>, caseId: string): Promise<string[]> {
+  const out = await dicomExport({
+    ct: shown.input.ct,
+    pericardium: shown.input.pericardium,
+    report: shown.report,
+    layers: shown.layers,
+    options,
+    seg: true,
+    sr: true,
+  });
+  const files: [string, Uint8Array | null][] = [
+    [`${caseId}-seg.dcm`, out.seg],
+    [`${caseId}-sr.dcm`, out.sr],
+  ];
+  for (const [name, bytes] of files) if (bytes) download(name, bytes, 'application/dicom');
+  return files.filter(([, bytes]) => bytes !== null).map(([name]) => name);
 }
 
 /** The traced centerlines as perifat-vessels/1 JSON (LPS mm): `perifat measure --vessels` measures them. */

@@ -27,7 +27,7 @@ import {
 } from '../src/api/index';
 import { clearCharts, histogramChart, profileChart } from './charts';
 import { DEMO_PHANTOM } from './demo-phantom';
-import { exportCsv, exportJson, exportMasks, exportVesselsJson, exportVesselsVtp } from './exports';
+import { exportCsv, exportDicom, exportJson, exportMasks, exportVesselsJson, exportVesselsVtp } from './exports';
 import { classify, describe, droppedFiles, emptyChoice, type ChosenFiles } from './inputs';
 import { LESION_COLOUR, vesselColour } from './palette';
 import { showCenterlines, showResults } from './results';
@@ -88,6 +88,7 @@ const ui = {
   exportJson: $<HTMLButtonElement>('export-json'),
   exportCsv: $<HTMLButtonElement>('export-csv'),
   exportMasks: $<HTMLButtonElement>('export-masks'),
+  exportDicom: $<HTMLButtonElement>('export-dicom'),
 };
 
 let choice: ChosenFiles = emptyChoice();
@@ -234,7 +235,7 @@ async function display(s: Shown): Promise<void> {
   // The viewer starts a measurement with every vessel's VOI shown and its own overlay toggles kept.
   vesselToggles(s, viewer);
   ui.lesionToggle.hidden = !(s.layers && s.report.lesions.length > 0);
-  for (const b of [ui.exportJson, ui.exportCsv, ui.exportMasks]) b.disabled = false;
+  for (const b of [ui.exportJson, ui.exportCsv, ui.exportMasks, ui.exportDicom]) b.disabled = false;
 }
 
 /** One checkbox per vessel of the report, in its order and colour: shows or hides its VOI and rings. */
@@ -386,6 +387,13 @@ ui.canvas.addEventListener('keydown', (e) => {
 ui.exportJson.addEventListener('click', () => shown && exportJson(shown.report, caseId));
 ui.exportCsv.addEventListener('click', () => shown && exportCsv(shown.report, caseId));
 ui.exportMasks.addEventListener('click', () => shown && exportMasks(shown, {}, caseId));
+// A NIfTI or phantom CT has no DICOM UIDs: the refusal is shown like any error.
+ui.exportDicom.addEventListener('click', () => {
+  if (shown) {
+    ui.error.hidden = true;
+    exportDicom(shown, {}, caseId).catch(fail);
+  }
+});
 
 const backendParam = params.get('backend');
 if (backendParam === 'cpu' || backendParam === 'webgpu' || backendParam === 'auto') ui.backend.value = backendParam;

@@ -23,6 +23,9 @@ export type { BytesInput, InputFile, LoadCtOptions, LoadLabelsOptions, LoadVesse
 export { shellMaskFiles } from '../io/mask-outputs';
 export { encodeNiftiFile } from '../io/mask-files';
 export { reportCsv } from '../io/report-csv';
+export { dicomExport, type DicomExportRequest } from './dicom';
+export type { DicomOutputs } from '../io/dicom-outputs';
+export type { DicomSource, DicomSliceRef } from '../volume/dicom-source';
 export { PerifatError } from '../errors';
 export type { PerifatErrorCode } from '../errors';
 export type { MeasureOptions } from '../measure/options';

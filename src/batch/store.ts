@@ -59,6 +59,10 @@ export class BatchStore {
   masksPath(id: string): string {
     return join(this.dir, 'masks', id);
   }
+  /** The case's DICOM SEG or SR, beside its report (reports/<caseId>.seg.dcm, .sr.dcm). */
+  dicomPath(id: string, kind: 'seg' | 'sr'): string {
+    return join(this.dir, 'reports', `${id}.${kind}.dcm`);
+  }
 
   /** Creates the folder and its record folders (before the lock, which lives in it). */
   makeFolders(): void {
@@ -90,17 +94,29 @@ export class BatchStore {
     return readJson<FailureRecord>(this.failurePath(id));
   }
 
-  /** A finished case: its report (and masks) in place, any old failure record gone. */
-  saveReport(id: string, report: Report, masks: ReadonlyMap<string, Uint8Array> | null): void {
+  /**
+   * A finished case: its report (masks, SEG, SR) in place, any old failure record gone; a SEG or SR
+   * of an earlier run that this one did not write is removed, so what lies beside a report is its own.
+   */
+  saveReport(
+    id: string,
+    report: Report,
+    masks: ReadonlyMap<string, Uint8Array> | null,
+    dicom: { seg: Uint8Array | null; sr: Uint8Array | null } = { seg: null, sr: null },
+  ): void {
     const out = new OutputSet();
     try {
       out.file(this.reportPath(id), `${JSON.stringify(report, null, 2)}\n`);
       if (masks) out.folder(this.masksPath(id), masks);
+      if (dicom.seg) out.file(this.dicomPath(id, 'seg'), dicom.seg);
+      if (dicom.sr) out.file(this.dicomPath(id, 'sr'), dicom.sr);
       out.commit();
     } catch (e) {
       out.discard();
       throw e;
     }
+    if (!dicom.seg) rmSync(this.dicomPath(id, 'seg'), { force: true });
+    if (!dicom.sr) rmSync(this.dicomPath(id, 'sr'), { force: true });
     rmSync(this.failurePath(id), { force: true });
   }
 
@@ -112,6 +128,7 @@ export class BatchStore {
     const out = new OutputSet();
     out.file(this.failurePath(failure.caseId), `${JSON.stringify(failure, null, 2)}\n`);
     out.commit();
+    // The report's SEG and SR (if any) stay with it: they are its own.
     return this.report(failure.caseId) !== null;
   }
 

@@ -38,6 +38,7 @@ import {
 import type { ReadLimits } from '../io/limits';
 import { BatchProgress } from './batch-progress';
 import { lesionsOf, maskFiles, withLesions } from './case-inputs';
+import { dicomOutputs } from '../io/dicom-outputs';
 import { centerlineRequest, totalsegInputs } from './centerline-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
@@ -53,6 +54,10 @@ export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
   --shard K/N            only the cases whose stable hash of caseId falls in shard K of N (0 ≤ K < N)
   --jobs N               measure N cases at once (N browser pages or N CPU worker pools; default 1)
   --masks                also write masks/<caseId>/ (as measure --masks-out)
+  --seg                  also write reports/<caseId>.seg.dcm, a DICOM SEG (as measure --seg-out); a case
+                         whose CT is not DICOM gets none, and a warning in its report
+  --sr                   also write reports/<caseId>.sr.dcm, the TID 1500 SR (as measure --sr-out)
+  --dicom-standalone     SEG/SR also for a CT that is not DICOM (new study and UIDs, no patient)
   --force                measure every case again, even those whose report is up to date
   --verify               decide "up to date" by a SHA-256 of the inputs instead of size and mtime
   --retry-failed         retry cases that failed on their input (by default only on changed inputs)
@@ -99,6 +104,9 @@ export async function batchCommand(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       jobs: { type: 'string', default: '1' },
       masks: { type: 'boolean', default: false },
+      seg: { type: 'boolean', default: false },
+      sr: { type: 'boolean', default: false },
+      'dicom-standalone': { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
       verify: { type: 'boolean', default: false },
       'retry-failed': { type: 'boolean', default: false },
@@ -131,6 +139,13 @@ export async function batchCommand(argv: string[]): Promise<number> {
   if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) usage(`--jobs expects 1–64, got "${values.jobs}"`);
   const timeoutS = Number(values['case-timeout']);
   if (!(timeoutS > 0)) usage(`--case-timeout expects seconds > 0, got "${values['case-timeout']}"`);
+  if (values['dicom-standalone'] && !values.seg && !values.sr) usage('--dicom-standalone goes with --seg or --sr');
+  const wanted: Outputs = {
+    masks: values.masks,
+    seg: values.seg,
+    sr: values.sr,
+    standalone: values['dicom-standalone'],
+  };
   const limits = readLimitsFrom(values);
   const runtime = runtimeFrom(values);
   const shard = values.shard !== undefined ? parseShard(values.shard) : null;
@@ -170,7 +185,12 @@ export async function batchCommand(argv: string[]): Promise<number> {
     const todo: Job[] = [];
     let upToDate = 0;
     for (const c of cases) {
-      const key = JSON.stringify({ perifat: PERIFAT_VERSION, options: optionsOf(c, common), masks: values.masks });
+      const key = JSON.stringify({
+        perifat: PERIFAT_VERSION,
+        options: optionsOf(c, common),
+        masks: values.masks,
+        ...(wanted.seg || wanted.sr ? { dicom: wanted } : {}),
+      });
       const fp = fingerprint(inputs.get(c.caseId) ?? [], key, values.verify);
       if (!values.force) {
         const report = store.report(c.caseId);
@@ -223,7 +243,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
           let outcome: { ok: true } | { ok: false; failure: FailureRecord };
           try {
             if (!loaded.ok) throw loaded.error;
-            await measureOne(session, store, current, loaded.value, values.masks, timeoutS);
+            await measureOne(session, store, current, loaded.value, wanted, timeoutS);
             outcome = { ok: true };
           } catch (e) {
             // A case cut short by the interruption is not a failure of the case: it is redone next run.
@@ -283,15 +303,16 @@ async function measureOne(
   store: BatchStore,
   job: Job,
   loaded: Loaded,
-  masks: boolean,
+  wanted: Outputs,
   timeoutS: number,
 ): Promise<void> {
+  const dicom = wanted.seg || wanted.sr;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(timeoutError(timeoutS)), timeoutS * 1000);
   let result;
   try {
     const t0 = performance.now();
-    result = await session.measure(loaded.input, loaded.options, masks, timeout.signal);
+    result = await session.measure(loaded.input, loaded.options, wanted.masks || dicom, timeout.signal);
     // A result that came after the limit is still a timeout (the limit is the contract, not a hint);
     // timed here too, as the timer cannot fire while the main thread is busy.
     if (performance.now() - t0 > timeoutS * 1000) throw timeoutError(timeoutS);
@@ -306,7 +327,23 @@ async function measureOne(
   report.input.ct = job.c.caseId;
   report.input.caseId = job.c.caseId;
   report.input.fingerprint = job.fp;
-  store.saveReport(job.c.caseId, report, masks ? maskFiles(loaded.input, loaded.options, report, layers) : null);
+  const masks = wanted.masks ? maskFiles(loaded.input, loaded.options, report, layers) : null;
+  let files: { seg: Uint8Array | null; sr: Uint8Array | null } = { seg: null, sr: null };
+  if (dicom && (loaded.input.ct.dicom || wanted.standalone))
+    files = dicomOutputs(loaded.input, loaded.options, report, layers, wanted);
+  else if (dicom)
+    report.warnings.push(
+      'no DICOM SEG/SR: the CT is not a DICOM series (--dicom-standalone writes standalone objects)',
+    );
+  store.saveReport(job.c.caseId, report, masks, files);
+}
+
+/** The outputs every case writes besides its report. */
+interface Outputs {
+  readonly masks: boolean;
+  readonly seg: boolean;
+  readonly sr: boolean;
+  readonly standalone: boolean;
 }
 
 /** The files a case reads: what its fingerprint covers. */

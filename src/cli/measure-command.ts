@@ -14,6 +14,7 @@ import { onInterrupt } from '../platform/node/cleanup';
 import { OutputSet, checkOwnFolder } from '../platform/node/output-set';
 import { checkOutputPaths } from '../platform/node/path-guard';
 import { reportCsv } from '../io/report-csv';
+import { checkDicomSource, dicomOutputs } from '../io/dicom-outputs';
 import { reportSummary } from '../io/report-text';
 import type { MeasureInput, MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
@@ -54,6 +55,12 @@ export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm
                          written: a directory, FIFO or device is refused; a link's target is replaced)
   --csv FILE             one-row CSV
   --masks-out DIR        write eat.nii.gz (EAT fat voxels), voi/rings/lesions.nii.gz labelmaps, labels.json
+  --seg-out FILE.dcm     DICOM SEG of EAT, each vessel's VOI and each lesion's VOI, referencing the DICOM
+                         CT series and carrying its patient and study (a DICOM CT is required)
+  --sr-out FILE.dcm      DICOM SR (TID 1500 Measurement Report) of the report's numbers, each group
+                         pointing at its segment of the SEG of the same run (write both)
+  --dicom-standalone     allow --seg-out/--sr-out for a CT that is not DICOM (NIfTI, phantom): a new
+                         study and UIDs, no patient
   --backend B            webgpu | cpu | auto (default auto: webgpu in headless Chromium on a hardware
                          GPU; the CPU backend where the only adapter would be a software one)
   --browser PATH         Chrome/Chromium executable
@@ -95,6 +102,9 @@ export async function measureCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       csv: { type: 'string' },
       'masks-out': { type: 'string' },
+      'seg-out': { type: 'string' },
+      'sr-out': { type: 'string' },
+      'dicom-standalone': { type: 'boolean', default: false },
       backend: { type: 'string', default: 'auto' },
       browser: { type: 'string' },
       ...RUNTIME_FLAG,
@@ -136,10 +146,17 @@ export async function measureCommand(argv: string[]): Promise<number> {
       ];
   checkOutputPaths(
     inputs.filter((p): p is string => typeof p === 'string'),
-    [values.out, values.csv].filter((p): p is string => typeof p === 'string' && p !== '-'),
+    [values.out, values.csv, values['seg-out'], values['sr-out']].filter(
+      (p): p is string => typeof p === 'string' && p !== '-',
+    ),
     values['masks-out'] !== undefined ? [values['masks-out']] : [],
   );
   if (values['masks-out'] !== undefined) checkOwnFolder(values['masks-out']);
+  const wantDicom = values['seg-out'] !== undefined || values['sr-out'] !== undefined;
+  if (values['dicom-standalone'] && !wantDicom)
+    throw new PerifatError('E_USAGE', '--dicom-standalone goes with --seg-out or --sr-out');
+  if (values['seg-out'] === '-' || values['sr-out'] === '-')
+    throw new PerifatError('E_USAGE', '--seg-out and --sr-out write files, not standard output');
   const caseId =
     values['case-id'] ?? (values.case ? basename(values.case).replace(/\.json$/i, '') : neutralId(values.ct as string));
   const limits = readLimitsFrom(values);
@@ -191,9 +208,11 @@ export async function measureCommand(argv: string[]): Promise<number> {
     }
   }
   const { ct } = input;
+  // Before measuring: a SEG/SR of a CT without DICOM UIDs is refused (unless standalone).
+  if (wantDicom) checkDicomSource(ct, values['dicom-standalone']);
   progress.step(`CT ${ct.dims.join('×')} voxels, ${ct.spacing.map((s) => s.toFixed(3)).join('×')} mm`);
 
-  const wantLayers = values['masks-out'] !== undefined;
+  const wantLayers = values['masks-out'] !== undefined || wantDicom;
   const { report, layers } = await runMeasurement(
     input,
     options,
@@ -205,6 +224,8 @@ export async function measureCommand(argv: string[]): Promise<number> {
   // No identifiers by default: the input is named by a case id, its file name only when asked.
   report.input.ct = values['keep-names'] ? basename(ct.source) : caseId;
   report.input.caseId = caseId;
+  if (values['sr-out'] && !values['seg-out'])
+    report.warnings.push('the SR points at segments of a SEG that was not written: give --seg-out too');
 
   // Every output to a temporary first; all renamed only when all were written.
   const outputs = new OutputSet();
@@ -217,6 +238,15 @@ export async function measureCommand(argv: string[]): Promise<number> {
       const files = maskFiles(input, options, report, layers);
       outputs.folder(dir, files);
     }
+    if (wantDicom) {
+      const dicom = dicomOutputs(input, options, report, layers, {
+        seg: values['seg-out'] !== undefined,
+        sr: values['sr-out'] !== undefined,
+        standalone: values['dicom-standalone'],
+      });
+      if (values['seg-out'] && dicom.seg) outputs.file(values['seg-out'], dicom.seg);
+      if (values['sr-out'] && dicom.sr) outputs.file(values['sr-out'], dicom.sr);
+    }
     outputs.commit();
   } catch (e) {
     outputs.discard();
@@ -225,6 +255,8 @@ export async function measureCommand(argv: string[]): Promise<number> {
     forget();
   }
   if (values['masks-out']) progress.step(`masks written to ${named(values['masks-out'])}`);
+  if (values['seg-out']) progress.step(`DICOM SEG written to ${named(values['seg-out'])}`);
+  if (values['sr-out']) progress.step(`DICOM SR written to ${named(values['sr-out'])}`);
   progress.done();
   // `--out -`: the report on standard output (a stream), the summary then on standard error.
   if (values.out === '-') process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -2,6 +2,7 @@
  * DICOM → CtVolume: a folder (one series, classic single-frame slices), a single-frame file, or
  * an enhanced / multi-frame CT file (positions and rescale in the functional groups).
  */
+import type { DicomSource } from '../volume/dicom-source';
 import type { Geometry } from '../volume/geometry';
 import type { CtVolume } from '../volume/volume';
 import { fail } from './errors';
@@ -246,6 +247,7 @@ async function assemble(
   const kvp = opts.kvp ?? num(ds, 'KVP') ?? (enh ? num(enh, 'KVP') : null);
   const s0 = sorted[0] as SliceRef;
   const { doubts, kvpDoubt } = seriesDoubts(files, opts);
+  const dicom = dicomSource(files, sorted);
   let pad = num(ds, 'PixelPaddingValue');
   if (pad !== null && fmt.signed && pad > 32767) pad -= 65536; // implicit VR reads the US/SS element as US
   return {
@@ -274,6 +276,7 @@ async function assemble(
       convolutionKernel: str(ds, 'ConvolutionKernel'),
       files: files.length,
     },
+    ...(dicom ? { dicom } : {}),
   };
 }
 
@@ -295,6 +298,80 @@ function seriesDoubts(files: readonly DicomFile[], opts: LoadCtOptions): { doubt
     );
   }
   return { doubts, kvpDoubt };
+}
+
+/**
+ * The Patient, General Study and Patient Study module attributes a DICOM output copies so that a
+ * PACS files it with its study (PS3.3 C.7.1.1, C.7.2.1, C.7.2.2), and the character set they use.
+ */
+const PATIENT_STUDY_KEYS = [
+  'SpecificCharacterSet',
+  'PatientName',
+  'PatientID',
+  'IssuerOfPatientID',
+  'IssuerOfPatientIDQualifiersSequence',
+  'PatientBirthDate',
+  'PatientBirthTime',
+  'PatientSex',
+  'OtherPatientIDsSequence',
+  'PatientComments',
+  'PatientIdentityRemoved',
+  'DeidentificationMethod',
+  'DeidentificationMethodCodeSequence',
+  'StudyDate',
+  'StudyTime',
+  'ReferringPhysicianName',
+  'StudyID',
+  'AccessionNumber',
+  'IssuerOfAccessionNumberSequence',
+  'StudyDescription',
+  'ProcedureCodeSequence',
+  'PatientAge',
+  'PatientSize',
+  'PatientWeight',
+] as const;
+
+/**
+ * Where the series belongs (UIDs, the instance of every slice in slice order, patient and study),
+ * for DICOM outputs; null when an identifying UID is missing (such outputs are then refused).
+ */
+function dicomSource(files: readonly DicomFile[], sorted: readonly SliceRef[]): DicomSource | null {
+  const ds = (files[0] as DicomFile).ds;
+  const byPath = new Map(files.map((f) => [f.path, f.ds]));
+  const study = str(ds, 'StudyInstanceUID');
+  const series = str(ds, 'SeriesInstanceUID');
+  const frame = str(ds, 'FrameOfReferenceUID');
+  const sopClass = str(ds, 'SOPClassUID');
+  if (!study || !series || !frame || !sopClass) return null;
+  const multi = files.length === 1 && sorted.length > 1;
+  const slices = [];
+  for (const s of sorted) {
+    const sop = str(byPath.get(s.path) ?? {}, 'SOPInstanceUID');
+    if (!sop) return null;
+    slices.push({ sopInstanceUid: sop, frameNumber: multi ? s.frame + 1 : null });
+  }
+  const patientStudy: Record<string, unknown> = {};
+  for (const k of PATIENT_STUDY_KEYS) if (ds[k] !== undefined) patientStudy[k] = plain(ds[k]);
+  return {
+    studyInstanceUid: study,
+    seriesInstanceUid: series,
+    frameOfReferenceUid: frame,
+    sopClassUid: sopClass,
+    slices,
+    patientStudy,
+  };
+}
+
+/**
+ * A deep copy of a naturalized value without dcmjs's function-valued helpers (a person name's
+ * toString/toJSON), so the volume can be posted to a worker or a page (structured clone).
+ */
+function plain(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(plain);
+  if (v === null || typeof v !== 'object' || v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x !== 'function') out[k] = plain(x);
+  return out;
 }
 
 function multiFrameGroup(ds: Dataset, name: string): Dataset | null {

@@ -1,7 +1,9 @@
 /**
  * DICOM Segmentation (binary or fractional) → LabelVolume. Label = segment number; where
  * segments overlap the higher segment number wins; fractional frames count as inside above half
- * of MaximumFractionalValue. The grid spans the frames' planes (frames may skip planes).
+ * of MaximumFractionalValue. The grid spans the frames' planes (frames may skip planes). With
+ * `segment`, only that segment's frames are read, as a binary mask (1 inside): segments may
+ * overlap, and a labelmap keeps only one of them per voxel.
  */
 import type { Mat3, Vec3 } from '../volume/geometry';
 import type { LabelVolume } from '../volume/volume';
@@ -11,7 +13,10 @@ import type { InputFile } from './input-file';
 import { FrameReader, frameCount, pixelFormat } from './dicom-pixels';
 import { item, items, num, nums, str, vec3, type Dataset } from './dicom-values';
 
-export async function readDicomSeg(input: InputFile, opts: { maxVoxels?: number } = {}): Promise<LabelVolume> {
+export async function readDicomSeg(
+  input: InputFile,
+  opts: { maxVoxels?: number; segment?: number } = {},
+): Promise<LabelVolume> {
   const path = input.name;
   const file = await readDicomFile(input);
   const ds = file.ds;
@@ -42,7 +47,7 @@ export async function readDicomSeg(input: InputFile, opts: { maxVoxels?: number 
     row[2] * col[0] - row[0] * col[2],
     row[0] * col[1] - row[1] * col[0],
   ];
-  const frames = perFrame.map((fg, f) => {
+  const all = perFrame.map((fg, f) => {
     const pos = group(fg, 'PlanePositionSequence');
     const ipp = pos ? vec3(pos, 'ImagePositionPatient') : null;
     const segId =
@@ -53,6 +58,9 @@ export async function readDicomSeg(input: InputFile, opts: { maxVoxels?: number 
       fail('E_INPUT_VALUE', path, `frame ${f + 1} has segment number ${seg}; labels must be 1…255`);
     return { f, ipp, seg, z: ipp[0] * normal[0] + ipp[1] * normal[1] + ipp[2] * normal[2] };
   });
+  const frames = opts.segment === undefined ? all : all.filter((fr) => fr.seg === opts.segment);
+  if (frames.length === 0) fail('E_INPUT_VALUE', path, `no frame of segment ${opts.segment}`);
+  const label = (seg: number): number => (opts.segment === undefined ? seg : 1);
   const zs = [...new Set(frames.map((fr) => Math.round(fr.z * 1000) / 1000))].sort((a, b) => a - b);
   const gaps = zs.slice(1).map((z, i) => z - (zs[i] as number));
   const spacingK =
@@ -82,7 +90,7 @@ export async function readDicomSeg(input: InputFile, opts: { maxVoxels?: number 
   for (const fr of [...frames].sort((a, b) => a.seg - b.seg)) {
     const px = reader.frameBytes(fr.f);
     const base = kOf(Math.round(fr.z * 1000) / 1000) * slice;
-    for (let i = 0; i < slice; i++) if ((px[i] as number) > threshold) labels[base + i] = fr.seg;
+    for (let i = 0; i < slice; i++) if ((px[i] as number) > threshold) labels[base + i] = label(fr.seg);
   }
   const first = frames.reduce((a, b) => (b.z < a.z ? b : a));
   // Origin: the first frame's in-plane corner moved onto the lowest plane along the normal.

@@ -15,6 +15,8 @@ export interface LoadLabelsOptions {
   /** With `onto`: resample nearest-neighbour when the grids differ (default true); false → E_MASK_GRID instead. */
   readonly resample?: boolean;
   readonly maxVoxels?: number;
+  /** A DICOM SEG: read only this segment number, as a binary mask (segments may overlap). */
+  readonly segment?: number;
 }
 
 /** A labelmap from one file, NIfTI or DICOM SEG (told apart by content), brought onto `opts.onto`. */

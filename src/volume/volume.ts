@@ -1,6 +1,7 @@
 /**
  * The volume model: CT in HU and masks/labelmaps, each with its grid geometry.
  */
+import type { DicomSource } from './dicom-source';
 import type { Geometry } from './geometry';
 
 /** A CT volume in Hounsfield units (after rescale). Voxel order: i fastest, then j, then k. */
@@ -17,6 +18,8 @@ export interface CtVolume extends Geometry {
   readonly doubts?: readonly string[];
   /** The slices disagree on the tube voltage: a warning unless the user gives the kVp. */
   readonly kvpDoubt?: string;
+  /** A DICOM input's UIDs, slice instances and patient/study attributes (identifiers: never reported). */
+  readonly dicom?: DicomSource;
 }
 
 /** A labelmap (0 = background/ignore) on its own grid. A binary mask is a labelmap with labels {0, 1}. */

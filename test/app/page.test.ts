@@ -6,12 +6,13 @@
  * the lesions are toggled on the slice view; a coronary mask (with an aorta mask) opened through the
  * file inputs gives derived centerlines and the numbers `perifat measure --coronary-mask --aorta`
  * gives; a vessel traced by clicks on the slice view lies on the true one, is measured, and is
- * exported as `perifat measure --vessels` measures it; no console errors. Screenshots go to
+ * exported as `perifat measure --vessels` measures it; a DICOM series exports a SEG and SR that dciodvfy
+ * accepts, holding the masks and numbers the CLI writes; no console errors. Screenshots go to
  * test/artifacts/ (not committed), the traced page too (docs/page-trace.png is a copy of one).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
 import { build } from 'vite';
@@ -32,6 +33,12 @@ import { nearestOn } from '../centerlines/helpers';
 import { decodePng, type Pixels } from '../helpers/png';
 import { reportDiff } from '../helpers/report-diff';
 import { runCli } from '../helpers/run-cli';
+import { loadCt, loadLabels } from '../../src/platform/node/load';
+import { writeDicomSeries } from '../../src/platform/node/phantom-dicom';
+import { vesselsJson } from '../../src/platform/node/phantom-files';
+import { expectRoundTrip, expectSrMatches } from '../dicom-outputs/checks';
+import { expectValid } from '../dicom-outputs/dciodvfy';
+import { readDataset } from '../dicom-outputs/sr-read';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DATA = resolve(ROOT, '..', 'shared', 'data');
@@ -199,6 +206,13 @@ async function upload(page: Page, selector: string, ...paths: string[]): Promise
   const input = (await page.$(selector)) as ElementHandle<HTMLInputElement> | null;
   if (!input) throw new Error(`no ${selector}`);
   await input.uploadFile(...paths);
+}
+
+/** Waits for a downloaded binary file to be whole; its path. */
+async function downloadedBytes(path: string): Promise<string> {
+  for (let i = 0; i < 200 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(existsSync(path), `${path} (beside it: ${readdirSync(dirname(path)).join(', ')})`).toBe(true);
+  return path;
 }
 
 /** Waits for a downloaded file to be whole (Chromium writes a .crdownload first). */
@@ -403,6 +417,62 @@ describe('the perifat page', () => {
     expect(reportDiff(dicomReport, dicomCli, 1e-9)).toEqual([]);
     expect(second.errors).toEqual([]);
     await second.page.close();
+  }, 300_000);
+
+  it('exports a DICOM SEG and SR of a DICOM series that dciodvfy accepts and perifat reads back', async () => {
+    const p = makePhantom({ dims: [96, 96, 64], spacing: [0.8, 0.8, 1.2], noiseSd: 5 });
+    const dir = join(work, 'dicom-phantom');
+    await writeDicomSeries(p.ct, join(dir, 'ct'));
+    const pericardium = join(dir, 'pericardium.nii.gz');
+    const vessels = join(dir, 'vessels.json');
+    writeNifti(p.pericardium, pericardium);
+    writeFileSync(vessels, JSON.stringify(vesselsJson(p.vessels)));
+    const { page, errors } = await openPage('?backend=cpu');
+    const downloads = join(work, 'dicom-downloads');
+    mkdirSync(downloads, { recursive: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
+    const slices = readdirSync(join(dir, 'ct')).map((n) => join(dir, 'ct', n));
+    await upload(page, '#ct-files', ...slices);
+    await upload(page, '#mask-file', pericardium);
+    await upload(page, '#vessels-file', vessels);
+    await page.waitForFunction(() => !(document.getElementById('measure') as HTMLButtonElement).disabled);
+    await page.click('#measure');
+    await settled(page);
+    expect(await page.evaluate(() => window.perifatError ?? null)).toBeNull();
+    const report = (await page.evaluate(() => window.perifatReport)) as Report;
+    expect(report.vessels.map((v) => v.name)).toEqual(['RCA', 'LAD', 'LCx']);
+    await page.click('#export-dicom');
+    const seg = await downloadedBytes(join(downloads, 'case-seg.dcm'));
+    const sr = await downloadedBytes(join(downloads, 'case-sr.dcm'));
+    expectValid(seg, 'Segmentation');
+    expectValid(sr, 'Comprehensive3DSR');
+    // The segments are the masks `perifat measure --seg-out` writes for the same files.
+    const ct = await loadCt(join(dir, 'ct'));
+    const cliSeg = join(work, 'dicom-phantom-cli.dcm');
+    const args = ['measure', '--ct', join(dir, 'ct'), '--pericardium', pericardium, '--vessels', vessels];
+    expect(await quietMain([...args, '--backend', 'cpu', '--quiet', '--seg-out', cliSeg])).toBe(0);
+    const labels = [
+      'EAT',
+      ...report.vessels.map((v) => `${v.name} VOI`),
+      ...report.lesions.map((l, j) => `${l.vessel} lesion ${j + 1}`),
+    ];
+    const masks = await Promise.all(
+      labels.map(async (label, i) => ({
+        label,
+        mask: (await loadLabels(cliSeg, { onto: ct, segment: i + 1 })).labels,
+      })),
+    );
+    await expectRoundTrip(seg, ct, masks);
+    const segSop = String(readDataset(seg)['SOPInstanceUID']);
+    const groups = [
+      'EAT',
+      ...report.vessels.map((v) => `${v.name} pericoronary VOI`),
+      ...report.lesions.map((l) => `${l.vessel} lesion ${l.startMm}-${l.endMm} mm`),
+    ];
+    expectSrMatches(sr, segSop, report, ct, new Map(groups.map((g, n) => [g, n + 1])));
+    expect(errors).toEqual([]);
+    await page.close();
   }, 300_000);
 
   it('derives the centerlines from a coronary and an aorta mask opened through the file inputs, as the CLI does', async () => {

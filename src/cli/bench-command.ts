@@ -31,6 +31,7 @@ import { OutputSet } from '../platform/node/output-set';
 import { defaultThreads, workerClassifier } from '../platform/node/shell-workers';
 import { makePhantom } from '../phantom';
 import { writePhantom } from '../platform/node/phantom-files';
+import { reportsDisagree } from '../measure/report-agree';
 import { ChromiumRunner, type PageRunner } from '../platform/node/chromium';
 import { DawnPageRunner } from '../platform/node/dawn-page-runner';
 import { measureInChromiumDetailed } from '../platform/node/measure-chromium';
@@ -51,6 +52,8 @@ export const BENCH_USAGE = `usage: perifat bench [--out bench.json] [options]
   --warmup N             unmeasured runs per volume and backend (default 1)
   --repeats N            measured runs (default 3)
   --out FILE             the perifat-bench/1 JSON
+  --check                compare the WebGPU and CPU reports of every volume (exit 4 when they differ)
+  --require-hardware     refuse a software WebGPU adapter (SwiftShader, llvmpipe): a GPU figure only
   --browser PATH         Chrome/Chromium executable
 ${RUNTIME_USAGE}
   --compare A B          print B against A (refuses different schemas or volume sets)`;
@@ -82,6 +85,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
       compare: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      'require-hardware': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -138,6 +143,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
         browser = await chromium.browserVersion();
       }
       const { adapter, limits } = await runner.call<AdapterReport>('adapter');
+      if (values['require-hardware'] && adapter.isFallback) {
+        throw new PerifatError(
+          'E_GPU_UNAVAILABLE',
+          `the WebGPU adapter is a software one (${adapter.vendor} ${adapter.description}): no GPU figure (--require-hardware)`,
+        );
+      }
       webgpu = {
         runtime,
         browser,
@@ -161,6 +172,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         cpu: { stages: [], eatMs: [] },
       };
       let dims: [number, number, number] = [0, 0, 0];
+      const last: Partial<Record<'webgpu' | 'cpu', Report>> = {};
       for (let r = 0; r < warmup + repeats; r++) {
         const measured = r >= warmup;
         const t0 = performance.now();
@@ -171,6 +183,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
           const t = performance.now();
           const report = await measureOn(b, runner, input, spec.maxBindingBytes);
           const wall = performance.now() - t;
+          last[b] = report;
           const pc = report.diagnostics?.pericoronary;
           if (b === 'webgpu' && pc?.slabs !== undefined) pericoronary = { cropVoxels: pc.cropVoxels, slabs: pc.slabs };
           if (!measured) continue;
@@ -195,6 +208,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         };
         results[b] = result;
       }
+      const disagreement = values.check && last.webgpu && last.cpu ? reportsDisagree(last.webgpu, last.cpu) : null;
       volumes.push({
         name: spec.name,
         dims,
@@ -203,6 +217,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         load: loads.length ? stageStats(loads) : null,
         results,
         pericoronary,
+        ...(values.check ? { agree: last.webgpu && last.cpu ? disagreement === null : null } : {}),
+        ...(disagreement ? { disagreement } : {}),
       });
     }
     const doc: BenchDoc = {
@@ -228,6 +244,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
       out.file(values.out, `${JSON.stringify(doc, null, 2)}\n`);
       out.commit();
       if (!values.quiet) console.error(`perifat bench: ${values.out}`);
+    }
+    if (values.check) {
+      const bad = volumes.filter((v) => v.agree === false);
+      for (const v of bad) console.error(`perifat bench: ${v.name}: WebGPU and CPU differ at ${v.disagreement}`);
+      if (bad.length) throw new PerifatError('E_RUNTIME', `WebGPU and CPU reports differ on ${bad.length} volume(s)`);
+      if (!values.quiet) console.error(`perifat bench: WebGPU and CPU reports agree on every volume`);
     }
     return EXIT.ok;
   } finally {

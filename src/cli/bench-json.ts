@@ -31,6 +31,9 @@ export interface BenchVolume {
   readonly results: Partial<Record<'webgpu' | 'cpu', BackendResult>>;
   /** The WebGPU run's pericoronary crop and the z-slabs it was cut into (null: no WebGPU run or no vessels). */
   readonly pericoronary?: { readonly cropVoxels: number; readonly slabs: number } | null;
+  /** With --check: whether the WebGPU and CPU reports agree (null: not checked), and where not. */
+  readonly agree?: boolean | null;
+  readonly disagreement?: string;
 }
 
 export interface BenchDoc {

@@ -14,7 +14,18 @@ const GPU_FREE = [
 const GPU_TYPES = ['GPUDevice', 'GPUBuffer', 'GPUAdapter', 'GPUCommandEncoder', 'GPUComputePipeline', 'GPUQueue'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bin/**', '.tmp/**', 'app/dist/**', 'test/artifacts/**', 'bench/device/out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'bin/**',
+      '.tmp/**',
+      'app/dist/**',
+      'test/artifacts/**',
+      'bench/device/out/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

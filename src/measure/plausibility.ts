@@ -66,12 +66,14 @@ export class Plausibility {
           );
       }
     }
+    // A native scan first: the region is almost always not empty, and a volume holds 10⁸ voxels.
+    if (region.indexOf(1) >= 0) return;
     if (!pericardium.labels.some((l) => l !== 0)) {
       this.doubt(
         'pericardium mask holds no voxel: there is no EAT region (EAT 0 mL is not a finding)',
         pericardium.source,
       );
-    } else if (!region.some((l) => l !== 0)) {
+    } else {
       this.doubt(
         o.pericardiumLabel !== null
           ? `pericardium mask holds no voxel of label ${o.pericardiumLabel}${lim ? ' inside the axial limits' : ''}: the EAT region is empty`

@@ -20,6 +20,7 @@ import type { CropClassifier } from '../backends/cpu/pericoronary';
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { Lesion, VesselSet } from '../volume/vessels';
 import { checkDeviceLimits } from './limits';
+import { checkCallOptions, checkEngineOptions } from './call-checks';
 
 export interface EngineOptions {
   /** An app's GPUDevice: checked against REQUIRED_LIMITS (E_GPU_LIMITS), used, never destroyed. */
@@ -68,6 +69,11 @@ export interface MeasureCallOptions extends Partial<MeasureOptions> {
   readonly onProgress?: (p: MeasureProgress) => void;
   /** Also return the VOI / ring / lesion label layers (measureDetailed). */
   readonly wantLayers?: boolean;
+  /**
+   * The worker engine only: false copies the request's volumes to the worker (the caller's stay
+   * usable); true (default) transfers them, and measure() / measureDetailed() send them back.
+   */
+  readonly transfer?: boolean;
 }
 
 export interface Engine {
@@ -127,6 +133,7 @@ async function gpuContext(opts: EngineOptions): Promise<GpuContext | null> {
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  checkEngineOptions(opts, ['device', 'backend', 'classify', 'runtime']);
   const runtime = opts.runtime ?? 'browser';
   const ctx = await gpuContext(opts);
   let destroyed = false;
@@ -147,7 +154,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     ? { api: 'webgpu', runtime, adapter: ctx.adapter }
     : { api: 'cpu', runtime, adapter: null };
   const run = async (request: MeasureRequest, options: MeasureCallOptions = {}) => {
-    const { signal, onProgress, wantLayers, ...measureOptions } = options;
+    checkCallOptions(options);
+    // `transfer` is the worker engine's; the rest are the measurement's (checked by withDefaults).
+    const { signal, onProgress, wantLayers, transfer: _transfer, ...measureOptions } = options;
     const { backend, dispose } = backendFor();
     try {
       const vessels = request.vessels

@@ -64,8 +64,10 @@ export function readCt(
   input: BytesInput | readonly BytesInput[],
   opts: LoadCtOptions & { name?: string } = {},
 ): Promise<CtVolume> {
-  const name = opts.name ?? 'ct';
-  return readCtFiles(toInputFiles(input, name), name, opts);
+  const files = toInputFiles(input, opts.name ?? 'ct');
+  // One file (a File keeps its own name) is named by itself in errors: "photo.jpg: not a DICOM file".
+  const name = opts.name ?? (Array.isArray(input) ? 'ct' : (files[0] as InputFile).name);
+  return readCtFiles(files, name, opts);
 }
 
 /** A mask (NIfTI or DICOM SEG) resampled nearest-neighbour onto the CT's grid. */

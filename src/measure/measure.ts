@@ -77,6 +77,7 @@ export async function measureDetailed(
   else if (factor === null)
     warnings.push(`no conversion factor for ${kvp} kVp: 120 kVp values are null; flags use raw HU`);
 
+  for (const w of input.ct.warnings ?? []) warnings.push(`input: ${w}`);
   if (input.pericardium?.resampled) warnings.push(`input: ${input.pericardium.resampled}`);
   let eat = null;
   if (input.pericardium) {

@@ -3,6 +3,7 @@
  */
 import { PerifatError } from '../errors';
 import { DEFAULT_FAT_WINDOW, type FatWindow } from '../stats/fat-window';
+import { checkOptionKeys, checkOptionShapes } from './option-checks';
 
 export interface FlagRule {
   readonly id: string;
@@ -87,6 +88,7 @@ export const OPTION_RANGES = {
 } as const;
 
 export function withDefaults(o: Partial<MeasureOptions> = {}): MeasureOptions {
+  checkOptionKeys(o);
   const merged: MeasureOptions = {
     ...DEFAULT_OPTIONS,
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
@@ -102,6 +104,7 @@ function inRange(name: string, v: number, [lo, hi]: readonly [number, number], u
 }
 
 export function validateOptions(o: MeasureOptions): void {
+  checkOptionShapes(o);
   if (o.kvp !== null) inRange('kvp', o.kvp, OPTION_RANGES.kvp, 'kVp');
   inRange('wallGapMm', o.wallGapMm, OPTION_RANGES.wallGapMm, 'mm');
   if (o.calciumGuardMm !== null) inRange('calciumGuardMm', o.calciumGuardMm, OPTION_RANGES.calciumGuardMm, 'mm');

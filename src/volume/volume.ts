@@ -13,6 +13,8 @@ export interface CtVolume extends Geometry {
   readonly source: string;
   /** Non-identifying acquisition facts (modality, manufacturer, model, transfer syntax …). */
   readonly meta?: Readonly<Record<string, string | number | null>>;
+  /** What reading noticed without refusing (files of a folder skipped): carried into the report. */
+  readonly warnings?: readonly string[];
 }
 
 /** A labelmap (0 = background/ignore) on its own grid. A binary mask is a labelmap with labels {0, 1}. */

@@ -27,7 +27,7 @@ export { reportCsv } from '../io/report-csv';
 export { PerifatError } from '../errors';
 export type { PerifatErrorCode } from '../errors';
 export type { MeasureOptions } from '../measure/options';
-export type { MeasureProgress } from '../measure/control';
+export type { MeasureProgress, MeasureStage } from '../measure/control';
 export type { MeasureLayers } from '../measure/measure';
 export type { Report, VesselReport, LesionReport, EatReport, BackendInfo } from '../measure/report-types';
 export type { CtVolume, LabelVolume } from '../volume/volume';

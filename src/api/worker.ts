@@ -8,6 +8,7 @@
  *   const engine = await createWorkerEngine(new Worker(new URL('./perifat-worker.js', import.meta.url), { type: 'module' }));
  */
 import { PerifatError } from '../errors';
+import type { MeasureProgress } from '../measure/control';
 import { readCt, readMask, readVessels } from '../io/index';
 import { type Engine, type MeasureRequest, createEngine } from './engine';
 import type { FileRequest, FromWorker, ToWorker } from './worker-protocol';
@@ -93,7 +94,7 @@ async function handle(m: ToWorker): Promise<void> {
       try {
         const control = {
           signal: ac.signal,
-          onProgress: (progress: { stage: string; fraction: number }) => post({ id: m.id, type: 'progress', progress }),
+          onProgress: (progress: MeasureProgress) => post({ id: m.id, type: 'progress', progress }),
         };
         let request = m.type === 'measure' ? m.request : null;
         if (m.type === 'measureFiles') {

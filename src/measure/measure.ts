@@ -16,7 +16,7 @@ import {
 } from '../centerlines/derive';
 import { eatReport, lesionReports, vesselReports } from './assemble';
 import type { MeasureBackend } from './backend';
-import { type MeasureControl, step, within } from './control';
+import { type MeasureControl, slice, step, within } from './control';
 import { kvpFactor } from './kvp';
 import { type MeasureOptions, withDefaults } from './options';
 import { eatLabels, integerCt, prepareVessels } from './prepare';
@@ -84,7 +84,9 @@ export async function measureDetailed(
     step(control, 'eat', 0.02);
     const t = now();
     const labels = eatLabels(ct, input.pericardium, o);
-    eat = eatReport(await backend.fatHistograms(ct, labels, 1, o.window), ct, factor);
+    await slice(control, 'eat', 0.03);
+    const fat = await backend.fatHistograms(ct, labels, 1, o.window, within(control, 0.03, 0.05));
+    eat = eatReport(fat, ct, factor);
     timingsMs['eat'] = now() - t;
   }
 

@@ -112,30 +112,37 @@ function typed(e: unknown): PerifatError {
   return new PerifatError('E_RUNTIME', `${err.name}: ${err.message}`, { cause: e });
 }
 
-async function gpuContext(opts: EngineOptions): Promise<GpuContext | null> {
-  if (opts.backend === 'cpu') return null;
+/** The device to run on, and for 'auto' why (the report's `backend.selection`, as the CLI writes it). */
+async function gpuContext(opts: EngineOptions): Promise<{ ctx: GpuContext | null; selection?: string }> {
+  if (opts.backend === 'cpu') return { ctx: null };
   if (opts.device) {
     checkDeviceLimits(opts.device);
-    return acquireGpu({ device: opts.device });
+    return { ctx: await acquireGpu({ device: opts.device }) };
   }
+  const auto = opts.backend !== 'webgpu';
   try {
     const ctx = await acquireGpu();
-    if (opts.backend !== 'webgpu' && ctx.isSoftware) {
+    if (auto && ctx.isSoftware) {
       // A software adapter emulates a GPU on the CPU cores the CPU backend would use, slower.
+      const a = ctx.adapter;
       ctx.dispose();
-      return null;
+      return {
+        ctx: null,
+        selection: `auto: the WebGPU adapter is a software one (${a.vendor} ${a.architecture}); the CPU backend is the fastest here`,
+      };
     }
-    return ctx;
+    return auto ? { ctx, selection: 'auto: WebGPU adapter' } : { ctx };
   } catch (e) {
-    if (opts.backend === 'webgpu') throw typed(e);
-    return null;
+    if (!auto) throw typed(e);
+    const why = e instanceof Error ? e.message : String(e);
+    return { ctx: null, selection: `auto: no usable WebGPU adapter (${why}); CPU backend` };
   }
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   checkEngineOptions(opts, ['device', 'backend', 'classify', 'runtime']);
   const runtime = opts.runtime ?? 'browser';
-  const ctx = await gpuContext(opts);
+  const { ctx, selection } = await gpuContext(opts);
   let destroyed = false;
   const backendFor = (): { backend: MeasureBackend; dispose: () => void } => {
     if (destroyed) throw new PerifatError('E_RUNTIME', 'this engine was destroyed');
@@ -150,9 +157,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     const gpu = new GpuBackend(ctx);
     return { backend: new GpuMeasureBackend(gpu, runtime), dispose: () => gpu.dispose() };
   };
-  const info: BackendInfo = ctx
-    ? { api: 'webgpu', runtime, adapter: ctx.adapter }
-    : { api: 'cpu', runtime, adapter: null };
+  const info: BackendInfo = {
+    ...(ctx ? { api: 'webgpu', runtime, adapter: ctx.adapter } : { api: 'cpu', runtime, adapter: null }),
+    ...(selection ? { selection } : {}),
+  };
   const run = async (request: MeasureRequest, options: MeasureCallOptions = {}) => {
     checkCallOptions(options);
     // `transfer` is the worker engine's; the rest are the measurement's (checked by withDefaults).
@@ -165,7 +173,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
           : request.vessels
         : null;
       const centerlines = vessels ? null : centerlineRequestOf(request);
-      return await measureDetailed(
+      const result = await measureDetailed(
         {
           ct: request.ct,
           pericardium: request.pericardium ?? null,
@@ -180,6 +188,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
           control: { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
         },
       );
+      // Why this backend ran, in the report as in the CLI's.
+      return selection
+        ? { ...result, report: { ...result.report, backend: { ...result.report.backend, selection } } }
+        : result;
     } catch (e) {
       throw typed(e);
     } finally {

@@ -78,3 +78,15 @@ describe('input errors name the File', () => {
     expect(clean.warnings).toBeUndefined();
   });
 });
+
+describe('the fallback reason', () => {
+  it("auto without WebGPU says why in engine.backend.selection and in the report, as the CLI's does", async () => {
+    const engine = await createEngine();
+    expect(engine.backend.api).toBe('cpu');
+    expect(engine.backend.selection).toMatch(/^auto: no usable WebGPU adapter \(.+\); CPU backend$/);
+    const report = await engine.measure({ ct: ph.ct, pericardium: ph.pericardium });
+    expect(report.backend.selection).toBe(engine.backend.selection);
+    const chosen = await createEngine({ backend: 'cpu' });
+    expect(chosen.backend.selection).toBeUndefined();
+  });
+});

@@ -80,7 +80,14 @@ const [browserBuild] = await Promise.all([
     plugins: [rawText, noNodeBuiltins],
     platform: 'browser',
     splitting: true,
-    entryPoints: { perifat: 'src/api/index.ts', worker: 'src/api/worker.ts' },
+    // The worker client as an entry of its own (never imported by path): esbuild cuts chunks by which
+    // entries reach a module, so its few modules get a chunk apart from the engine's, and a page that
+    // imports only createWorkerEngine (the package is "sideEffects"-free) ships only that.
+    entryPoints: {
+      perifat: 'src/api/index.ts',
+      worker: 'src/api/worker.ts',
+      'chunks/worker-client': 'src/api/worker-client.ts',
+    },
     outdir: dist,
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,

@@ -71,7 +71,8 @@ export interface MeasureCallOptions extends Partial<MeasureOptions> {
   readonly wantLayers?: boolean;
   /**
    * The worker engine only: false copies the request's volumes to the worker (the caller's stay
-   * usable); true (default) transfers them, and measure() / measureDetailed() send them back.
+   * usable); true (default) transfers them (detached here afterwards; measureDetailed's `input`
+   * holds them again).
    */
   readonly transfer?: boolean;
 }

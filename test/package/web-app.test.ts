@@ -99,7 +99,10 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function drive<R = Report>(dir: string, pageName = 'index.html'): Promise<{ report: R; errors: string[] }> {
+async function drive<R = Report>(
+  dir: string,
+  pageName = 'index.html',
+): Promise<{ report: R; errors: string[]; longTasks: number[] }> {
   const server = await serveStatic(dir);
   const { default: puppeteer } = await import('puppeteer-core');
   const profile = mkdtempSync(join(tmpdir(), 'perifat-webapp-profile-'));
@@ -132,7 +135,10 @@ async function drive<R = Report>(dir: string, pageName = 'index.html'): Promise<
         `app failed: ${JSON.stringify(await page.evaluate(() => (window as unknown as { perifatError?: unknown }).perifatError))}`,
       );
     const report = (await page.evaluate(() => (window as unknown as { perifatReport: unknown }).perifatReport)) as R;
-    return { report, errors };
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { perifatLongTasks?: number[] }).perifatLongTasks ?? [],
+    );
+    return { report, errors, longTasks };
   } finally {
     await browser.close();
     await server.close();
@@ -215,6 +221,9 @@ describe('the packed package in a web app', () => {
     expect(viaWorker.errors).toEqual([]);
     expect(viaWorker.report.backend.api).toBe('webgpu');
     expect(reportDiff(viaWorker.report, expected, 1e-9)).toEqual([]);
+    // No main-thread task over 100 ms while the worker read and measured.
+    console.log(`main-thread long tasks during the worker measurement: ${JSON.stringify(viaWorker.longTasks)}`);
+    expect(viaWorker.longTasks.filter((ms) => ms > 100)).toEqual([]);
     // RLE, JPEG lossless, JPEG-LS and JPEG 2000 read on the page, the codecs' .wasm emitted by Vite.
     const codecs = await drive<typeof dicomExpected>(join(app, 'dist'), 'codecs.html');
     expect(codecs.errors).toEqual([]);

@@ -21,6 +21,8 @@ export default defineConfig({
   },
   test: {
     globalSetup: ['test/global-setup.ts'],
+    // Every report a test makes is checked against the shipped schema/report.schema.json.
+    setupFiles: ['test/setup-report-schema.ts'],
     // Two cores on CI: each GPU suite drives its own headless Chromium, so files run one at a time.
     fileParallelism: false,
     testTimeout: 120_000,

@@ -1,15 +1,29 @@
 #!/usr/bin/env node
 // Builds the package into dist/: the browser entry (dist/perifat.js), the worker (dist/worker.js),
-// the Node entry and CLI (dist/node.js, dist/cli.js, dist/shell-worker.js), the headless runner's
+// the Node entry with the CLI (dist/node.js; dist/cli.js re-exports its CLI; dist/shell-worker.js), the headless runner's
 // page (dist/browser/perifat.js) and the type declarations (dist/types, with relative imports that
 // name their file, so TypeScript resolves them under `node16`/`nodenext` too). WGSL is inlined as strings,
-// so consumers' bundlers see plain ES modules. Prints the gzipped size of the browser entry.
+// so consumers' bundlers see plain ES modules. The browser entries must not load dcmjs or the codecs
+// statically (checked on esbuild's metafile); the codecs' .wasm files go beside the chunks that
+// locate them (`new URL('./x.wasm', import.meta.url)`); source maps carry no sources; only the
+// declarations the public entries reach are kept. Prints the gzipped size of the browser entry.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readFileSync,
+  rmSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { assertLazy, pruneDeclarations } from './package-shape.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -37,33 +51,61 @@ const common = {
   format: 'esm',
   target: 'es2022',
   sourcemap: true,
+  // Maps for stack traces, without the sources (they would triple the package's size).
+  sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [rawText],
 };
 
+/** What the Node entries leave to `import`: packages found at run time from node_modules. */
+const nodeExternal = [
+  // The codecs' Emscripten glue reads its .wasm beside itself.
+  '@cornerstonejs/codec-charls',
+  '@cornerstonejs/codec-openjpeg',
+  // Loaded through createRequire by `perifat analyze` only.
+  '@stdlib/*',
+  'uplot',
+  // Optional peers: the headless-Chromium runner, and the page bundler of a source checkout.
+  'puppeteer-core',
+  'vite',
+];
+
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
-await Promise.all([
+const [browserBuild] = await Promise.all([
   // Browser: everything bundled (dcmjs, codecs, fflate), codecs split into chunks loaded on demand.
   build({
     ...common,
     plugins: [rawText, noNodeBuiltins],
     platform: 'browser',
     splitting: true,
-    entryPoints: { perifat: 'src/api/index.ts', worker: 'src/api/worker.ts' },
+    // The worker client as an entry of its own (never imported by path): esbuild cuts chunks by which
+    // entries reach a module, so its few modules get a chunk apart from the engine's, and a page that
+    // imports only createWorkerEngine (the package is "sideEffects"-free) ships only that.
+    entryPoints: {
+      perifat: 'src/api/index.ts',
+      worker: 'src/api/worker.ts',
+      'chunks/worker-client': 'src/api/worker-client.ts',
+    },
     outdir: dist,
     chunkNames: 'chunks/[name]-[hash]',
+    metafile: true,
   }),
-  // Node: dependencies stay packages (installed with perifat). No splitting: each file finds its
-  // siblings (shell-worker.js, browser/) next to itself through import.meta.url.
+  // Node: bundled but for nodeExternal (those are perifat's runtime dependencies). No splitting:
+  // each file finds its siblings (shell-worker.js, browser/) next to itself through import.meta.url.
+  // Bundled CommonJS (dcmjs) calls require() for Node built-ins: give the ES module one.
   build({
     ...common,
     platform: 'node',
-    packages: 'external',
+    external: nodeExternal,
+    // The ES builds (dcmjs.es.js: no Babel runtime), as the browser bundles use.
+    mainFields: ['module', 'main'],
+    banner: {
+      js: "import { createRequire as __perifatRequire } from 'node:module'; const require = __perifatRequire(import.meta.url);",
+    },
     entryPoints: {
       node: 'src/api/node.ts',
-      cli: 'src/cli/main.ts',
       'shell-worker': 'src/platform/node/shell-worker.ts',
     },
     outdir: dist,
@@ -77,12 +119,37 @@ await Promise.all([
     outdir: join(dist, 'browser'),
   }),
 ]);
+// The CLI is perifat/node's: one copy of the Node code (and of the dcmjs it bundles), not two.
+writeFileSync(
+  join(dist, 'cli.js'),
+  "// The perifat command (bin/perifat.mjs): the CLI that perifat/node bundles.\nexport { cliMain as main, runCli } from './node.js';\n",
+);
+// The browser entries: dcmjs, the JPEG decoders and their glue only through dynamic import().
+const lazy = [
+  /node_modules\/dcmjs\//,
+  /codec-charls/,
+  /codec-openjpeg/,
+  /jpeg-lossless-decoder-js/,
+  /src\/io\/dicom-read/,
+];
+for (const entry of ['perifat.js', 'worker.js']) {
+  const out = Object.keys(browserBuild.metafile.outputs).find((o) => o.endsWith(`dist/${entry}`));
+  assertLazy(browserBuild.metafile, out, lazy);
+}
+// The codecs' binaries beside the code that locates them (src/io/codec-wasm.ts).
+const require = createRequire(import.meta.url);
+for (const pkg of ['codec-charls', 'codec-openjpeg']) {
+  const wasm = require.resolve(`@cornerstonejs/${pkg}/decodewasm`);
+  for (const dir of [join(dist, 'chunks'), join(dist, 'browser')])
+    copyFileSync(wasm, join(dir, wasm.split(/[\\/]/).pop()));
+}
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
   cwd: root,
   stdio: 'inherit',
 });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 addDeclarationExtensions(join(dist, 'types'));
+pruneDeclarations(join(dist, 'types'), ['api/index.d.ts', 'api/node.d.ts', 'api/worker.d.ts']);
 
 /**
  * tsc writes the sources' extension-less relative imports into the declarations. Bundler-style

@@ -20,6 +20,7 @@ import type { CropClassifier } from '../backends/cpu/pericoronary';
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { Lesion, VesselSet } from '../volume/vessels';
 import { checkDeviceLimits } from './limits';
+import { checkCallOptions, checkEngineOptions } from './call-checks';
 
 export interface EngineOptions {
   /** An app's GPUDevice: checked against REQUIRED_LIMITS (E_GPU_LIMITS), used, never destroyed. */
@@ -68,6 +69,12 @@ export interface MeasureCallOptions extends Partial<MeasureOptions> {
   readonly onProgress?: (p: MeasureProgress) => void;
   /** Also return the VOI / ring / lesion label layers (measureDetailed). */
   readonly wantLayers?: boolean;
+  /**
+   * The worker engine only: false copies the request's volumes to the worker (the caller's stay
+   * usable); true (default) transfers them (detached here afterwards; measureDetailed's `input`
+   * holds them again).
+   */
+  readonly transfer?: boolean;
 }
 
 export interface Engine {
@@ -106,29 +113,37 @@ function typed(e: unknown): PerifatError {
   return new PerifatError('E_RUNTIME', `${err.name}: ${err.message}`, { cause: e });
 }
 
-async function gpuContext(opts: EngineOptions): Promise<GpuContext | null> {
-  if (opts.backend === 'cpu') return null;
+/** The device to run on, and for 'auto' why (the report's `backend.selection`, as the CLI writes it). */
+async function gpuContext(opts: EngineOptions): Promise<{ ctx: GpuContext | null; selection?: string }> {
+  if (opts.backend === 'cpu') return { ctx: null };
   if (opts.device) {
     checkDeviceLimits(opts.device);
-    return acquireGpu({ device: opts.device });
+    return { ctx: await acquireGpu({ device: opts.device }) };
   }
+  const auto = opts.backend !== 'webgpu';
   try {
     const ctx = await acquireGpu();
-    if (opts.backend !== 'webgpu' && ctx.isSoftware) {
+    if (auto && ctx.isSoftware) {
       // A software adapter emulates a GPU on the CPU cores the CPU backend would use, slower.
+      const a = ctx.adapter;
       ctx.dispose();
-      return null;
+      return {
+        ctx: null,
+        selection: `auto: the WebGPU adapter is a software one (${a.vendor} ${a.architecture}); the CPU backend is the fastest here`,
+      };
     }
-    return ctx;
+    return auto ? { ctx, selection: 'auto: WebGPU adapter' } : { ctx };
   } catch (e) {
-    if (opts.backend === 'webgpu') throw typed(e);
-    return null;
+    if (!auto) throw typed(e);
+    const why = e instanceof Error ? e.message : String(e);
+    return { ctx: null, selection: `auto: no usable WebGPU adapter (${why}); CPU backend` };
   }
 }
 
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  checkEngineOptions(opts, ['device', 'backend', 'classify', 'runtime']);
   const runtime = opts.runtime ?? 'browser';
-  const ctx = await gpuContext(opts);
+  const { ctx, selection } = await gpuContext(opts);
   let destroyed = false;
   const backendFor = (): { backend: MeasureBackend; dispose: () => void } => {
     if (destroyed) throw new PerifatError('E_RUNTIME', 'this engine was destroyed');
@@ -143,11 +158,14 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     const gpu = new GpuBackend(ctx);
     return { backend: new GpuMeasureBackend(gpu, runtime), dispose: () => gpu.dispose() };
   };
-  const info: BackendInfo = ctx
-    ? { api: 'webgpu', runtime, adapter: ctx.adapter }
-    : { api: 'cpu', runtime, adapter: null };
+  const info: BackendInfo = {
+    ...(ctx ? { api: 'webgpu', runtime, adapter: ctx.adapter } : { api: 'cpu', runtime, adapter: null }),
+    ...(selection ? { selection } : {}),
+  };
   const run = async (request: MeasureRequest, options: MeasureCallOptions = {}) => {
-    const { signal, onProgress, wantLayers, ...measureOptions } = options;
+    checkCallOptions(options);
+    // `transfer` is the worker engine's; the rest are the measurement's (checked by withDefaults).
+    const { signal, onProgress, wantLayers, transfer: _transfer, ...measureOptions } = options;
     const { backend, dispose } = backendFor();
     try {
       const vessels = request.vessels
@@ -156,7 +174,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
           : request.vessels
         : null;
       const centerlines = vessels ? null : centerlineRequestOf(request);
-      return await measureDetailed(
+      const result = await measureDetailed(
         {
           ct: request.ct,
           pericardium: request.pericardium ?? null,
@@ -171,6 +189,10 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
           control: { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
         },
       );
+      // Why this backend ran, in the report as in the CLI's.
+      return selection
+        ? { ...result, report: { ...result.report, backend: { ...result.report.backend, selection } } }
+        : result;
     } catch (e) {
       throw typed(e);
     } finally {

@@ -12,6 +12,8 @@ export { writeNifti, writeShellMasks } from '../platform/node/write';
 export { ChromiumRunner } from '../platform/node/chromium';
 export { measureInChromium, measureInChromiumDetailed } from '../platform/node/measure-chromium';
 export { main as cliMain } from '../cli/main';
+/** The perifat command as its process runs it (SIGINT / SIGTERM handled): what bin/perifat.mjs calls. */
+export { runCli } from '../cli/main';
 
 /**
  * An engine in Node. Node has no WebGPU of its own: 'auto' and 'cpu' run the CPU backend over

@@ -63,10 +63,3 @@ export type FromWorker =
     }
   | { readonly id: number; readonly type: 'centerlines'; readonly centerlines: DerivedCenterlines }
   | { readonly id: number; readonly type: 'error'; readonly error: SerializedPerifatError };
-
-/** The buffers of a request's volumes: transferred to the worker, and back with a detailed result. */
-export function volumeBuffers(r: Pick<MeasureRequest, 'ct' | 'pericardium' | 'coronaryMask' | 'aorta'>): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>([r.ct.hu.buffer as ArrayBuffer]);
-  for (const mask of [r.pericardium, r.coronaryMask, r.aorta]) if (mask) out.add(mask.labels.buffer as ArrayBuffer);
-  return [...out];
-}

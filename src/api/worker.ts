@@ -8,9 +8,11 @@
  *   const engine = await createWorkerEngine(new Worker(new URL('./perifat-worker.js', import.meta.url), { type: 'module' }));
  */
 import { PerifatError } from '../errors';
+import type { MeasureProgress } from '../measure/control';
 import { readCt, readMask, readVessels } from '../io/index';
 import { type Engine, type MeasureRequest, createEngine } from './engine';
-import { type FileRequest, type FromWorker, type ToWorker, volumeBuffers } from './worker-protocol';
+import type { FileRequest, FromWorker, ToWorker } from './worker-protocol';
+import { volumeBuffers } from './worker-volumes';
 
 interface WorkerScope {
   postMessage(m: FromWorker, transfer?: Transferable[]): void;
@@ -18,7 +20,8 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let engine: Engine | null = null;
+/** The engine, once 'init' has asked for it: later messages wait for it rather than racing it. */
+let engine: Promise<Engine> | null = null;
 const running = new Map<number, AbortController>();
 
 function post(m: FromWorker): void {
@@ -50,28 +53,33 @@ async function readRequest(files: FileRequest): Promise<MeasureRequest> {
   };
 }
 
+async function initialised(): Promise<Engine> {
+  if (!engine) throw new PerifatError('E_RUNTIME', 'the worker engine is not initialised');
+  return engine;
+}
+
 async function handle(m: ToWorker): Promise<void> {
   switch (m.type) {
     case 'init':
-      engine ??= await createEngine({ backend: m.backend, runtime: 'browser' });
-      post({ id: m.id, type: 'ready', backend: engine.backend });
+      engine ??= createEngine({ backend: m.backend, runtime: 'browser' });
+      post({ id: m.id, type: 'ready', backend: (await engine).backend });
       return;
     case 'abort':
       running.get(m.id)?.abort(new PerifatError('E_ABORTED', 'cancelled by the page'));
       return;
     case 'destroy':
-      engine?.destroy();
+      if (engine) (await engine).destroy();
       engine = null;
       return;
     case 'centerlines': {
-      if (!engine) throw new PerifatError('E_RUNTIME', 'the worker engine is not initialised');
+      const e = await initialised();
       const ac = new AbortController();
       running.set(m.id, ac);
       try {
         post({
           id: m.id,
           type: 'centerlines',
-          centerlines: await engine.centerlines(m.request, { signal: ac.signal }),
+          centerlines: await e.centerlines(m.request, { signal: ac.signal }),
         });
       } finally {
         running.delete(m.id);
@@ -80,13 +88,13 @@ async function handle(m: ToWorker): Promise<void> {
     }
     case 'measure':
     case 'measureFiles': {
-      if (!engine) throw new PerifatError('E_RUNTIME', 'the worker engine is not initialised');
+      const e = await initialised();
       const ac = new AbortController();
       running.set(m.id, ac);
       try {
         const control = {
           signal: ac.signal,
-          onProgress: (progress: { stage: string; fraction: number }) => post({ id: m.id, type: 'progress', progress }),
+          onProgress: (progress: MeasureProgress) => post({ id: m.id, type: 'progress', progress }),
         };
         let request = m.type === 'measure' ? m.request : null;
         if (m.type === 'measureFiles') {
@@ -95,10 +103,10 @@ async function handle(m: ToWorker): Promise<void> {
         }
         const input = request as NonNullable<typeof request>;
         if (!m.detailed) {
-          post({ id: m.id, type: 'report', report: await engine.measure(input, { ...m.options, ...control }) });
+          post({ id: m.id, type: 'report', report: await e.measure(input, { ...m.options, ...control }) });
           return;
         }
-        const { report, layers } = await engine.measureDetailed(input, { ...m.options, ...control });
+        const { report, layers } = await e.measureDetailed(input, { ...m.options, ...control });
         // The volumes and layers go back to the page without a copy.
         const buffers = new Set<ArrayBuffer>(volumeBuffers(input));
         if (layers) {

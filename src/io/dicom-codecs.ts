@@ -8,6 +8,7 @@ import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
 import { fail } from './errors';
 import { TS, tsName } from './dicom-read';
 import { concatBytes } from '../util/bytes';
+import { type CodecName, codecWasmBytes } from './codec-wasm';
 
 export interface FrameFormat {
   readonly rows: number;
@@ -58,14 +59,39 @@ let openjpegReady: EmscriptenCodecModule | null = null;
  */
 const quiet = () => ({ print: () => {}, printErr: () => {} });
 
-/** Load the WebAssembly codec a transfer syntax needs (once per process). */
-export async function prepareCodec(ts: string): Promise<void> {
-  if (ts === TS.JPEG_LS_LOSSLESS || ts === TS.JPEG_LS_NEAR) {
-    charls ??= import('@cornerstonejs/codec-charls/decodewasmjs').then((m) => m.default(quiet()));
-    charlsReady = await charls;
-  } else if (ts === TS.J2K_LOSSLESS || ts === TS.J2K) {
-    openjpeg ??= import('@cornerstonejs/codec-openjpeg/decodewasmjs').then((m) => m.default(quiet()));
-    openjpegReady = await openjpeg;
+/** An Emscripten codec factory given its binary (a browser) or left to find its own (Node). */
+async function instantiate(
+  codec: CodecName,
+  load: () => Promise<{ default: (arg?: Record<string, unknown>) => Promise<EmscriptenCodecModule> }>,
+): Promise<EmscriptenCodecModule> {
+  const [factory, wasmBinary] = await Promise.all([load(), codecWasmBytes(codec)]);
+  return factory.default({ ...quiet(), ...(wasmBinary ? { wasmBinary } : {}) });
+}
+
+/**
+ * Load the WebAssembly codec a transfer syntax needs (once per process). A codec that cannot load
+ * (its .wasm missing or blocked by a CSP without 'wasm-unsafe-eval') is E_INPUT_UNSUPPORTED naming
+ * the file and the syntax: the file is fine, this runtime cannot decode it.
+ */
+export async function prepareCodec(ts: string, file = 'dicom'): Promise<void> {
+  try {
+    if (ts === TS.JPEG_LS_LOSSLESS || ts === TS.JPEG_LS_NEAR) {
+      charls ??= instantiate('jpeg-ls', () => import('@cornerstonejs/codec-charls/decodewasmjs'));
+      charlsReady = await charls;
+    } else if (ts === TS.J2K_LOSSLESS || ts === TS.J2K) {
+      openjpeg ??= instantiate('jpeg2000', () => import('@cornerstonejs/codec-openjpeg/decodewasmjs'));
+      openjpegReady = await openjpeg;
+    }
+  } catch (e) {
+    // Try again from scratch on the next file (the app may have called setCodecWasm meanwhile).
+    if (ts === TS.JPEG_LS_LOSSLESS || ts === TS.JPEG_LS_NEAR) charls = null;
+    else openjpeg = null;
+    const why = e instanceof Error ? e.message : typeof e === 'number' ? `codec abort ${e}` : String(e);
+    fail(
+      'E_INPUT_UNSUPPORTED',
+      file,
+      `the ${tsName(ts)} decoder (transfer syntax ${ts}) could not be loaded in this runtime: ${why}`,
+    );
   }
 }
 

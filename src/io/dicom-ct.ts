@@ -40,15 +40,24 @@ export async function readDicomCt(
   const headers: DicomFile[] = [];
   // A file given on its own must be DICOM; in a folder, other files (notes, thumbnails) are skipped.
   const alone = files.length === 1 && (files[0] as InputFile).name === source;
+  const skipped: string[] = [];
   for (const f of files) {
     const h = await readDicomHeader(f);
     if (h !== null) headers.push(h);
     else if (alone) fail('E_INPUT_FORMAT', f.name, 'not a DICOM file, not a NIfTI file');
+    else skipped.push(f.name);
   }
-  if (headers.length === 0) fail('E_INPUT_FORMAT', source, 'holds no DICOM files');
+  if (headers.length === 0) fail('E_INPUT_FORMAT', source, `holds no DICOM files (${files.length} file(s) read)`);
   const series = pickSeries(headers, source, opts);
   const byName = new Map(files.map((f) => [f.name, f]));
-  return assemble(series, files.length === 1 ? (series[0] as DicomFile).path : source, opts, byName);
+  const ct = await assemble(series, files.length === 1 ? (series[0] as DicomFile).path : source, opts, byName);
+  return skipped.length > 0 ? { ...ct, warnings: [...(ct.warnings ?? []), skippedWarning(skipped, files.length)] } : ct;
+}
+
+/** A folder's files that are not DICOM (a JPEG, a NIfTI, notes): counted, the first few named. */
+function skippedWarning(names: readonly string[], total: number): string {
+  const shown = names.slice(0, 5).join(', ');
+  return `${names.length} of ${total} file(s) skipped, not DICOM: ${shown}${names.length > 5 ? ', …' : ''}`;
 }
 
 /** The files of the one image series to load (error listing the series when there are several). */

@@ -68,7 +68,7 @@ export class FrameReader {
   }
 
   async prepare(): Promise<void> {
-    if (this.file.encapsulated) await prepareCodec(this.file.transferSyntax);
+    if (this.file.encapsulated) await prepareCodec(this.file.transferSyntax, this.file.path);
   }
 
   /**

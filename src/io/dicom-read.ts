@@ -11,6 +11,9 @@ import dcmjs, { type DcmjsDict, type ReadBufferStream } from 'dcmjs';
 import { inflateCapped } from './inflate';
 import { asPerifatError, fail, guard } from './errors';
 import type { InputFile } from './input-file';
+import { readAll, readRange } from './read-all';
+
+export { readAll };
 
 export const TS = {
   IMPLICIT_LE: '1.2.840.10008.1.2',
@@ -302,16 +305,4 @@ export async function readDicomHeader(input: InputFile): Promise<DicomFile | nul
     if (f !== null) return f;
   }
   return parseDicom(whole ? prefix : await readAll(input), input.name, { headerOnly: true });
-}
-
-async function readRange(input: InputFile, start: number, end: number): Promise<Uint8Array> {
-  try {
-    return await input.read(start, end);
-  } catch (e) {
-    fail('E_INPUT_NOT_FOUND', input.name, `cannot read: ${(e as Error).message}`);
-  }
-}
-
-export function readAll(input: InputFile): Promise<Uint8Array> {
-  return readRange(input, 0, input.size);
 }

@@ -8,8 +8,9 @@
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import type { Geometry } from '../volume/geometry';
 import type { VesselSet } from '../volume/vessels';
-import { type LoadCtOptions, readDicomCt } from './dicom-ct';
-import { readAll } from './dicom-read';
+import type { LoadCtOptions } from './dicom-ct';
+import { readDicomCt } from './dicom-lazy';
+import { readAll } from './read-all';
 import { type BytesInput, type InputFile, toInputFiles } from './input-file';
 import { type LoadLabelsOptions, readLabels } from './labels';
 import { looksLikeNifti, parseNifti } from './nifti-read';
@@ -18,7 +19,7 @@ import { type LoadVesselsOptions, readVesselsFile } from './vessels';
 import { fail } from './errors';
 
 export type { LoadCtOptions } from './dicom-ct';
-export { DEFAULT_MAX_VOXELS } from './dicom-ct';
+export { DEFAULT_MAX_VOXELS } from './limits';
 export type { LoadLabelsOptions } from './labels';
 export type { LoadVesselsOptions } from './vessels';
 export type { BytesInput, InputFile } from './input-file';
@@ -28,8 +29,10 @@ export { resamplePolyline } from './polyline';
 export { parseVesselsJson } from './vessels-json';
 export { parseVtk } from './vessels-vtk';
 export { vesselsVtp } from './vessels-vtp-write';
-export { readDicomFrame, type DicomFrame } from './dicom-frame';
+export { readDicomFrame } from './dicom-lazy';
+export type { DicomFrame } from './dicom-frame';
 export { setGunzip } from './gunzip';
+export { setCodecWasm, type CodecName, type CodecWasmSource } from './codec-wasm';
 
 /**
  * A CT from files: one NIfTI (.nii or .nii.gz, by content), one DICOM file (single slice or an
@@ -61,8 +64,10 @@ export function readCt(
   input: BytesInput | readonly BytesInput[],
   opts: LoadCtOptions & { name?: string } = {},
 ): Promise<CtVolume> {
-  const name = opts.name ?? 'ct';
-  return readCtFiles(toInputFiles(input, name), name, opts);
+  const files = toInputFiles(input, opts.name ?? 'ct');
+  // One file (a File keeps its own name) is named by itself in errors: "photo.jpg: not a DICOM file".
+  const name = opts.name ?? (Array.isArray(input) ? 'ct' : (files[0] as InputFile).name);
+  return readCtFiles(files, name, opts);
 }
 
 /** A mask (NIfTI or DICOM SEG) resampled nearest-neighbour onto the CT's grid. */

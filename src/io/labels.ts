@@ -3,8 +3,8 @@ import { type Geometry, sameGrid, voxelToWorld, worldToVoxel } from '../volume/g
 import { resampleLabelsNearest } from '../volume/resample';
 import type { LabelVolume } from '../volume/volume';
 import { fail } from './errors';
-import { readAll } from './dicom-read';
-import { readDicomSeg } from './dicom-seg';
+import { readAll } from './read-all';
+import { readDicomSeg } from './dicom-lazy';
 import type { InputFile } from './input-file';
 import { looksLikeNifti, parseNifti } from './nifti-read';
 import { niftiLabels } from './nifti-volume';

@@ -2,7 +2,8 @@
 import type { CtVolume, LabelVolume } from '../volume/volume';
 import { fail } from './errors';
 import type { NiftiImage } from './nifti-read';
-import { DEFAULT_MAX_VOXELS, type LoadCtOptions } from './dicom-ct';
+import type { LoadCtOptions } from './dicom-ct';
+import { DEFAULT_MAX_VOXELS } from './limits';
 
 function checkBudget(img: NiftiImage, path: string, maxVoxels: number | undefined): number {
   const [nx, ny, nz] = img.header.dims;

@@ -1,7 +1,7 @@
 /** Centerline files → VesselSet in LPS mm, validated, optionally checked against the CT and resampled. */
 import type { Geometry } from '../volume/geometry';
 import type { VesselSet } from '../volume/vessels';
-import { readAll } from './dicom-read';
+import { readAll } from './read-all';
 import { fail } from './errors';
 import type { InputFile } from './input-file';
 import { checkInside, resamplePolyline, validateLesions, validateVessel } from './polyline';

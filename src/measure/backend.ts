@@ -3,6 +3,7 @@
  * Chromium driven from Node) and the CPU backend implement it and return identical histograms.
  * A new backend is a folder of src/backends/ implementing this interface.
  */
+import type { MeasureControl } from './control';
 import type { FatWindow } from '../stats/fat-window';
 import type { Vec3 } from '../volume/geometry';
 import type { LabelHistograms } from '../stats/label-stats';
@@ -18,8 +19,14 @@ import type { BackendInfo } from './report-types';
 
 export interface MeasureBackend {
   readonly info: BackendInfo;
-  /** Fat histograms of labels 1…maxLabel of a labelmap on the CT grid. */
-  fatHistograms(ct: IntCt, labels: Uint8Array, maxLabel: number, window: FatWindow): Promise<LabelHistograms>;
+  /** Fat histograms of labels 1…maxLabel of a labelmap on the CT grid (cancellable through `control`). */
+  fatHistograms(
+    ct: IntCt,
+    labels: Uint8Array,
+    maxLabel: number,
+    window: FatWindow,
+    control?: MeasureControl,
+  ): Promise<LabelHistograms>;
   pericoronary(
     ct: IntCt,
     vessels: PreparedVessel[],

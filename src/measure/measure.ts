@@ -16,7 +16,7 @@ import {
 } from '../centerlines/derive';
 import { eatReport, lesionReports, vesselReports } from './assemble';
 import type { MeasureBackend } from './backend';
-import { type MeasureControl, step, within } from './control';
+import { type MeasureControl, slice, step, within } from './control';
 import { kvpFactor } from './kvp';
 import { type MeasureOptions, withDefaults } from './options';
 import { Plausibility } from './plausibility';
@@ -80,6 +80,7 @@ export async function measureDetailed(
   else if (factor === null)
     warnings.push(`no conversion factor for ${kvp} kVp: 120 kVp values are null; flags use raw HU`);
 
+  for (const w of input.ct.warnings ?? []) warnings.push(`input: ${w}`);
   if (input.pericardium?.resampled) warnings.push(`input: ${input.pericardium.resampled}`);
   let eat = null;
   if (input.pericardium) {
@@ -87,7 +88,9 @@ export async function measureDetailed(
     const t = now();
     const labels = eatLabels(ct, input.pericardium, o);
     plausibility.eatRegion(ct, input.pericardium, labels, o);
-    eat = eatReport(await backend.fatHistograms(ct, labels, 1, o.window), ct, factor);
+    await slice(control, 'eat', 0.03);
+    const fat = await backend.fatHistograms(ct, labels, 1, o.window, within(control, 0.03, 0.05));
+    eat = eatReport(fat, ct, factor);
     timingsMs['eat'] = now() - t;
   }
 

@@ -3,6 +3,7 @@
  */
 import { PerifatError } from '../errors';
 import { DEFAULT_FAT_WINDOW, type FatWindow } from '../stats/fat-window';
+import { checkOptionKeys, checkOptionShapes } from './option-checks';
 
 export interface FlagRule {
   readonly id: string;
@@ -96,6 +97,7 @@ export const OPTION_RANGES = {
 } as const;
 
 export function withDefaults(o: Partial<MeasureOptions> = {}): MeasureOptions {
+  checkOptionKeys(o);
   const merged: MeasureOptions = {
     ...DEFAULT_OPTIONS,
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
@@ -111,6 +113,7 @@ function inRange(name: string, v: number, [lo, hi]: readonly [number, number], u
 }
 
 export function validateOptions(o: MeasureOptions): void {
+  checkOptionShapes(o);
   if (o.kvp !== null) inRange('kvp', o.kvp, OPTION_RANGES.kvp, 'kVp');
   if (
     o.pericardiumLabel !== null &&

@@ -85,14 +85,30 @@ export function classifyCrop(
   guarded: ((i: number, j: number, k: number) => boolean) | null,
   zRange: readonly [number, number] = [0, ex.plan.cropDims[2]],
 ): LabelLayers {
+  const layers = emptyLayers(ex.plan, ex.plan.cropDims[0] * ex.plan.cropDims[1] * (zRange[1] - zRange[0]));
+  for (const _ of classifyCropRows(ex, guarded, zRange, layers));
+  return layers;
+}
+
+/**
+ * classifyCrop into `layers`, pausing after each row of cells (yielding the fraction of the range
+ * done), so a caller on a page's thread can yield to the event loop between rows.
+ */
+export function* classifyCropRows(
+  ex: ExactShells,
+  guarded: ((i: number, j: number, k: number) => boolean) | null,
+  zRange: readonly [number, number],
+  layers: LabelLayers,
+): Generator<number> {
   const plan = ex.plan;
   const [cx, cy] = plan.cropDims;
   const [z0, z1] = zRange;
-  const n = cx * cy * (z1 - z0);
   const base = cx * cy * z0;
-  const layers = emptyLayers(plan, n);
   const { size, counts } = ex.cands.grid;
-  for (let ck = Math.floor(z0 / size[2]); ck * size[2] < z1; ck++) {
+  const ck0 = Math.floor(z0 / size[2]);
+  const rows = Math.max(1, (Math.ceil(z1 / size[2]) - ck0) * counts[1]);
+  let row = 0;
+  for (let ck = ck0; ck * size[2] < z1; ck++) {
     const k0 = Math.max(z0, ck * size[2]);
     const k1 = Math.min(z1, (ck + 1) * size[2]);
     for (let cj = 0; cj < counts[1]; cj++) {
@@ -110,9 +126,9 @@ export function classifyCrop(
           }
         }
       }
+      yield ++row / rows;
     }
   }
-  return layers;
 }
 
 /** A share of the classification: cell slices [zCells[0], zCells[1]) of the crop. */
@@ -134,13 +150,25 @@ export interface ClassifyShare {
 
 /** Runs one share: its own piece of the index, then its slices. Same code in a worker or here. */
 export function classifyShare(job: ClassifyJob): ClassifyShare {
+  const steps = classifyShareSteps(job);
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * classifyShare in steps: it pauses after building its piece of the index and after each row of
+ * cells (yielding the fraction done), and returns the share. A caller on a page's thread yields
+ * to the event loop between steps, so a cancel or a repaint need not wait for the whole share.
+ */
+export function* classifyShareSteps(job: ClassifyJob): Generator<number, ClassifyShare> {
   const { plan } = job;
   const cands = buildCandidates(plan, job.zCells);
+  yield 0;
   const ex = new ExactShells(plan, cands);
   const guarded = job.guard ? guardFromDistances(plan, job.guard.calcium, job.guard.dist2) : null;
   const nz = cands.grid.size[2];
   const z0 = Math.min(plan.cropDims[2], job.zCells[0] * nz);
   const z1 = Math.min(plan.cropDims[2], job.zCells[1] * nz);
-  const layers = classifyCrop(ex, guarded, [z0, z1]);
+  const layers = emptyLayers(plan, plan.cropDims[0] * plan.cropDims[1] * (z1 - z0));
+  yield* classifyCropRows(ex, guarded, [z0, z1], layers);
   return { z0, z1, layers, evaluations: ex.evaluations, candidates: cands.count };
 }

@@ -20,6 +20,8 @@ export interface CtVolume extends Geometry {
   readonly kvpDoubt?: string;
   /** A DICOM input's UIDs, slice instances and patient/study attributes (identifiers: never reported). */
   readonly dicom?: DicomSource;
+  /** What reading noticed without refusing (files of a folder skipped): carried into the report. */
+  readonly warnings?: readonly string[];
 }
 
 /** A labelmap (0 = background/ignore) on its own grid. A binary mask is a labelmap with labels {0, 1}. */

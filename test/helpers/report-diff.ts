@@ -2,13 +2,18 @@
  * Differences between two reports: HU and other means within `huTol`, voxel counts exactly (every
  * backend reports the float64 definition). Returns human-readable lines so a failing test says
  * exactly which number differs. Provenance (backend, timings, warnings, diagnostics) is skipped.
+ * Both reports must conform to schema/report.schema.json (it throws listing the violations).
  */
 import type { Report } from '../../src/measure/report-types';
+import { assertReportSchema } from './report-schema';
 
 const COUNT_KEYS = new Set(['fatVoxels', 'voiVoxels']);
 const SKIP_KEYS = new Set(['backend', 'timingsMs', 'warnings', 'input', 'source', 'diagnostics']);
 
 export function reportDiff(a: Report, b: Report, huTol = 0.01): string[] {
+  // Both sides conform to the shipped schema (reports made in Chromium or another process included).
+  assertReportSchema(a, 'the report compared');
+  assertReportSchema(b, 'the reference report');
   const out: string[] = [];
   walk(a, b, '', huTol, out);
   return out;

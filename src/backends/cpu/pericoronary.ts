@@ -19,9 +19,9 @@ import {
   type ClassifyShare,
   type LabelLayers,
   calciumMask,
-  classifyShare,
+  classifyShareSteps,
 } from '../../shells/classify';
-import { type MeasureControl, step } from '../../measure/control';
+import { type MeasureControl, slice, step, within } from '../../measure/control';
 import { ExactShells } from '../../shells/exact';
 import { emptyLayers, tieLayer } from '../../shells/layers';
 import type { ShellPlan } from '../../shells/plan';
@@ -47,15 +47,55 @@ export function guardInputs(plan: ShellPlan, hu: Int16Array): ClassifyJob['guard
 /** Cell slices per share of the classification (a block of the two-level index, candidates.ts). */
 export const SHARE_CELLS = 4;
 
-/** Single-threaded classification, share by share (cancellation and progress between shares). */
+/**
+ * The shares' voxel slices classified on this thread, with a slice() between them: progress, a
+ * yield to the event loop every SLICE_MS, cancellation (measure/control.ts).
+ */
+export async function classifySliced(
+  plan: ShellPlan,
+  jobs: readonly ClassifyJob[],
+  control: MeasureControl | undefined,
+): Promise<ClassifyShare[]> {
+  // One cell slice at a time: a share's piece of the index is built in one go, so keep it small.
+  const cells = jobs.flatMap((j) =>
+    Array.from({ length: j.zCells[1] - j.zCells[0] }, (_, c): ClassifyJob => ({
+      ...j,
+      zCells: [j.zCells[0] + c, j.zCells[0] + c + 1],
+    })),
+  );
+  const shares: ClassifyShare[] = [];
+  // Progress by voxel slices done of all the jobs' slices (their cell slices × cell height).
+  const nz = cellGrid(plan).size[2];
+  const slicesOf = (j: ClassifyJob) =>
+    Math.min(plan.cropDims[2], j.zCells[1] * nz) - Math.min(plan.cropDims[2], j.zCells[0] * nz);
+  const total = Math.max(
+    1,
+    cells.reduce((a, j) => a + slicesOf(j), 0),
+  );
+  let done = 0;
+  for (const job of cells) {
+    const n = slicesOf(job);
+    const steps = classifyShareSteps(job);
+    for (let r = steps.next(); ; r = steps.next()) {
+      if (r.done) {
+        shares.push(r.value);
+        break;
+      }
+      await slice(control, 'pericoronary.classify', (done + r.value * n) / total);
+    }
+    done += n;
+  }
+  return shares;
+}
+
+/** Single-threaded classification, voxel slice by voxel slice (cancellation and progress between). */
 export const classifyHere: CropClassifier = async (plan, hu, control) => {
   const guard = guardInputs(plan, hu);
+  await slice(control, 'pericoronary.classify', 0);
   const gz = cellGrid(plan).counts[2];
-  const shares: ClassifyShare[] = [];
-  for (let c = 0; c < gz; c += SHARE_CELLS) {
-    step(control, 'pericoronary.classify', c / gz);
-    shares.push(classifyShare({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard }));
-  }
+  const jobs: ClassifyJob[] = [];
+  for (let c = 0; c < gz; c += SHARE_CELLS) jobs.push({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard });
+  const shares = await classifySliced(plan, jobs, control);
   return {
     layers: stitchShares(plan, shares),
     evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
@@ -98,12 +138,15 @@ export async function pericoronaryF64(
   classify: CropClassifier = classifyHere,
 ): Promise<PericoronaryResult> {
   const { timings, lap } = lapTimer();
+  const control = extra.control;
+  await slice(control, 'pericoronary.plan', 0);
   const planned = planStage(ct, vessels, lesions, opts, extra, timings);
   if ('empty' in planned) return planned.empty;
   const { plan, hu } = planned;
   lap('plan');
-  const control = extra.control;
-  const { layers, evaluations, candidates, workers } = await classify(plan, hu, control);
+  await slice(control, 'pericoronary.classify', 0);
+  // Classification reports 0…1 of its own; it is the stage up to 'stats' at 0.95.
+  const { layers, evaluations, candidates, workers } = await classify(plan, hu, within(control, 0, 0.95));
   step(control, 'pericoronary.stats', 0.95);
   lap('classify');
   const h = layerHistogramsCpu(plan, hu, layers, opts.window);

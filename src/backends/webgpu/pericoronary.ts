@@ -12,7 +12,7 @@ import { BufferScope } from '../../gpu/buffers';
 import { checkFits } from '../../gpu/dispatch';
 import { type GpuVolume, allocateLabels, readLabels, uploadHu } from '../../gpu/gpu-volume';
 import { fatStatsGpu } from '../../kernels/fat-stats/fat-stats';
-import { step } from '../../measure/control';
+import { slice, step, untilAborted } from '../../measure/control';
 import {
   RING_COUNT,
   type PericoronaryExtra,
@@ -47,17 +47,21 @@ export async function pericoronaryHistogramsGpu(
   const ctx = backend.ctx;
   const { timings, lap } = lapTimer();
   const control = extra.control;
-  step(control, 'pericoronary.plan', 0);
+  // Planning runs on the page's thread: slice() between its parts (cancel, progress, a yield).
+  await slice(control, 'pericoronary.plan', 0);
   const planned = planStage(ct, vessels, lesions, opts, extra, timings);
   if ('empty' in planned) return planned.empty;
   const { plan, hu } = planned;
   const V = Math.max(1, vessels.length);
   const L = lesions.length;
   const n = plan.cropVoxels;
+  await slice(control, 'pericoronary.plan', 0.03);
   const cands = buildCandidates(plan);
+  await slice(control, 'pericoronary.plan', 0.08);
   checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);
+  await slice(control, 'pericoronary.plan', 0.1);
   const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
   const slabs = shellSlabs(plan.cropDims, plan.spacing, calcium ? plan.guardMm : null, backend.bindingLimit());
   lap('plan');
@@ -86,9 +90,11 @@ export async function pericoronaryHistogramsGpu(
     };
 
     step(control, 'pericoronary.shells', 0.2);
-    const state = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs });
+    // The GPU works on after a cancel; the measurement answers at once (untilAborted) and the
+    // finally below releases its buffers, which WebGPU frees once the queued work is done.
+    const state = await untilAborted(shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs }), control);
     step(control, 'pericoronary.labels', 0.7);
-    const undecided = await labelStage(ctx, scope, pipes, { plan, tables, state, out });
+    const undecided = await untilAborted(labelStage(ctx, scope, pipes, { plan, tables, state, out }), control);
     lap('shells');
 
     step(control, 'pericoronary.stats', 0.8);

@@ -7,10 +7,16 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PerifatError } from '../../errors';
-import { step } from '../../measure/control';
+import { untilAborted, step } from '../../measure/control';
 import { cellGrid } from '../../shells/candidates';
-import { type ClassifyJob, type ClassifyShare, classifyShare } from '../../shells/classify';
-import { type CropClassifier, SHARE_CELLS, guardInputs, stitchShares } from '../../backends/cpu/pericoronary';
+import type { ClassifyJob, ClassifyShare } from '../../shells/classify';
+import {
+  type CropClassifier,
+  SHARE_CELLS,
+  classifySliced,
+  guardInputs,
+  stitchShares,
+} from '../../backends/cpu/pericoronary';
 
 /** Below this many crop voxels a second thread costs more than it saves. */
 const MIN_PARALLEL_VOXELS = 2_000_000;
@@ -57,11 +63,10 @@ export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PAR
     const workers = jobs.slice(1).map(() => startWorker());
     try {
       const pending = workers.map((w, i) => runOn(w, jobs[i + 1] as ClassifyJob[]));
-      const mine = (jobs[0] as ClassifyJob[]).map((job, i, all) => {
-        step(control, 'pericoronary.classify', i / all.length);
-        return classifyShare(job);
-      });
-      const shares = [...mine, ...(await Promise.all(pending)).flat()];
+      // The main thread's share in slices (a cancel is seen between them); the workers' results
+      // raced against the signal, so a cancel need not wait for them (they are terminated below).
+      const mine = await classifySliced(plan, jobs[0] as ClassifyJob[], control);
+      const shares = [...mine, ...(await untilAborted(Promise.all(pending), control)).flat()];
       step(control, 'pericoronary.classify', 1);
       return {
         layers: stitchShares(plan, shares),

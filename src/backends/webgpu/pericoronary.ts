@@ -12,7 +12,7 @@ import { BufferScope } from '../../gpu/buffers';
 import { checkFits } from '../../gpu/dispatch';
 import { type GpuVolume, allocateLabels, readLabels, uploadHu } from '../../gpu/gpu-volume';
 import { fatStatsGpu } from '../../kernels/fat-stats/fat-stats';
-import { slice, step, untilAborted } from '../../measure/control';
+import { slice, step } from '../../measure/control';
 import {
   RING_COUNT,
   type PericoronaryExtra,
@@ -90,11 +90,12 @@ export async function pericoronaryHistogramsGpu(
     };
 
     step(control, 'pericoronary.shells', 0.2);
-    // The GPU works on after a cancel; the measurement answers at once (untilAborted) and the
-    // finally below releases its buffers, which WebGPU frees once the queued work is done.
-    const state = await untilAborted(shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs }), control);
+    // A cancel is answered between the GPU stages, not inside one: a stage left running would go on
+    // submitting work on buffers the finally below destroys, and its error scopes would interleave
+    // with the next measurement's on the same device.
+    const state = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs });
     step(control, 'pericoronary.labels', 0.7);
-    const undecided = await untilAborted(labelStage(ctx, scope, pipes, { plan, tables, state, out }), control);
+    const undecided = await labelStage(ctx, scope, pipes, { plan, tables, state, out });
     lap('shells');
 
     step(control, 'pericoronary.stats', 0.8);

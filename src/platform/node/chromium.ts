@@ -106,6 +106,16 @@ export interface PageRunner {
   close(): Promise<void>;
 }
 
+/**
+ * A page job's answer: its value, or its error — typed errors revived with their code, anything
+ * else E_RUNTIME saying where it failed (`where`, and `extra` such as the page's console errors).
+ */
+export function pageResult<T>(method: string, res: CallResult<T>, where: string, extra = ''): T {
+  if (res.ok) return res.value;
+  if (isSerializedPerifatError(res.error)) throw reviveError(res.error);
+  throw new PerifatError('E_RUNTIME', `${method} failed ${where}: ${res.error.message}${extra}`);
+}
+
 export class ChromiumRunner implements PageRunner {
   private constructor(
     private readonly browser: Browser,
@@ -212,10 +222,8 @@ export class ChromiumRunner implements PageRunner {
         cause: e,
       });
     }
-    if (res.ok) return res.value;
-    if (isSerializedPerifatError(res.error)) throw reviveError(res.error);
     const extra = this.pageErrors.length > 0 ? ` (page errors: ${this.pageErrors.join('; ')})` : '';
-    throw new PerifatError('E_RUNTIME', `${method} failed in the page: ${res.error.message}${extra}`);
+    return pageResult(method, res, `in the page`, extra);
   }
 
   /** The browser's product and version, e.g. "Chrome/131.0.6778.85" (Debian's Chromium says so too). */

@@ -5,9 +5,8 @@
  * device and the process differ.
  */
 import { availableParallelism } from 'node:os';
-import { isSerializedPerifatError, PerifatError, reviveError } from '../../errors';
 import type { CallResult, PageApi } from '../page/protocol';
-import type { PageRunner } from './chromium';
+import { pageResult, type PageRunner } from './chromium';
 import { dawnGpu } from './dawn';
 import { LocalServer } from './local-server';
 
@@ -40,9 +39,7 @@ export class DawnPageRunner implements PageRunner {
     const page = (globalThis as unknown as { perifat: PageApi }).perifat;
     // Copies both ways, as page.evaluate carries them: a job must not depend on shared objects.
     const res = structuredClone(await page.call(method, structuredClone(args))) as CallResult<T>;
-    if (res.ok) return res.value;
-    if (isSerializedPerifatError(res.error)) throw reviveError(res.error);
-    throw new PerifatError('E_RUNTIME', `${method} failed on Dawn: ${res.error.message}`);
+    return pageResult(method, res, 'on Dawn');
   }
 
   putBlob(bytes: Uint8Array): string {

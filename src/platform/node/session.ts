@@ -91,15 +91,20 @@ export class MeasureSession {
         (e.code.startsWith('E_GPU') || e.code === 'E_RUNTIME')
       ) {
         await s.stopRunner();
-        log(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
-        s.selection = `auto: WebGPU failed (${e.code})`;
-        s.fallbackWarning = `WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`;
-        return s;
+        return s.fallBackToCpu(e, log);
       }
       await s.stopRunner();
       throw e;
     }
     return s;
+  }
+
+  /** auto: a GPU that is missing or fails gives way to the CPU backend, and each report says so. */
+  private fallBackToCpu(e: PerifatError, log: (m: string) => void): MeasureSession {
+    log(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
+    this.selection = `auto: WebGPU failed (${e.code})`;
+    this.fallbackWarning = `WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`;
+    return this;
   }
 
   /** WebGPU through Dawn in this process; under auto a software adapter gives way to the CPU. */
@@ -122,10 +127,7 @@ export class MeasureSession {
       return this;
     } catch (e) {
       if (this.opts.backend === 'auto' && e instanceof PerifatError && e.code.startsWith('E_GPU')) {
-        log(`WebGPU unavailable (${e.message}); measuring on the CPU backend`);
-        this.selection = `auto: WebGPU failed (${e.code})`;
-        this.fallbackWarning = `WebGPU failed (${e.code}: ${e.message}); measured on the CPU backend`;
-        return this;
+        return this.fallBackToCpu(e, log);
       }
       throw e;
     }

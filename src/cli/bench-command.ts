@@ -25,6 +25,7 @@ import { CpuMeasureBackend } from '../backends/cpu/backend';
 import { PerifatError } from '../errors';
 import { measureDetailed, type MeasureInput } from '../measure/measure';
 import type { Report } from '../measure/report-types';
+import type { ShellWork } from '../measure/pericoronary-types';
 import { onInterrupt } from '../platform/node/cleanup';
 import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
 import { OutputSet } from '../platform/node/output-set';
@@ -44,7 +45,7 @@ import { Progress } from './progress';
 export const BENCH_USAGE = `usage: perifat bench [--out bench.json] [options]
        perifat bench --compare A.json B.json
   --volumes LIST         phantom sizes, comma-separated (default 256x256x256,512x512x300,512x512x600);
-                         "slab:DIMS" measures DIMS with WebGPU bindings capped at a quarter of the CT, the
+                         "slab:DIMS" measures DIMS with WebGPU bindings capped at an eighth of the CT, the
                          z-slab path a volume larger than maxStorageBufferBindingSize takes
   --quick                128x128x96 and slab:256x256x160 (a minute on a software adapter)
   --no-cases             leave out the bundled real scans (cases/*.json of a checkout)
@@ -167,6 +168,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
       const files = await prepare(spec, work);
       const loads: number[] = [];
       let pericoronary: BenchVolume['pericoronary'] = null;
+      const shellWork: Partial<Record<'webgpu' | 'cpu', ShellWork>> = {};
       const runs: Record<'webgpu' | 'cpu', { stages: Record<string, number>[]; eatMs: number[] }> = {
         webgpu: { stages: [], eatMs: [] },
         cpu: { stages: [], eatMs: [] },
@@ -186,6 +188,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
           last[b] = report;
           const pc = report.diagnostics?.pericoronary;
           if (b === 'webgpu' && pc?.slabs !== undefined) pericoronary = { cropVoxels: pc.cropVoxels, slabs: pc.slabs };
+          if (pc?.work) shellWork[b] = pc.work;
+          if (b === 'webgpu' && webgpu && Object.keys(report.timingsMs).some((k) => k.startsWith('gpu.'))) {
+            webgpu.timestampQueries = true;
+          }
           if (!measured) continue;
           const stages: Record<string, number> = { ...report.timingsMs, wall };
           // WebGPU: the transfer of the volume to the page and of the results back, outside the page's clock.
@@ -219,6 +225,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
         load: loads.length ? stageStats(loads) : null,
         results,
         pericoronary,
+        ...(Object.keys(shellWork).length ? { work: shellWork } : {}),
         ...(values.check ? { agree: last.webgpu && last.cpu ? disagreement === null : null } : {}),
         ...(disagreement ? { disagreement } : {}),
       });
@@ -238,7 +245,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (webgpu) {
       console.log(
         `WebGPU: ${webgpu.adapter.vendor} ${webgpu.adapter.architecture}${webgpu.softwareAdapter ? ' (software adapter)' : ''} ` +
-          `${webgpu.runtime === 'node' ? 'in Node' : 'in headless Chromium'} (${webgpu.browser}); stage times to queue completion. CPU backend: ${defaultThreads()} threads.`,
+          `${webgpu.runtime === 'node' ? 'in Node' : 'in headless Chromium'} (${webgpu.browser}); stage times to queue completion${webgpu.timestampQueries ? ', gpu.* stages from timestamp queries' : ''}. CPU backend: ${defaultThreads()} threads.`,
       );
     }
     if (values.out) {
@@ -270,9 +277,10 @@ function volumeSpecs(list: string | undefined, quick: boolean, withCases: boolea
     if (d.length !== 3 || d.some((v) => !Number.isInteger(v) || v < 32 || v > 2048)) {
       throw new PerifatError('E_USAGE', `--volumes: "${item}" is not DIMS (e.g. 256x256x256, each 32–2048)`);
     }
-    // Slabs: bindings of a quarter of the int16 CT's slices, so it is cut into four z-slabs.
+    // Slabs: bindings of an eighth of the int16 CT's slices, so it is cut into eight z-slabs (and a
+    // pericoronary crop of more than a sixteenth of the CT too: its widest per-voxel buffer is int16).
     const [nx, ny, nz] = d as [number, number, number];
-    const cap = Math.ceil(nz / 4) * nx * ny * 2;
+    const cap = Math.ceil(nz / 8) * nx * ny * 2;
     return {
       name: slab ? `phantom ${text} (${(cap / 2 ** 20).toFixed(1)} MiB bindings)` : `phantom ${text}`,
       dims: d as [number, number, number],
@@ -336,7 +344,7 @@ async function measureOn(
     return (await measureDetailed(input, cpu, {})).report;
   }
   if (!runner) throw new PerifatError('E_RUNTIME', 'no browser for the WebGPU backend');
-  const extra = maxBindingBytes !== null ? { maxBindingBytes } : {};
+  const extra = { ...(maxBindingBytes !== null ? { maxBindingBytes } : {}), profile: true };
   return (await measureInChromiumDetailed(runner, input, {}, extra)).report;
 }
 

@@ -4,6 +4,7 @@
  * the document's shape, and the comparison (which refuses a different schema or volume set).
  */
 import { PerifatError } from '../errors';
+import type { ShellWork } from '../measure/pericoronary-types';
 
 export const BENCH_SCHEMA = 'perifat-bench/1';
 
@@ -31,6 +32,11 @@ export interface BenchVolume {
   readonly results: Partial<Record<'webgpu' | 'cpu', BackendResult>>;
   /** The WebGPU run's pericoronary crop and the z-slabs it was cut into (null: no WebGPU run or no vessels). */
   readonly pericoronary?: { readonly cropVoxels: number; readonly slabs: number } | null;
+  /**
+   * The pericoronary classification's work on each backend (diagnostics.pericoronary.work): cells,
+   * live cells, voxels visited, segment evaluations in f32 and in float64.
+   */
+  readonly work?: Partial<Record<'webgpu' | 'cpu', ShellWork>>;
   /** With --check: whether the WebGPU and CPU reports agree (null: not checked), and where not. */
   readonly agree?: boolean | null;
   readonly disagreement?: string;
@@ -49,7 +55,10 @@ export interface BenchDoc {
     browser: string;
     adapter: { vendor: string; architecture: string; description: string };
     softwareAdapter: boolean;
+    /** Stage times are to queue completion; `gpu.<kernel>` stages, where offered, from timestamp queries. */
     timing: 'queue completion';
+    /** Whether the device had `timestamp-query`: the stages then include each kernel's GPU time. */
+    timestampQueries?: boolean;
     limits: Record<string, number>;
   } | null;
   readonly warmup: number;
@@ -76,6 +85,13 @@ export function summarizeRuns(runs: readonly Record<string, number>[]): Record<s
     if (xs.length) out[k] = stageStats(xs);
   }
   return out;
+}
+
+/** 12.3 M, 845 k, 512: counts short enough for the table. */
+function count(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} M`;
+  if (n >= 1e4) return `${Math.round(n / 1e3)} k`;
+  return String(n);
 }
 
 function round(x: number): number {
@@ -115,6 +131,15 @@ export function benchTable(doc: BenchDoc): string {
     const gb = [g?.fatStatsGBs, c?.fatStatsGBs];
     if (gb.some((x) => x != null)) {
       rows.push([v.name, 'fat stats GB/s', gbs(gb[0]), '', gbs(gb[1]), '', '']);
+    }
+    // The classification's work, counted alike: live cells of all, voxels in them, segment evaluations.
+    const w = [v.work?.webgpu, v.work?.cpu];
+    if (w.some((x) => x)) {
+      const cells = (x?: ShellWork) => (x ? `${count(x.liveCells)}/${count(x.cells)}` : '');
+      const evals = (x?: ShellWork) => (x ? `${count(x.f32Evaluations)} + ${count(x.float64Evaluations)}` : '');
+      rows.push([v.name, 'work: live cells', cells(w[0]), '', cells(w[1]), '', '']);
+      rows.push([v.name, 'work: voxels', w[0] ? count(w[0].voxels) : '', '', w[1] ? count(w[1].voxels) : '', '', '']);
+      rows.push([v.name, 'work: f32 + f64 evals', evals(w[0]), '', evals(w[1]), '', '']);
     }
   }
   return table(rows);

@@ -8,6 +8,7 @@ import { type BufferScope, writeBytes } from './buffers';
 import type { GpuContext } from './device';
 import { bindingLimit } from './gpu-volume';
 import type { KernelDecl } from './kernel-decl';
+import { passTimestamps } from './profiler';
 import { packedBytes } from './slabs';
 
 /** Invocations per workgroup of the line and shell kernels: small, since each runs a whole line. */
@@ -87,7 +88,8 @@ export function encodeKernel(
     layout: pipeline.getBindGroupLayout(0),
     entries: bindingEntries(kernel, buffers).map((e) => ({ binding: e.binding, resource: { buffer: e.value } })),
   });
-  const pass = enc.beginComputePass({ label: `perifat:${label}` });
+  const timestampWrites = passTimestamps(ctx, kernel.name);
+  const pass = enc.beginComputePass({ label: `perifat:${label}`, ...(timestampWrites ? { timestampWrites } : {}) });
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bind);
   pass.dispatchWorkgroups(workgroups);

@@ -49,8 +49,11 @@ export interface ShellSlab extends Slab {
   readonly g1: number;
 }
 
-/** Bytes per crop voxel of the shells' widest buffer: the f32 state (d², s, r, uncertainty). */
-export const SHELL_STATE_BYTES = 16;
+/**
+ * Bytes per crop voxel of the shells' widest per-voxel buffer: the int16 HU (label layers are u8;
+ * the kernels' f32 state is per entry of the live cells, chunked on its own, shell-stages.ts).
+ */
+export const SHELL_VOXEL_BYTES = 2;
 /** Bytes per voxel of the widest EDT buffer (feature sites and distances, u32/f32). */
 export const EDT_BYTES = 4;
 
@@ -70,14 +73,14 @@ export function planShellSlabs(
   const slice = nx * ny;
   const halo = haloSlices ?? 0;
   const fits = (slices: number): boolean =>
-    packedBytes(slices * slice, SHELL_STATE_BYTES) <= maxBindingBytes &&
+    packedBytes(slices * slice, SHELL_VOXEL_BYTES) <= maxBindingBytes &&
     (haloSlices === null || packedBytes(Math.min(nz, slices + 2 * halo) * slice, EDT_BYTES) <= maxBindingBytes);
-  let perSlab = Math.min(nz, Math.floor(maxBindingBytes / (slice * SHELL_STATE_BYTES)));
+  let perSlab = Math.min(nz, Math.floor(maxBindingBytes / (slice * SHELL_VOXEL_BYTES)));
   while (perSlab > 0 && !fits(perSlab)) perSlab--;
   if (perSlab < 1) {
     throw new PerifatError(
       'E_TOO_LARGE',
-      `one slice of the ${nx}×${ny} pericoronary crop (${slice * SHELL_STATE_BYTES} bytes of shell state` +
+      `one slice of the ${nx}×${ny} pericoronary crop (${slice * SHELL_VOXEL_BYTES} bytes of HU` +
         (haloSlices !== null ? `, ${2 * halo} guard slices around it` : '') +
         `) exceeds the adapter's storage binding limit of ${maxBindingBytes} bytes`,
     );

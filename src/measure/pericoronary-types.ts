@@ -83,6 +83,19 @@ export interface ShellLayers {
   readonly ties?: readonly { readonly voi: Uint8Array; readonly rings: Uint8Array }[];
 }
 
+/**
+ * The classification's work: the index's cells, the live ones (where a label can be: the only ones
+ * either backend visits) and the crop voxels in them, and the segment projections evaluated in f32
+ * (WebGPU's kernels; 0 on the CPU backend) and in float64 (all of the CPU backend's; WebGPU's settling).
+ */
+export interface ShellWork {
+  readonly cells: number;
+  readonly liveCells: number;
+  readonly voxels: number;
+  readonly f32Evaluations: number;
+  readonly float64Evaluations: number;
+}
+
 /** The work the exact pericoronary path did (the report's diagnostics.pericoronary). */
 export interface ShellDiagnostics {
   /**
@@ -97,6 +110,8 @@ export interface ShellDiagnostics {
   readonly candidates: number;
   /** Segment projections evaluated in float64. */
   readonly evaluations: number;
+  /** The work of the classification, counted the same way on both backends. */
+  readonly work?: ShellWork;
   /** Z-slabs the crop was cut into to fit the adapter's storage binding limit (WebGPU). */
   readonly slabs?: number;
   /** Worker threads that shared the float64 classification (CPU backend). */

@@ -7,6 +7,7 @@ import { buildCandidates } from './candidates';
 import { BAND_MM } from './constants';
 import { ExactShells } from './exact';
 import { type LabelLayers, emptyLayers, placeLabels } from './layers';
+import { liveWork } from './live-cells';
 import type { ShellPlan } from './plan';
 
 export type { LabelLayers } from './layers';
@@ -146,6 +147,9 @@ export interface ClassifyShare {
   readonly layers: LabelLayers;
   readonly evaluations: number;
   readonly candidates: number;
+  /** Its live cells (the only ones classified) and the crop voxels in them. */
+  readonly liveCells: number;
+  readonly voxels: number;
 }
 
 /** Runs one share: its own piece of the index, then its slices. Same code in a worker or here. */
@@ -170,5 +174,14 @@ export function* classifyShareSteps(job: ClassifyJob): Generator<number, Classif
   const z1 = Math.min(plan.cropDims[2], job.zCells[1] * nz);
   const layers = emptyLayers(plan, plan.cropDims[0] * plan.cropDims[1] * (z1 - z0));
   yield* classifyCropRows(ex, guarded, [z0, z1], layers);
-  return { z0, z1, layers, evaluations: ex.evaluations, candidates: cands.count };
+  const work = liveWork(cands, plan.cropDims);
+  return {
+    z0,
+    z1,
+    layers,
+    evaluations: ex.evaluations,
+    candidates: cands.count,
+    liveCells: work.liveCells,
+    voxels: work.voxels,
+  };
 }

@@ -61,7 +61,20 @@ describe('perifat bench', () => {
         expect(r?.fatStatsGBs).toBeGreaterThan(0);
       }
       expect(v.results.webgpu?.stages['transfer']).toBeDefined();
+      // Both backends visit the same live cells and voxels; the GPU's f32 kernel counts its evaluations.
+      const w = v.work;
+      expect(w?.webgpu?.liveCells).toBeGreaterThan(0);
+      expect(w?.webgpu?.liveCells).toBeLessThanOrEqual(w?.webgpu?.cells ?? 0);
+      expect(w?.cpu?.liveCells).toBe(w?.webgpu?.liveCells);
+      expect(w?.cpu?.voxels).toBe(w?.webgpu?.voxels);
+      expect(w?.webgpu?.f32Evaluations).toBeGreaterThan(0);
+      expect(w?.cpu?.f32Evaluations).toBe(0);
+      expect(w?.cpu?.float64Evaluations).toBeGreaterThan(0);
+      // With timestamp queries, each kernel's GPU time is a stage of its own.
+      if (doc.webgpu?.timestampQueries)
+        expect(v.results.webgpu?.stages['gpu.shell_nearest']?.medianMs).toBeGreaterThan(0);
     }
+    expect(table).toMatch(/work: live cells/);
     expect(table).toMatch(/phantom 64x64x48\s+total/);
     expect(table).toMatch(/cpu\/webgpu/);
 

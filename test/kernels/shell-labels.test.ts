@@ -7,17 +7,31 @@ import { describe, expect, it } from 'vitest';
 import { shellLabelsCpu } from '../../src/kernels/shell-labels/shell-labels.cpu';
 import { shellNearestCpu } from '../../src/kernels/shell-nearest/shell-nearest.cpu';
 import { buildCandidates } from '../../src/shells/candidates';
+import { liveLayout } from '../../src/shells/live-cells';
 import { ExactShells } from '../../src/shells/exact';
 import { type ShellPlan, planShells } from '../../src/shells/plan';
 import { shellTables } from '../../src/shells/tables';
 import { OPTS, stemTree } from '../harness/shell-fixtures';
 import { plannedCurvedCase } from '../harness/shell-case';
 
-/** Wrong labels over every layer, and the voxels labelled in tie layers 0 and 1. */
-function compare(plan: ShellPlan): { wrong: number; labelled: number; tied: number } {
+/**
+ * Wrong labels over every layer, and the voxels labelled in tie layers 0 and 1. Voxels outside the
+ * live cells the kernels visit must be unlabelled by the definition too. `slices` and `cells` cut
+ * the live cells into slabs and chunks as a small binding limit does.
+ */
+function compare(
+  plan: ShellPlan,
+  slices = Infinity,
+  cells = Infinity,
+): { wrong: number; labelled: number; tied: number } {
   const cands = buildCandidates(plan);
   const tables = shellTables(plan);
-  const st = shellNearestCpu(plan, cands, tables);
+  const cz = plan.cropDims[2];
+  const slabs = Array.from({ length: Math.ceil(cz / Math.min(cz, slices)) }, (_, n) => ({
+    z0: n * Math.min(cz, slices),
+    z1: Math.min(cz, (n + 1) * Math.min(cz, slices)),
+  }));
+  const st = shellNearestCpu(plan, cands, tables, liveLayout(cands, plan.cropDims, slabs, cells));
   const ex = new ExactShells(plan, cands);
   const [cx, cy] = plan.cropDims;
   let wrong = 0;
@@ -45,6 +59,8 @@ describe('shell-labels CPU twin vs the float64 definition', () => {
     const { wrong, labelled } = compare(plan);
     expect(wrong).toBe(0);
     expect(labelled).toBeGreaterThan(500);
+    // Slabs of 3 slices (cells of 2+ slices straddle them) and chunks of 5 live cells: the same.
+    expect(compare(plan, 3, 5)).toEqual({ wrong: 0, labelled, tied: 0 });
   });
 
   it('labels the tie layers of a stem three vessels share as float64 does, lesions of two on it', () => {

@@ -1,9 +1,11 @@
 /**
- * The shell-nearest kernel alone on the real WGSL (headless Chromium): every crop voxel's state
- * (d², s, r, uncertainty) and owner word bit for bit equal to its CPU twin, in one slab and cut
- * into z-slabs by a small binding limit.
+ * The shell-nearest kernel alone on the real WGSL (headless Chromium, and Dawn for Node in the
+ * `dawn` project): the state (d², s, r, uncertainty) and owner word of every entry of the live
+ * cells bit for bit equal to its CPU twin, and the same count of segment evaluations, in one slab
+ * and cut into z-slabs and chunks by a small binding limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellLayout } from '../../src/backends/webgpu/shell-stages';
 import { shellNearestCpu } from '../../src/kernels/shell-nearest/shell-nearest.cpu';
 import type { PageRunner } from '../../src/platform/node/chromium';
 import { firstDiff, pericoronaryCall, takeUpload } from '../harness/distance-calls';
@@ -21,17 +23,24 @@ afterAll(async () => {
 });
 
 describe('shell-nearest.wgsl vs its CPU twin', () => {
-  it.each([undefined, 40_000])('state and owner words bit for bit (binding limit %s)', async (limit) => {
+  it.each([undefined, 10_000])('state and owner words bit for bit (binding limit %s)', async (limit) => {
     const c = plannedCurvedCase({ wallGapMm: 0 });
-    const twin = shellNearestCpu(c.plan, c.cands, c.tables);
     const r = await runner.call<ShellNearestReply>(
       'shellNearest',
       pericoronaryCall(runner, c.ct, c.vessels, c.lesions, c.opts, limit),
     );
+    const layout = shellLayout(c.plan, c.cands, r.slabRanges, r.limit);
+    expect(layout.chunks.length).toBe(r.chunks);
+    const twin = shellNearestCpu(c.plan, c.cands, c.tables, layout);
+    expect(r.evaluations).toBe(twin.evaluations);
+    expect(twin.evaluations).toBeGreaterThan(0);
     const state = takeUpload(runner, r.state);
     const owner = takeUpload(runner, r.owner);
     expect(firstDiff(new Uint32Array(state.slice().buffer), new Uint32Array(twin.state.buffer))).toBe('equal');
     expect(firstDiff(new Uint32Array(owner.slice().buffer), twin.owner)).toBe('equal');
-    if (limit !== undefined) expect(r.slabs).toBeGreaterThan(1);
+    if (limit !== undefined) {
+      expect(r.slabs).toBeGreaterThan(1);
+      expect(r.chunks).toBeGreaterThan(r.slabs);
+    }
   });
 });

@@ -14,6 +14,7 @@ import {
 import { buildCandidates } from '../../src/shells/candidates';
 import { calciumMask, guardBrute } from '../../src/shells/classify';
 import { ExactShells } from '../../src/shells/exact';
+import { liveLayout } from '../../src/shells/live-cells';
 import { settleInto } from '../../src/shells/result';
 import { shellTables } from '../../src/shells/tables';
 import { lapTimer } from '../../src/util/lap-timer';
@@ -52,7 +53,12 @@ export function pericoronaryF32Reference(
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);
   lap('plan');
-  const st = shellNearestCpu(plan, cands, tables);
+  const st = shellNearestCpu(
+    plan,
+    cands,
+    tables,
+    liveLayout(cands, plan.cropDims, [{ z0: 0, z1: plan.cropDims[2] }], Infinity),
+  );
   const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
   const guardDist = calcium ? edtCpu(plan.cropDims, plan.spacing, calcium) : null;
   // One pass per layer, as the GPU dispatches them: tie layer and lesion layer `layer`.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bindingEntries, chooseGrid } from '../../src/gpu/dispatch';
 import { KERNELS } from '../../src/kernels/registry';
-import { EDT_BYTES, SHELL_STATE_BYTES, packedBytes, planShellSlabs, planSlabs } from '../../src/gpu/slabs';
+import { EDT_BYTES, SHELL_VOXEL_BYTES, packedBytes, planShellSlabs, planSlabs } from '../../src/gpu/slabs';
 import { labelSlotsPerPass } from '../../src/kernels/fat-stats/fat-stats';
 import { packUniform } from '../../src/gpu/kernel-decl';
 import { PerifatError } from '../../src/errors';
@@ -44,36 +44,33 @@ describe('planSlabs', () => {
 describe('planShellSlabs', () => {
   const dims: [number, number, number] = [300, 260, 240];
   const slice = 300 * 260;
-  it('keeps a crop whose shell state fits one binding whole', () => {
+  it('keeps a crop whose HU fit one binding whole', () => {
     expect(planShellSlabs(dims, 5, 2 ** 31)).toEqual([{ z0: 0, z1: 240, g0: 0, g1: 240 }]);
   });
-  it.each([null, 0, 6, 40])(
-    'with a guard halo of %s slices: contiguous slabs whose state and EDT region fit',
-    (halo) => {
-      const limit = 128 * 2 ** 20; // WebGPU's default maxStorageBufferBindingSize
-      const slabs = planShellSlabs(dims, halo, limit);
-      expect(slabs.length).toBeGreaterThan(1);
-      expect(slabs[0]?.z0).toBe(0);
-      expect(slabs.at(-1)?.z1).toBe(240);
-      slabs.forEach((s, i) => {
-        if (i > 0) expect(s.z0).toBe(slabs[i - 1]?.z1);
-        expect(packedBytes((s.z1 - s.z0) * slice, SHELL_STATE_BYTES)).toBeLessThanOrEqual(limit);
-        const h = halo ?? 0;
-        expect(s.g0).toBe(Math.max(0, s.z0 - h));
-        expect(s.g1).toBe(Math.min(240, s.z1 + h));
-        if (halo !== null) expect(packedBytes((s.g1 - s.g0) * slice, EDT_BYTES)).toBeLessThanOrEqual(limit);
-      });
-    },
-  );
+  it.each([null, 0, 6, 40])('with a guard halo of %s slices: contiguous slabs whose HU and EDT region fit', (halo) => {
+    const limit = 32 * 2 ** 20; // a small binding limit (WebGPU's default is 128 MiB)
+    const slabs = planShellSlabs(dims, halo, limit);
+    expect(slabs.length).toBeGreaterThan(1);
+    expect(slabs[0]?.z0).toBe(0);
+    expect(slabs.at(-1)?.z1).toBe(240);
+    slabs.forEach((s, i) => {
+      if (i > 0) expect(s.z0).toBe(slabs[i - 1]?.z1);
+      expect(packedBytes((s.z1 - s.z0) * slice, SHELL_VOXEL_BYTES)).toBeLessThanOrEqual(limit);
+      const h = halo ?? 0;
+      expect(s.g0).toBe(Math.max(0, s.z0 - h));
+      expect(s.g1).toBe(Math.min(240, s.z1 + h));
+      if (halo !== null) expect(packedBytes((s.g1 - s.g0) * slice, EDT_BYTES)).toBeLessThanOrEqual(limit);
+    });
+  });
   it('shrinks slabs so that a wide guard halo still fits', () => {
-    const limit = 8 * slice * SHELL_STATE_BYTES;
-    expect(planShellSlabs(dims, null, limit)[0]).toMatchObject({ z0: 0, z1: 8 });
-    // 8 slices + 2 × 14 halo = 36 slices × 4 bytes > 8 × 16: the slabs get thinner.
+    const limit = 64 * slice * SHELL_VOXEL_BYTES;
+    expect(planShellSlabs(dims, null, limit)[0]).toMatchObject({ z0: 0, z1: 64 });
+    // 64 slices + 2 × 14 halo = 92 slices × 4 bytes > 64 × 2: the slabs get thinner.
     const withHalo = planShellSlabs(dims, 14, limit)[0];
     expect(withHalo?.z1).toBe(4); // (4 + 28) × 4 = 128 ≤ 128
   });
   it('refuses a crop slice over the binding with a typed error naming the crop', () => {
-    expect(() => planShellSlabs(dims, null, slice * 8)).toThrow(/pericoronary crop/);
+    expect(() => planShellSlabs(dims, null, slice)).toThrow(/pericoronary crop/);
     expect(() => planShellSlabs(dims, 40, slice * 16)).toThrow(PerifatError);
   });
 });

@@ -35,7 +35,13 @@ export type CropClassifier = (
   plan: ShellPlan,
   hu: Int16Array,
   control?: MeasureControl,
-) => Promise<{ layers: LabelLayers; evaluations: number; candidates: number; workers: number }>;
+) => Promise<{
+  layers: LabelLayers;
+  evaluations: number;
+  candidates: number;
+  workers: number;
+  work: { cells: number; liveCells: number; voxels: number };
+}>;
 
 /** The calcium mask and its squared distances, or null when the guard is off (needs the whole index). */
 export function guardInputs(plan: ShellPlan, hu: Int16Array): ClassifyJob['guard'] {
@@ -101,8 +107,21 @@ export const classifyHere: CropClassifier = async (plan, hu, control) => {
     evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
     candidates: shares.reduce((a, s) => a + s.candidates, 0),
     workers: 1,
+    work: shareWork(plan, shares),
   };
 };
+
+/** The work of the shares together (each counts the live cells of its own cell slices). */
+export function shareWork(
+  plan: ShellPlan,
+  shares: readonly ClassifyShare[],
+): { cells: number; liveCells: number; voxels: number } {
+  return {
+    cells: cellGrid(plan).cells,
+    liveCells: shares.reduce((a, s) => a + s.liveCells, 0),
+    voxels: shares.reduce((a, s) => a + s.voxels, 0),
+  };
+}
 
 /**
  * Whole-crop layers from shares' slices. A share may have added a tie or lesion layer for a tie
@@ -146,7 +165,7 @@ export async function pericoronaryF64(
   lap('plan');
   await slice(control, 'pericoronary.classify', 0);
   // Classification reports 0…1 of its own; it is the stage up to 'stats' at 0.95.
-  const { layers, evaluations, candidates, workers } = await classify(plan, hu, within(control, 0, 0.95));
+  const { layers, evaluations, candidates, workers, work } = await classify(plan, hu, within(control, 0, 0.95));
   step(control, 'pericoronary.stats', 0.95);
   lap('classify');
   const h = layerHistogramsCpu(plan, hu, layers, opts.window);
@@ -161,6 +180,7 @@ export async function pericoronaryF64(
       parts: plan.parts.length,
       candidates,
       evaluations,
+      work: { ...work, f32Evaluations: 0, float64Evaluations: evaluations },
       workers,
     },
     ...(extra.returnLayers ? { layers: { dims: plan.cropDims, ...layers } } : {}),

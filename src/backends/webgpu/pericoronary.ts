@@ -34,7 +34,7 @@ import { lapTimer } from '../../util/lap-timer';
 import type { CtVolume } from '../../volume/volume';
 import { planStage } from '../pericoronary-stages';
 import type { GpuBackend } from './gpu-backend';
-import { compileShellPipelines, labelStage, shellSlabs, shellStage } from './shell-stages';
+import { compileShellPipelines, labelStage, shellLayout, shellSlabs, shellStage } from './shell-stages';
 
 export async function pericoronaryHistogramsGpu(
   backend: GpuBackend,
@@ -63,7 +63,9 @@ export async function pericoronaryHistogramsGpu(
   const ex = new ExactShells(plan, cands);
   await slice(control, 'pericoronary.plan', 0.1);
   const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
-  const slabs = shellSlabs(plan.cropDims, plan.spacing, calcium ? plan.guardMm : null, backend.bindingLimit());
+  const limit = backend.bindingLimit();
+  const slabs = shellSlabs(plan.cropDims, plan.spacing, calcium ? plan.guardMm : null, limit);
+  const layout = shellLayout(plan, cands, slabs, limit);
   lap('plan');
   step(control, 'pericoronary.compile', 0.15);
   const pipes = await compileShellPipelines(ctx, calcium !== null);
@@ -93,10 +95,11 @@ export async function pericoronaryHistogramsGpu(
     // A cancel is answered between the GPU stages, not inside one: a stage left running would go on
     // submitting work on buffers the finally below destroys, and its error scopes would interleave
     // with the next measurement's on the same device.
-    const state = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs });
+    const state = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs, layout });
+    lap('shells');
     step(control, 'pericoronary.labels', 0.7);
     const undecided = await labelStage(ctx, scope, pipes, { plan, tables, state, out });
-    lap('shells');
+    lap('labels');
 
     step(control, 'pericoronary.stats', 0.8);
     const window = opts.window;
@@ -141,6 +144,13 @@ export async function pericoronaryHistogramsGpu(
         parts: plan.parts.length,
         candidates: cands.count,
         evaluations: ex.evaluations,
+        work: {
+          cells: layout.grid.cells,
+          liveCells: layout.liveCells,
+          voxels: layout.liveVoxels,
+          f32Evaluations: undecided.evaluations,
+          float64Evaluations: ex.evaluations,
+        },
         undecided: undecidedDiagnostics(plan, undecided.reasons),
       },
       ...(layers ? { layers: { dims: plan.cropDims, ...layers } satisfies ShellLayers } : {}),

@@ -1,8 +1,9 @@
 /**
  * The WebGPU pericoronary pass's GPU stages: compile the shell kernels (one after the other, each in
- * its error scopes), "shells" (nearest points per z-slab and, with the calcium guard, the guard's
- * EDT), and "labels" (VOI and ring tie layers, lesion layers, and the list of voxels left to the float64
- * settling, grown and rerun when it overflows).
+ * its error scopes), "shells" (nearest points of the voxels of the live cells, chunk by chunk, and,
+ * with the calcium guard, the guard's EDT per z-slab), and "labels" (VOI and ring tie layers, lesion
+ * layers, and the list of voxels left to the float64 settling, grown and rerun when it overflows).
+ * The shell kernels visit only live cells (src/shells/live-cells.ts), the work the CPU backend does.
  */
 import { PerifatError } from '../../errors';
 import { type BufferScope, readBuffer } from '../../gpu/buffers';
@@ -14,12 +15,15 @@ import { type ShellSlab, planShellSlabs } from '../../gpu/slabs';
 import { type EdtPipelines, edtPipelines, encodeEdt } from '../../kernels/edt/edt';
 import { encodeLabels, shellLabelsPipeline, undecidedWords } from '../../kernels/shell-labels/shell-labels';
 import {
-  type SlabRange,
+  type NearestInputs,
+  OWNER_BYTES,
+  STATE_BYTES,
   encodeNearest,
   shellNearestPipeline,
   uploadNearestInputs,
 } from '../../kernels/shell-nearest/shell-nearest';
 import type { Candidates } from '../../shells/candidates';
+import { type LiveChunk, type LiveLayout, liveLayout } from '../../shells/live-cells';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
 import type { Vec3 } from '../../volume/geometry';
@@ -48,21 +52,36 @@ export function shellSlabs(dims: Vec3, spacing: Vec3, guardMm: number | null, li
   return planShellSlabs(dims, halo, limit);
 }
 
-/** One slab's shell state on the GPU, after the "shells" stage. */
-export interface SlabState {
-  readonly range: SlabRange;
+/** The live cells of the crop in chunks whose state fits one binding of `limit` bytes. */
+export function shellLayout(
+  plan: ShellPlan,
+  cands: Candidates,
+  slabs: readonly { readonly z0: number; readonly z1: number }[],
+  limit: number,
+): LiveLayout {
+  const cellVoxels = cands.grid.size[0] * cands.grid.size[1] * cands.grid.size[2];
+  return liveLayout(cands, plan.cropDims, slabs, Math.floor(limit / (STATE_BYTES * cellVoxels)));
+}
+
+/** One chunk's shell state on the GPU, after the "shells" stage. */
+export interface ChunkState {
+  readonly chunk: LiveChunk;
+  /** Label of its buffers and dispatches: [z0:z1]#n. */
+  readonly tag: string;
   readonly state: GPUBuffer;
   readonly owner: GPUBuffer;
+  /** Index in its slab's guardDist of the slab's first voxel, and the slab's guard distances. */
   readonly guardBase: number;
   readonly guardDist: GPUBuffer | null;
 }
 
 export interface ShellState {
-  readonly slabs: readonly SlabState[];
-  readonly tables: GPUBuffer;
+  readonly layout: LiveLayout;
+  readonly chunks: readonly ChunkState[];
+  readonly inputs: NearestInputs;
 }
 
-/** Stage "shells": every slab's nearest-point state and owner (and guard distances), one submit. */
+/** Stage "shells": every chunk's nearest-point state and owner, every slab's guard distances; one submit. */
 export async function shellStage(
   ctx: GpuContext,
   scope: BufferScope,
@@ -73,45 +92,61 @@ export async function shellStage(
     tables: ShellTables;
     calcium: Uint8Array | null;
     slabs: readonly ShellSlab[];
+    layout: LiveLayout;
   },
 ): Promise<ShellState> {
-  const { plan, cands, tables, calcium } = job;
-  const inputs = uploadNearestInputs(ctx, scope, plan, cands, tables);
+  const { plan, cands, tables, calcium, layout } = job;
+  const inputs = uploadNearestInputs(ctx, scope, plan, cands, tables, layout);
   const slice = plan.cropDims[0] * plan.cropDims[1];
-  const slabs: SlabState[] = [];
+  const chunks: ChunkState[] = [];
   await withErrorScopes(ctx, 'pericoronary shells', async () => {
     const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary' });
-    for (const sl of job.slabs) {
-      const range = { z0: sl.z0, z1: sl.z1, base: sl.z0 * slice, voxels: (sl.z1 - sl.z0) * slice };
-      const tag = `[${sl.z0}:${sl.z1}]`;
-      const state = scope.storage(`pericoronary.state${tag}`, range.voxels * 16);
-      const owner = scope.storage(`pericoronary.owner${tag}`, range.voxels * 4);
-      encodeNearest(ctx, enc, scope, pipes.nearest, plan, cands, tables, { ...inputs, state, owner }, range);
-      let guardDist: GPUBuffer | null = null;
-      if (calcium && pipes.edt) {
-        const { g0, g1 } = sl;
-        const dims: Vec3 = [plan.cropDims[0], plan.cropDims[1], g1 - g0];
-        const mask = uploadMask(
-          ctx,
-          scope,
-          `pericoronary.calcium[${g0}:${g1}]`,
-          calcium.subarray(g0 * slice, g1 * slice),
-        );
-        guardDist = scope.storage(`pericoronary.guardDist[${g0}:${g1}]`, (g1 - g0) * slice * 4);
-        encodeEdt(ctx, enc, scope, pipes.edt, dims, plan.spacing, mask, guardDist, false);
-      }
-      slabs.push({ range, state, owner, guardBase: (sl.z0 - sl.g0) * slice, guardDist });
-    }
+    // The guard's distances of each slab (on the slab and its halo): the labels of its chunks read them.
+    const guards = job.slabs.map((sl) => {
+      if (!calcium || !pipes.edt) return null;
+      const { g0, g1 } = sl;
+      const dims: Vec3 = [plan.cropDims[0], plan.cropDims[1], g1 - g0];
+      const mask = uploadMask(
+        ctx,
+        scope,
+        `pericoronary.calcium[${g0}:${g1}]`,
+        calcium.subarray(g0 * slice, g1 * slice),
+      );
+      const dist = scope.storage(`pericoronary.guardDist[${g0}:${g1}]`, (g1 - g0) * slice * 4);
+      encodeEdt(ctx, enc, scope, pipes.edt, dims, plan.spacing, mask, dist, false);
+      return dist;
+    });
+    layout.chunks.forEach((chunk, n) => {
+      const sl = job.slabs[chunk.slab] as ShellSlab;
+      const tag = `[${sl.z0}:${sl.z1}]#${n}`;
+      const entries = chunk.count * layout.cellVoxels;
+      const state = scope.storage(`pericoronary.state${tag}`, entries * STATE_BYTES);
+      const owner = scope.storage(`pericoronary.owner${tag}`, entries * OWNER_BYTES);
+      encodeNearest(ctx, enc, scope, pipes.nearest, plan, layout, tables, { ...inputs, state, owner }, chunk, tag);
+      chunks.push({
+        chunk,
+        tag,
+        state,
+        owner,
+        guardBase: (sl.z0 - sl.g0) * slice,
+        guardDist: guards[chunk.slab] ?? null,
+      });
+    });
     ctx.device.queue.submit([enc.finish()]);
     await ctx.device.queue.onSubmittedWorkDone();
   });
-  return { slabs, tables: inputs.tables };
+  return { layout, chunks, inputs };
 }
 
 /** The voxels the labels left to the float64 settling: crop indices (ascending) and reason words. */
 export interface Undecided {
   readonly indices: Uint32Array;
   readonly reasons: Uint32Array;
+}
+
+/** What stage "labels" returns: the undecided voxels and the f32 kernel's segment evaluations. */
+export interface LabelOutcome extends Undecided {
+  readonly evaluations: number;
 }
 
 /** Stage "labels": every layer of every slab, one submit; the undecided list read back. */
@@ -126,9 +161,14 @@ export async function labelStage(
     /** Tie layers (0 first: plan.tieLayerCount) and lesion layers (plan.lesionLayerCount). */
     out: { ties: readonly { voi: GpuVolume; rings: GpuVolume }[]; lesions: readonly GpuVolume[] };
   },
-): Promise<Undecided> {
+): Promise<LabelOutcome> {
   const n = job.plan.cropVoxels;
-  return labelsWith(ctx, scope, pipes, job, Math.min(n, Math.max(1 << 14, Math.ceil(n / 256))));
+  // Room for one in eight voxels of the live cells (a stem shared from a bifurcation leaves a few
+  // per cent undecided); a fuller list is counted and the stage rerun with room for all.
+  const live = job.state.layout.liveVoxels;
+  const u = await labelsWith(ctx, scope, pipes, job, Math.min(n, Math.max(1 << 14, Math.ceil(live / 8))));
+  const evaluations = new Uint32Array(await readBuffer(ctx, job.state.inputs.work, 4))[0] as number;
+  return { ...u, evaluations };
 }
 
 async function labelsWith(
@@ -144,7 +184,8 @@ async function labelsWith(
     const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary.labels' });
     // One dispatch per layer: tie layer `layer` and lesion layer `layer`, while there are.
     const dispatches = Math.max(1, plan.tieLayerCount, plan.lesionLayerCount);
-    state.slabs.forEach((p, si) => {
+    for (const c of state.chunks) {
+      const si = c.chunk.slab;
       for (let layer = 0; layer < dispatches; layer++) {
         const lv = out.lesions[layer];
         const tv = out.ties[layer];
@@ -155,21 +196,23 @@ async function labelsWith(
           pipes.labels,
           plan,
           tables,
+          state.layout,
           layer,
           {
-            state: p.state,
-            owner: p.owner,
-            guardDist: p.guardDist,
-            tables: state.tables,
+            state: c.state,
+            owner: c.owner,
+            guardDist: c.guardDist,
+            tables: state.inputs.tables,
+            liveOffset: state.inputs.liveOffset,
             voi: tv ? slabBuffer(tv.voi, si) : null,
             rings: tv ? slabBuffer(tv.rings, si) : null,
             lesion: lv ? slabBuffer(lv, si) : null,
             undecided,
           },
-          { ...p.range, guardBase: p.guardBase },
+          { ...c.chunk, guardBase: c.guardBase, tag: c.tag },
         );
       }
-    });
+    }
     ctx.device.queue.submit([enc.finish()]);
   });
   const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;

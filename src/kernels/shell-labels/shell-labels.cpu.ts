@@ -39,8 +39,9 @@ function tiedVessel(ties: number, layer: number): number {
 }
 
 /**
- * shell_labels.wgsl for one layer (tie and lesion). `guardDist` holds squared distances to calcium
- * (or null when the guard is off).
+ * shell_labels.wgsl for one layer (tie and lesion), over the entries of `st` (shellNearestCpu's):
+ * layers of the whole crop. `guardDist` holds the crop's squared distances to calcium (or null
+ * when the guard is off).
  */
 export function shellLabelsCpu(
   plan: ShellPlan,
@@ -64,12 +65,12 @@ export function shellLabelsCpu(
   const reasons: number[] = [];
   const near = (x: number, threshold: number, band: number): boolean => Math.abs(f(x - threshold)) <= band;
 
-  const reasonOf = (v: number): number => {
-    const code = st.owner[v] as number;
+  const reasonOf = (e: number, v: number): number => {
+    const code = st.owner[e] as number;
     if ((code & 0xff) === NO_OWNER) return 0;
-    const d2 = st.state[4 * v] as number;
-    const r = st.state[4 * v + 2] as number;
-    const u = st.state[4 * v + 3] as number;
+    const d2 = st.state[4 * e] as number;
+    const r = st.state[4 * e + 2] as number;
+    const u = st.state[4 * e + 3] as number;
     const w = f(f(Math.sqrt(d2)) - r);
     const reach = Math.max(f(2 * r), f(RING_COUNT * width));
     if (w > f(f(reach + BAND_MM) + f(3 * u))) return 0;
@@ -83,21 +84,23 @@ export function shellLabelsCpu(
     return 0;
   };
 
-  for (let v = 0; v < n; v++) {
-    const reason = reasonOf(v);
+  for (let e = 0; e < st.owner.length; e++) {
+    const v = st.voxel[e] as number;
+    if (((st.owner[e] as number) & 0xff) === NO_OWNER) continue;
+    const reason = reasonOf(e, v);
     if (reason !== 0) {
       undecided.push(v);
-      reasons.push(reason | (((st.owner[v] as number) & 0xff) << 8));
+      reasons.push(reason | (((st.owner[e] as number) & 0xff) << 8));
       continue;
     }
-    const code = st.owner[v] as number;
+    const code = st.owner[e] as number;
     if ((code & 0xff) === NO_OWNER || (code & LUMEN_BIT) !== 0) continue;
     const ties = code >>> TIE_SHIFT;
     const o = tiedVessel(ties, layer);
     if (guardOn && (guardDist[v] as number) <= guard2) continue;
-    const d2 = st.state[4 * v] as number;
-    const s = st.state[4 * v + 1] as number;
-    const r = st.state[4 * v + 2] as number;
+    const d2 = st.state[4 * e] as number;
+    const s = st.state[4 * e + 1] as number;
+    const r = st.state[4 * e + 2] as number;
     const w = f(f(Math.sqrt(d2)) - r);
     if (d2 <= sq(f(r + gap))) continue;
     const inVoi = d2 <= sq(f(3 * r));
@@ -123,5 +126,13 @@ export function shellLabelsCpu(
       }
     }
   }
-  return { voi, rings, lesion, undecided: Uint32Array.from(undecided), reasons: Uint32Array.from(reasons) };
+  // Ascending crop index, as the host sorts the GPU's list.
+  const order = undecided.map((_, q) => q).sort((a, b) => (undecided[a] as number) - (undecided[b] as number));
+  return {
+    voi,
+    rings,
+    lesion,
+    undecided: Uint32Array.from(order, (q) => undecided[q] as number),
+    reasons: Uint32Array.from(order, (q) => reasons[q] as number),
+  };
 }

@@ -9,9 +9,9 @@ import type { GpuContext } from '../../gpu/device';
 import { getPipeline } from '../../gpu/pipeline-cache';
 import { shellOverrides } from '../../shells/constants';
 import type { ShellPlan } from '../../shells/plan';
+import type { LiveChunk, LiveLayout } from '../../shells/live-cells';
 import type { ShellTables } from '../../shells/tables';
 import { LINE_WG, encodeKernel, gridFor } from '../../gpu/dispatch';
-import type { SlabRange } from '../shell-nearest/shell-nearest';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
 
 export const SHELL_LABELS: KernelDecl = {
@@ -30,9 +30,9 @@ export const SHELL_LABELS: KernelDecl = {
     undecided: { group: 0, binding: 8, kind: 'read_write' },
   },
   params: {
-    size: 48,
+    size: 96,
     fields: {
-      voxelCount: field('u32', 0),
+      entries: field('u32', 0),
       lesionCount: field('u32', 4),
       lesionOffset: field('u32', 8),
       writeMain: field('u32', 12),
@@ -44,6 +44,18 @@ export const SHELL_LABELS: KernelDecl = {
       guardBase: field('u32', 36),
       tieLayers: field('u32', 40),
       lesionLayers: field('u32', 44),
+      cx: field('u32', 48),
+      cy: field('u32', 52),
+      nx: field('u32', 56),
+      ny: field('u32', 60),
+      nz: field('u32', 64),
+      gx: field('u32', 68),
+      gy: field('u32', 72),
+      liveOffset: field('u32', 76),
+      cellVoxels: field('u32', 80),
+      z0: field('u32', 84),
+      z1: field('u32', 88),
+      pad: field('u32', 92),
     },
   },
   overrides: [
@@ -75,6 +87,7 @@ export function undecidedWords(capacity: number): number {
   return 1 + 2 * capacity;
 }
 
+/** One layer of one chunk of live cells (its entries' state and owner from shell_nearest). */
 export function encodeLabels(
   ctx: GpuContext,
   enc: GPUCommandEncoder,
@@ -82,12 +95,15 @@ export function encodeLabels(
   pipeline: GPUComputePipeline,
   plan: ShellPlan,
   tables: ShellTables,
+  layout: LiveLayout,
   layer: number,
   bufs: {
     state: GPUBuffer;
     owner: GPUBuffer;
     guardDist: GPUBuffer | null;
     tables: GPUBuffer;
+    /** Word offset of the live cells in `tables`. */
+    liveOffset: number;
     /** Tie layer `layer`'s VOI and rings, or null past plan.tieLayerCount. */
     voi: GPUBuffer | null;
     rings: GPUBuffer | null;
@@ -95,15 +111,17 @@ export function encodeLabels(
     lesion: GPUBuffer | null;
     undecided: GPUBuffer;
   },
-  slab: SlabRange & { guardBase: number },
+  chunk: LiveChunk & { guardBase: number; tag: string },
 ): void {
   const guardOn = bufs.guardDist !== null && plan.guardMm !== null;
+  const { grid } = layout;
+  const entries = chunk.count * layout.cellVoxels;
   const params = scope.uniform(
-    `shell_labels.params[${slab.z0}:${slab.z1}][${layer}]`,
+    `shell_labels.params${chunk.tag}[${layer}]`,
     packUniform(SHELL_LABELS.params!, {
-      voxelCount: slab.voxels,
-      voxelBase: slab.base,
-      guardBase: slab.guardBase,
+      entries,
+      voxelBase: chunk.z0 * plan.cropDims[0] * plan.cropDims[1],
+      guardBase: chunk.guardBase,
       lesionCount: plan.lesions.length,
       lesionOffset: tables.lesionOffset,
       writeMain: layer === 0 ? 1 : 0,
@@ -113,6 +131,18 @@ export function encodeLabels(
       wallGap: plan.wallGap,
       tieLayers: bufs.voi && bufs.rings ? plan.tieLayerCount : 0,
       lesionLayers: bufs.lesion ? plan.lesionLayerCount : 0,
+      cx: plan.cropDims[0],
+      cy: plan.cropDims[1],
+      nx: grid.size[0],
+      ny: grid.size[1],
+      nz: grid.size[2],
+      gx: grid.counts[0],
+      gy: grid.counts[1],
+      liveOffset: bufs.liveOffset + chunk.first,
+      cellVoxels: layout.cellVoxels,
+      z0: chunk.z0,
+      z1: chunk.z1,
+      pad: 0,
     }),
   );
   const dummy = (name: string): GPUBuffer => scope.storage(`shell_labels.${name}(unused)`, 16);
@@ -121,7 +151,7 @@ export function encodeLabels(
     enc,
     pipeline,
     SHELL_LABELS,
-    `shell_labels[${slab.z0}:${slab.z1}][${layer}]`,
+    `shell_labels${chunk.tag}[${layer}]`,
     {
       params,
       state: bufs.state,
@@ -133,6 +163,6 @@ export function encodeLabels(
       outLesion: bufs.lesion ?? dummy('lesion'),
       undecided: bufs.undecided,
     },
-    gridFor(ctx, Math.ceil(slab.voxels / 4)),
+    gridFor(ctx, entries),
   );
 }

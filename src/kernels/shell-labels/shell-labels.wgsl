@@ -16,8 +16,10 @@
 // nearest point's r, see shell_nearest.wgsl) gets no label here: it is appended to `undecided`
 // with the reason, and the host classifies it in float64 and adds it to the histograms, so every
 // backend and adapter reports the float64 definition.
-// The crop may come in z-slabs (one dispatch per slab and layer): state, owner and the label
-// layers are the slab's own buffers, the guard's distances cover the slab and a halo around it.
+// Invocations take the entries of one chunk of live cells (src/shells/live-cells.ts), as
+// shell_nearest.wgsl did: state and owner are per entry; the label layers are per voxel of the
+// crop's z-slab (packed u8, zero where no label), the guard's distances cover the slab and a halo
+// around it. Voxels of neighbouring cells share label words, so labels are OR-ed in atomically.
 // Mirrors shell-labels.cpu.ts operation for operation.
 
 override WG: u32;
@@ -39,7 +41,8 @@ override R_RING: u32;
 override R_ARC: u32; // segment or lesion end
 
 struct Params {
-  voxelCount: u32,
+  // Entries of this chunk of live cells: cells · cellVoxels.
+  entries: u32,
   // All lesions of every layer (the undecided test must not depend on the layer).
   lesionCount: u32,
   lesionOffset: u32,
@@ -49,25 +52,42 @@ struct Params {
   layer: u32,
   guard2: f32,
   wallGap: f32,
-  // Crop index of this slab's first voxel (the undecided list holds crop indices).
+  // Crop index of the slab's first voxel (label layers are the slab's; the undecided list holds
+  // crop indices).
   voxelBase: u32,
-  // Index in guardDist of this slab's first voxel: the guard's EDT covers the slab and a halo.
+  // Index in guardDist of the slab's first voxel: the guard's EDT covers the slab and a halo.
   guardBase: u32,
   // Tie and lesion layers the kernels write (plan.tieLayerCount, plan.lesionLayerCount).
   tieLayers: u32,
   lesionLayers: u32,
+  // Entry decoding, as in shell_nearest.wgsl: crop size, cell size, cells per row and slice, this
+  // chunk's first live cell in `tables`, voxels per cell, the slab's slices [z0, z1).
+  cx: u32,
+  cy: u32,
+  nx: u32,
+  ny: u32,
+  nz: u32,
+  gx: u32,
+  gy: u32,
+  liveOffset: u32,
+  cellVoxels: u32,
+  z0: u32,
+  z1: u32,
+  pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
+// Per entry of the chunk, from shell_nearest.wgsl.
 @group(0) @binding(1) var<storage, read> state: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> owner: array<u32>;
 // Squared distance to calcium (f32 bits), read only when guardOn.
 @group(0) @binding(3) var<storage, read> guardDist: array<u32>;
-// The tables of shell_nearest.wgsl: per vessel (s0 bits, s1 bits, ...), lesions at lesionOffset.
+// The tables of shell_nearest.wgsl: per vessel (s0 bits, s1 bits, ...), lesions at lesionOffset,
+// the live cells at liveOffset.
 @group(0) @binding(4) var<storage, read> tables: array<u32>;
-@group(0) @binding(5) var<storage, read_write> outVoi: array<u32>;
-@group(0) @binding(6) var<storage, read_write> outRings: array<u32>;
-@group(0) @binding(7) var<storage, read_write> outLesion: array<u32>;
+@group(0) @binding(5) var<storage, read_write> outVoi: array<atomic<u32>>;
+@group(0) @binding(6) var<storage, read_write> outRings: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read_write> outLesion: array<atomic<u32>>;
 // [0] = count, then per voxel two words: crop index, reason | owner << 8.
 @group(0) @binding(8) var<storage, read_write> undecided: array<atomic<u32>>;
 
@@ -79,14 +99,15 @@ fn near(x: f32, threshold: f32, band: f32) -> bool {
   return abs(x - threshold) <= band;
 }
 
-// The reason some decision for voxel v of the slab is within its band (0: every decision is sure).
-fn undecidedReason(v: u32) -> u32 {
-  let code = owner[v];
+// The reason some decision for entry e (voxel v of the slab) is within its band (0: every
+// decision is sure).
+fn undecidedReason(e: u32, v: u32) -> u32 {
+  let code = owner[e];
   let o = code & 0xffu;
   if (o == NO_OWNER) {
     return 0u;
   }
-  let st = state[v];
+  let st = state[e];
   let r = st.z;
   let u = st.w;
   let w = sqrt(st.x) - r;
@@ -130,9 +151,9 @@ fn tiedVessel(ties: u32, layer: u32) -> u32 {
   return firstTrailingBit(m);
 }
 
-// Labels (voi, ring, lesion) of voxel v of the slab, in this dispatch's tie and lesion layer.
-fn labelsOf(v: u32) -> vec3<u32> {
-  let code = owner[v];
+// Labels (voi, ring, lesion) of entry e (voxel v of the slab), in this dispatch's tie and lesion layer.
+fn labelsOf(e: u32, v: u32) -> vec3<u32> {
+  let code = owner[e];
   if ((code & 0xffu) == NO_OWNER || (code & LUMEN_BIT) != 0u) {
     return vec3<u32>(0u);
   }
@@ -142,7 +163,7 @@ fn labelsOf(v: u32) -> vec3<u32> {
   if (params.guardOn != 0u && bitcast<f32>(guardDist[v + params.guardBase]) <= params.guard2) {
     return vec3<u32>(0u);
   }
-  let st = state[v];
+  let st = state[e];
   let d2 = st.x;
   let s = st.y;
   let r = st.z;
@@ -189,40 +210,45 @@ fn labelsOf(v: u32) -> vec3<u32> {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let quads = (params.voxelCount + 3u) / 4u;
   let stride = nwg.x * WG;
   let capacity = (arrayLength(&undecided) - 1u) / 2u;
-  for (var q = gid.x; q < quads; q += stride) {
-    var voi = 0u;
-    var rings = 0u;
-    var lesion = 0u;
-    for (var k = 0u; k < 4u; k++) {
-      let v = 4u * q + k;
-      if (v >= params.voxelCount) {
-        break;
-      }
-      let reason = undecidedReason(v);
-      if (reason != 0u) {
-        if (params.writeMain != 0u) {
-          let slot = atomicAdd(&undecided[0], 1u);
-          if (slot < capacity) {
-            atomicStore(&undecided[1u + 2u * slot], v + params.voxelBase);
-            atomicStore(&undecided[2u + 2u * slot], reason | ((owner[v] & 0xffu) << 8u));
-          }
+  let cellSlice = params.nx * params.ny;
+  for (var e = gid.x; e < params.entries; e += stride) {
+    if ((owner[e] & 0xffu) == NO_OWNER) {
+      // Void, or near no vessel: no label, nothing undecided.
+      continue;
+    }
+    let cell = tables[params.liveOffset + e / params.cellVoxels];
+    let r = e % params.cellVoxels;
+    let i = (cell % params.gx) * params.nx + r % params.nx;
+    let j = ((cell / params.gx) % params.gy) * params.ny + (r / params.nx) % params.ny;
+    let k = (cell / (params.gx * params.gy)) * params.nz + r / cellSlice;
+    let c = i + params.cx * (j + params.cy * k);
+    let v = c - params.voxelBase;
+    let reason = undecidedReason(e, v);
+    if (reason != 0u) {
+      if (params.writeMain != 0u) {
+        let slot = atomicAdd(&undecided[0], 1u);
+        if (slot < capacity) {
+          atomicStore(&undecided[1u + 2u * slot], c);
+          atomicStore(&undecided[2u + 2u * slot], reason | ((owner[e] & 0xffu) << 8u));
         }
-        continue;
       }
-      let l = labelsOf(v);
-      voi = voi | (l.x << (8u * k));
-      rings = rings | (l.y << (8u * k));
-      lesion = lesion | (l.z << (8u * k));
+      continue;
     }
+    let l = labelsOf(e, v);
+    let word = v / 4u;
+    let shift = 8u * (v % 4u);
     if (params.layer < params.tieLayers) {
-      outVoi[q] = voi;
-      outRings[q] = rings;
+      if (l.x != 0u) {
+        atomicOr(&outVoi[word], l.x << shift);
+      }
+      if (l.y != 0u) {
+        atomicOr(&outRings[word], l.y << shift);
+      }
     }
-    if (params.layer < params.lesionLayers) {
-      outLesion[q] = lesion;
+    if (params.layer < params.lesionLayers && l.z != 0u) {
+      atomicOr(&outLesion[word], l.z << shift);
     }
   }
 }

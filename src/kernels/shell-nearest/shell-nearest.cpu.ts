@@ -1,6 +1,7 @@
 /**
  * CPU twin of shell-nearest.wgsl: the same f32 operations in the same order
- * (Math.fround after each), so state and owner words agree with the GPU bit for bit.
+ * (Math.fround after each), so state and owner words agree with the GPU bit for bit, entry for
+ * entry of the live cells' chunks (src/shells/live-cells.ts).
  */
 import type { Candidates } from '../../shells/candidates';
 import {
@@ -15,6 +16,7 @@ import {
   TIE_SHIFT,
   UNDECIDED_BIT,
 } from '../../shells/constants';
+import { type LiveLayout, entryVoxel } from '../../shells/live-cells';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
 
@@ -22,12 +24,16 @@ const f = Math.fround;
 const NONE = 0xffffffff;
 
 /**
- * Per crop voxel: (d², s, r, r uncertainty) of the owner, and the owner word (owner index, flags,
- * tie mask << TIE_SHIFT).
+ * Per entry of the layout's chunks, one after the other: (d², s, r, r uncertainty) of the owner,
+ * the owner word (owner index, flags, tie mask << TIE_SHIFT; NO_OWNER for a void entry), and the
+ * entry's crop index (-1: void).
  */
 export interface ShellState {
   readonly state: Float32Array;
   readonly owner: Uint32Array;
+  readonly voxel: Int32Array;
+  /** Segment evaluations (the kernel's work count). */
+  readonly evaluations: number;
 }
 
 function popcount(x: number): number {
@@ -48,10 +54,18 @@ function sThresholdIn(t: ShellTables, f32: Float32Array, lesionCount: number, vi
   return false;
 }
 
-export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: ShellTables): ShellState {
-  const n = plan.cropVoxels;
+export function shellNearestCpu(
+  plan: ShellPlan,
+  cands: Candidates,
+  tables: ShellTables,
+  layout: LiveLayout,
+): ShellState {
+  const V = layout.cellVoxels;
+  const n = layout.chunks.reduce((a, c) => a + c.count * V, 0);
   const state = new Float32Array(4 * n);
-  const owner = new Uint32Array(n);
+  const owner = new Uint32Array(n).fill(NO_OWNER);
+  const voxel = new Int32Array(n).fill(-1);
+  let evaluations = 0;
   const [cx, cy] = plan.cropDims;
   const [nx, ny, nz] = cands.grid.size;
   const [gx, gy] = cands.grid.counts;
@@ -61,15 +75,25 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
   const { lists, plane, seg: candSeg } = cands;
   const words = tables.words;
   const f32 = new Float32Array(words.buffer, words.byteOffset, words.length);
-  const V = plan.vessels.length;
+  const vessels = plan.vessels.length;
   const L = plan.lesions.length;
   const hx = f(0.5 * (nx - 1));
   const hy = f(0.5 * (ny - 1));
   const hz = f(0.5 * (nz - 1));
+  let e0 = 0;
+  for (const chunk of layout.chunks) {
+    for (let t = 0; t < chunk.count * V; t++) {
+      const c = entryVoxel(layout, plan.cropDims, chunk, t);
+      if (c >= 0) voxel[e0 + t] = c;
+    }
+    e0 += chunk.count * V;
+  }
   for (let v = 0; v < n; v++) {
-    const k = Math.floor(v / (cx * cy));
-    const j = Math.floor((v - k * cx * cy) / cx);
-    const i = v - k * cx * cy - j * cx;
+    const c = voxel[v] as number;
+    if (c < 0) continue;
+    const k = Math.floor(c / (cx * cy));
+    const j = Math.floor((c - k * cx * cy) / cx);
+    const i = c - k * cx * cy - j * cx;
     const ci = Math.floor(i / nx);
     const cj = Math.floor(j / ny);
     const ck = Math.floor(k / nz);
@@ -91,7 +115,7 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
     let ownMask = 0;
     let owned = false;
     let rivalLo = FAR_D2;
-    for (let vi = 0; vi < V; vi++) {
+    for (let vi = 0; vi < vessels; vi++) {
       const pathStart = words[4 * vi + 2] as number;
       const pathCount = words[4 * vi + 3] as number;
       let best = FAR_D2;
@@ -122,6 +146,7 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
           );
           if (lb > f(bestD + BAND_MM)) continue;
           const g = candSeg[m] as number;
+          evaluations++;
           const o = g * SEGMENT_WORDS;
           const vx = f(px - (seg[o] as number));
           const vy = f(py - (seg[o + 1] as number));
@@ -205,5 +230,5 @@ export function shellNearestCpu(plan: ShellPlan, cands: Candidates, tables: Shel
     state[4 * v + 3] = st3;
     owner[v] = code >>> 0;
   }
-  return { state, owner };
+  return { state, owner, voxel, evaluations };
 }

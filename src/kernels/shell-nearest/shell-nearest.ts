@@ -10,17 +10,14 @@ import { getPipeline } from '../../gpu/pipeline-cache';
 import type { Candidates } from '../../shells/candidates';
 import { shellOverrides } from '../../shells/constants';
 import type { ShellPlan } from '../../shells/plan';
+import type { LiveChunk, LiveLayout } from '../../shells/live-cells';
 import type { ShellTables } from '../../shells/tables';
 import { LINE_WG, encodeKernel, gridFor, uploadData } from '../../gpu/dispatch';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
 
-/** The voxels of one z-slab of the crop: `voxels` from crop index `base`. */
-export interface SlabRange {
-  readonly z0: number;
-  readonly z1: number;
-  readonly base: number;
-  readonly voxels: number;
-}
+/** Words of the per-entry buffers: state (vec4<f32>) and owner (u32). */
+export const STATE_BYTES = 16;
+export const OWNER_BYTES = 4;
 
 export const SHELL_NEAREST: KernelDecl = {
   name: 'shell_nearest',
@@ -35,11 +32,12 @@ export const SHELL_NEAREST: KernelDecl = {
     tables: { group: 0, binding: 5, kind: 'read' },
     state: { group: 0, binding: 6, kind: 'read_write' },
     owner: { group: 0, binding: 7, kind: 'read_write' },
+    work: { group: 0, binding: 8, kind: 'read_write' },
   },
   params: {
-    size: 68,
+    size: 80,
     fields: {
-      voxelCount: field('u32', 0),
+      entries: field('u32', 0),
       cx: field('u32', 4),
       cy: field('u32', 8),
       nx: field('u32', 12),
@@ -55,7 +53,10 @@ export const SHELL_NEAREST: KernelDecl = {
       sx: field('f32', 52),
       sy: field('f32', 56),
       sz: field('f32', 60),
-      voxelBase: field('u32', 64),
+      liveOffset: field('u32', 64),
+      cellVoxels: field('u32', 68),
+      z0: field('u32', 72),
+      z1: field('u32', 76),
     },
   },
   overrides: [
@@ -76,13 +77,17 @@ export function shellNearestPipeline(ctx: GpuContext): Promise<GPUComputePipelin
   return getPipeline(ctx, SHELL_NEAREST, { WG: LINE_WG, ...shellOverrides(names) });
 }
 
-/** The index and tables on the GPU. */
+/** The index and tables on the GPU (the live cells of every chunk after the tables' words). */
 export interface NearestInputs {
   readonly lists: GPUBuffer;
   readonly candSeg: GPUBuffer;
   readonly candPlane: GPUBuffer;
   readonly segments: GPUBuffer;
   readonly tables: GPUBuffer;
+  /** Word offset of LiveLayout.cells in `tables`. */
+  readonly liveOffset: number;
+  /** [0]: the segment evaluations of every dispatch (read after the last stage). */
+  readonly work: GPUBuffer;
 }
 
 export function uploadNearestInputs(
@@ -91,39 +96,49 @@ export function uploadNearestInputs(
   plan: ShellPlan,
   cands: Candidates,
   tables: ShellTables,
+  layout: LiveLayout,
 ): NearestInputs {
+  // The live cells ride in the tables' buffer: both shell kernels need them and each already binds
+  // the eight storage buffers a device has by default.
+  const words = new Uint32Array(tables.words.length + layout.cells.length);
+  words.set(tables.words);
+  words.set(layout.cells, tables.words.length);
   return {
     lists: uploadData(ctx, scope, 'shell.lists', cands.lists),
     candSeg: uploadData(ctx, scope, 'shell.candSeg', cands.seg),
     candPlane: uploadData(ctx, scope, 'shell.candPlane', cands.plane),
     segments: uploadData(ctx, scope, 'shell.segments', plan.segments32),
-    tables: uploadData(ctx, scope, 'shell.tables', tables.words),
+    tables: uploadData(ctx, scope, 'shell.tables', words),
+    liveOffset: tables.words.length,
+    work: uploadData(ctx, scope, 'shell.work', new Uint32Array(4)),
   };
 }
 
+/** One chunk of live cells: its state and owner words (per entry). */
 export function encodeNearest(
   ctx: GpuContext,
   enc: GPUCommandEncoder,
   scope: BufferScope,
   pipeline: GPUComputePipeline,
   plan: ShellPlan,
-  cands: Candidates,
+  layout: LiveLayout,
   tables: ShellTables,
   bufs: NearestInputs & { state: GPUBuffer; owner: GPUBuffer },
-  slab: SlabRange,
+  chunk: LiveChunk,
+  tag: string,
 ): void {
+  const { grid } = layout;
   const params = scope.uniform(
-    `shell_nearest.params[${slab.z0}:${slab.z1}]`,
+    `shell_nearest.params${tag}`,
     packUniform(SHELL_NEAREST.params!, {
-      voxelCount: slab.voxels,
-      voxelBase: slab.base,
+      entries: chunk.count * layout.cellVoxels,
       cx: plan.cropDims[0],
       cy: plan.cropDims[1],
-      nx: cands.grid.size[0],
-      ny: cands.grid.size[1],
-      nz: cands.grid.size[2],
-      gx: cands.grid.counts[0],
-      gy: cands.grid.counts[1],
+      nx: grid.size[0],
+      ny: grid.size[1],
+      nz: grid.size[2],
+      gx: grid.counts[0],
+      gy: grid.counts[1],
       parts: plan.parts.length,
       vessels: plan.vessels.length,
       pathOffset: tables.pathOffset,
@@ -132,15 +147,20 @@ export function encodeNearest(
       sx: plan.spacing[0],
       sy: plan.spacing[1],
       sz: plan.spacing[2],
+      liveOffset: bufs.liveOffset + chunk.first,
+      cellVoxels: layout.cellVoxels,
+      z0: chunk.z0,
+      z1: chunk.z1,
     }),
   );
+  const { lists, candSeg, candPlane, segments, state, owner, work } = bufs;
   encodeKernel(
     ctx,
     enc,
     pipeline,
     SHELL_NEAREST,
-    `shell_nearest[${slab.z0}:${slab.z1}]`,
-    { params, ...bufs },
-    gridFor(ctx, slab.voxels),
+    `shell_nearest${tag}`,
+    { params, lists, candSeg, candPlane, segments, tables: bufs.tables, state, owner, work },
+    gridFor(ctx, chunk.count * layout.cellVoxels),
   );
 }

@@ -1,6 +1,8 @@
-// Pericoronary geometry: for every crop voxel, the nearest point of each vessel's centerline over
-// the candidate index (src/shells/candidates.ts), merged into ownership, in f32, with the
-// uncertainty the host needs to settle in float64 exactly the voxels f32 cannot decide.
+// Pericoronary geometry: for every voxel of the live cells (where a label can be; a chunk of them
+// per dispatch, src/shells/live-cells.ts), the nearest point of each vessel's centerline over the
+// candidate index (src/shells/candidates.ts), merged into ownership, in f32, with the uncertainty
+// the host needs to settle in float64 exactly the voxels f32 cannot decide. Other cells hold no
+// voxel that can be labelled: no invocation visits them (the CPU backend skips them too).
 //
 // Per vessel, its parts (runs of segments, a shared stem once) are searched in path order; in a
 // part the candidates of the voxel's cell come sorted by dc, the distance from the cell centre,
@@ -36,7 +38,8 @@ override FAR_D2: f32;
 const NONE: u32 = 0xffffffffu;
 
 struct Params {
-  voxelCount: u32,
+  // Entries of this chunk of live cells (src/shells/live-cells.ts): cells · cellVoxels.
+  entries: u32,
   cx: u32,
   cy: u32,
   // Cell size (voxels) and cells per row / per slice.
@@ -54,9 +57,12 @@ struct Params {
   sx: f32,
   sy: f32,
   sz: f32,
-  // Crop index of this dispatch's first voxel: the crop may come in z-slabs, each dispatched with
-  // state and owner buffers of its own (index v − voxelBase).
-  voxelBase: u32,
+  // Word offset in `tables` of this chunk's first live cell; voxels per cell.
+  liveOffset: u32,
+  cellVoxels: u32,
+  // The slab's crop slices [z0, z1): an entry outside them (or outside the crop) is void.
+  z0: u32,
+  z1: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -68,12 +74,16 @@ struct Params {
 // Per segment, three vec4: (ax, ay, az, ex), (ey, ez, len², s_a), (Δs, r_a, Δr, 0), crop-local mm.
 @group(0) @binding(4) var<storage, read> segments: array<vec4<f32>>;
 // Words: per vessel (s0 bits, s1 bits, path start, path count); at pathOffset the part indices of
-// every path; at lesionOffset per lesion (vessel, label, start bits, end bits, layer, 0, 0, 0).
+// every path; at lesionOffset per lesion (vessel, label, start bits, end bits, layer, 0, 0, 0); the
+// live cells of every chunk after them (liveOffset).
 @group(0) @binding(5) var<storage, read> tables: array<u32>;
-// Per voxel of the slab: (d², s, r, r uncertainty) of the owning vessel.
+// Per entry of the chunk: (d², s, r, r uncertainty) of the owning vessel.
 @group(0) @binding(6) var<storage, read_write> state: array<vec4<f32>>;
-// Per voxel of the slab: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT | tie mask << TIE_SHIFT.
+// Per entry: owner index | LUMEN_BIT | UNDECIDED_BIT | S_UNSURE_BIT | tie mask << TIE_SHIFT
+// (NO_OWNER for a void entry).
 @group(0) @binding(7) var<storage, read_write> owner: array<u32>;
+// [0]: segment evaluations, summed per workgroup (the work count of diagnostics and the bench).
+@group(0) @binding(8) var<storage, read_write> work: array<atomic<u32>>;
 
 fn straddles(lo: f32, hi: f32, t: f32) -> bool {
   return t >= lo - BAND_MM && t <= hi + BAND_MM;
@@ -100,16 +110,23 @@ fn sThresholdIn(vi: u32, lo: f32, hi: f32) -> bool {
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let stride = nwg.x * WG;
-  let slice = params.cx * params.cy;
-  for (var v = gid.x; v < params.voxelCount; v += stride) {
-    let c = v + params.voxelBase;
-    let k = c / slice;
-    let j = (c - k * slice) / params.cx;
-    let i = c - k * slice - j * params.cx;
-    let ci = i / params.nx;
-    let cj = j / params.ny;
-    let ck = k / params.nz;
-    let cell = ci + params.gx * (cj + params.gy * ck);
+  let cellSlice = params.nx * params.ny;
+  var evaluations = 0u;
+  // Adjacent invocations take adjacent voxels of one cell: they read the same candidate lists.
+  for (var e = gid.x; e < params.entries; e += stride) {
+    let cell = tables[params.liveOffset + e / params.cellVoxels];
+    let r = e % params.cellVoxels;
+    let ci = cell % params.gx;
+    let cj = (cell / params.gx) % params.gy;
+    let ck = cell / (params.gx * params.gy);
+    let i = ci * params.nx + r % params.nx;
+    let j = cj * params.ny + (r / params.nx) % params.ny;
+    let k = ck * params.nz + r / cellSlice;
+    if (i >= params.cx || j >= params.cy || k < params.z0 || k >= params.z1) {
+      state[e] = vec4<f32>(0.0);
+      owner[e] = NO_OWNER;
+      continue;
+    }
     let qx = (f32(i - ci * params.nx) - 0.5 * f32(params.nx - 1u)) * params.sx;
     let qy = (f32(j - cj * params.ny) - 0.5 * f32(params.ny - 1u)) * params.sy;
     let qz = (f32(k - ck * params.nz) - 0.5 * f32(params.nz - 1u)) * params.sz;
@@ -155,6 +172,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             continue;
           }
           let g = candSeg[m];
+          evaluations += 1u;
           let s0 = segments[3u * g];
           let s1 = segments[3u * g + 1u];
           let s2 = segments[3u * g + 2u];
@@ -247,7 +265,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (owned && (rivalLo - ownW) - ownU <= 2.0 * BAND_MM) {
       code = code | UNDECIDED_BIT;
     }
-    state[v] = st;
-    owner[v] = code;
+    state[e] = st;
+    owner[e] = code;
+  }
+  // One atomic per invocation (grid-stride: a few thousand invocations), no barrier: a barrier makes
+  // software adapters run invocations as coroutines. A u32 holds the 10⁷–10⁸ evaluations of a crop.
+  if (evaluations != 0u) {
+    atomicAdd(&work[0], evaluations);
   }
 }

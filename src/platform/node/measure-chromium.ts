@@ -24,7 +24,7 @@ export async function measureInChromiumDetailed(
   runner: PageRunner,
   input: MeasureInput,
   options: Partial<MeasureOptions> = {},
-  extra: { maxBindingBytes?: number | undefined; wantLayers?: boolean } = {},
+  extra: { maxBindingBytes?: number | undefined; wantLayers?: boolean; profile?: boolean } = {},
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
   const warnings: string[] = [];
   const blobs = new Blobs(runner);
@@ -47,6 +47,7 @@ export async function measureInChromiumDetailed(
     options,
     ...(extra.maxBindingBytes !== undefined ? { maxBindingBytes: extra.maxBindingBytes } : {}),
     ...(extra.wantLayers ? { wantLayers: true } : {}),
+    ...(extra.profile ? { profile: true } : {}),
   };
   try {
     const reply = await runner.call<MeasureReply>('measure', call);

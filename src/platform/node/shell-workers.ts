@@ -15,6 +15,7 @@ import {
   SHARE_CELLS,
   classifySliced,
   guardInputs,
+  shareWork,
   stitchShares,
 } from '../../backends/cpu/pericoronary';
 
@@ -73,6 +74,7 @@ export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PAR
         evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
         candidates: shares.reduce((a, s) => a + s.candidates, 0),
         workers: useThreads,
+        work: shareWork(plan, shares),
       };
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));

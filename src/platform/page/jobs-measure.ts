@@ -1,6 +1,7 @@
 /** The page job that runs a whole measurement on the page's WebGPU device. */
 import { GpuBackend } from '../../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
+import { startProfiling, stopProfiling } from '../../gpu/profiler';
 import { measureDetailed } from '../../measure/measure';
 import { fetchBlob, fetchCenterlineRequest, fetchMask, gpu, pageRuntime } from './jobs';
 import type { MeasureCall, MeasureReply } from './protocol';
@@ -21,6 +22,7 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
   const centerlines = args.centerlines ? await fetchCenterlineRequest(args.ct, args.centerlines) : null;
   // The page keeps its device across jobs; the backend's buffers go with the job.
   const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
+  const profiler = args.profile ? startProfiling(ctx) : null;
   try {
     const { report, layers } = await measureDetailed(
       { ct, pericardium, vessels: args.vessels, centerlines, ...(args.lesions ? { lesions: args.lesions } : {}) },
@@ -28,6 +30,11 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
       args.options,
       { wantLayers: args.wantLayers === true },
     );
+    if (profiler) {
+      stopProfiling(ctx);
+      const kernels = await profiler.collect();
+      for (const [name, ms] of Object.entries(kernels.ms)) report.timingsMs[`gpu.${name}`] = ms;
+    }
     if (!layers) return { report, layers: null };
     return {
       report,
@@ -47,6 +54,7 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
       },
     };
   } finally {
+    stopProfiling(ctx);
     backend.dispose();
   }
 }

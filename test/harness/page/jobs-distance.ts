@@ -4,7 +4,7 @@
  */
 import { GpuBackend } from '../../../src/backends/webgpu/gpu-backend';
 import { pericoronaryHistogramsGpu } from '../../../src/backends/webgpu/pericoronary';
-import { compileShellPipelines, shellSlabs, shellStage } from '../../../src/backends/webgpu/shell-stages';
+import { compileShellPipelines, shellLayout, shellSlabs, shellStage } from '../../../src/backends/webgpu/shell-stages';
 import { BufferScope, readBuffer } from '../../../src/gpu/buffers';
 import { bindingLimit } from '../../../src/gpu/gpu-volume';
 import { buildCandidates } from '../../../src/shells/candidates';
@@ -109,7 +109,7 @@ export async function pericoronary(args: PericoronaryCall): Promise<Pericoronary
   }
 }
 
-/** The shell-nearest kernel alone (no guard): every crop voxel's state and owner words, posted back. */
+/** The shell-nearest kernel alone (no guard): every entry's state and owner words, posted back. */
 export async function shellNearest(args: PericoronaryCall): Promise<ShellNearestReply> {
   const ctx = await gpu();
   const hu = new Int16Array(await fetchBlob(args.huBlob));
@@ -118,18 +118,33 @@ export async function shellNearest(args: PericoronaryCall): Promise<ShellNearest
   const plan = planShells(ct, vessels, args.lesions, args.opts);
   const cands = buildCandidates(plan);
   const tables = shellTables(plan);
-  const slabs = shellSlabs(plan.cropDims, plan.spacing, null, bindingLimit(ctx, args.maxBindingBytes));
+  const limit = bindingLimit(ctx, args.maxBindingBytes);
+  const slabs = shellSlabs(plan.cropDims, plan.spacing, null, limit);
+  const layout = shellLayout(plan, cands, slabs, limit);
   const pipes = await compileShellPipelines(ctx, false);
   const scope = new BufferScope(ctx);
   try {
-    const st = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium: null, slabs });
-    const state = new Uint8Array(plan.cropVoxels * 16);
-    const owner = new Uint8Array(plan.cropVoxels * 4);
-    for (const s of st.slabs) {
-      state.set(new Uint8Array(await readBuffer(ctx, s.state, s.range.voxels * 16)), s.range.base * 16);
-      owner.set(new Uint8Array(await readBuffer(ctx, s.owner, s.range.voxels * 4)), s.range.base * 4);
+    const st = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium: null, slabs, layout });
+    const entries = st.chunks.reduce((a, c) => a + c.chunk.count * layout.cellVoxels, 0);
+    const state = new Uint8Array(entries * 16);
+    const owner = new Uint8Array(entries * 4);
+    let at = 0;
+    for (const c of st.chunks) {
+      const n = c.chunk.count * layout.cellVoxels;
+      state.set(new Uint8Array(await readBuffer(ctx, c.state, n * 16)), at * 16);
+      owner.set(new Uint8Array(await readBuffer(ctx, c.owner, n * 4)), at * 4);
+      at += n;
     }
-    return { slabs: st.slabs.length, state: await post(state), owner: await post(owner) };
+    const evaluations = new Uint32Array(await readBuffer(ctx, st.inputs.work, 4))[0] as number;
+    return {
+      slabs: slabs.length,
+      slabRanges: slabs.map((s) => ({ z0: s.z0, z1: s.z1 })),
+      limit,
+      chunks: st.chunks.length,
+      state: await post(state),
+      owner: await post(owner),
+      evaluations,
+    };
   } finally {
     scope.destroyAll();
   }

@@ -97,9 +97,16 @@ export interface PericoronaryReply {
 }
 
 export interface ShellNearestReply {
-  /** z-slabs the crop was cut into. */
+  /** z-slabs the crop was cut into, and each slab's slices. */
   slabs: number;
-  /** Upload ids: f32 × 4 state words and u32 owner word per crop voxel. */
+  slabRanges: { z0: number; z1: number }[];
+  /** The binding limit the layout was planned for. */
+  limit: number;
+  /** Chunks of live cells the kernel ran (src/shells/live-cells.ts). */
+  chunks: number;
+  /** Upload ids: f32 × 4 state words and u32 owner word per entry of the chunks, one after the other. */
   state: string;
   owner: string;
+  /** The kernel's segment evaluations. */
+  evaluations: number;
 }

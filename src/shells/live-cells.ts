@@ -1,0 +1,126 @@
+/**
+ * The cells of the candidate index where a voxel can get a label (Candidates.mayLabel), as compact
+ * lists: the work the f32 shell kernels do. Every other cell holds no voxel that can be labelled,
+ * so they skip it as the CPU backend does (src/shells/classify.ts) — with an oblique tree in a
+ * 512×512×300 crop, about one cell in eight is live.
+ *
+ * A chunk is a run of live cells of one z-slab of the crop whose per-entry buffers (the kernels'
+ * state, 16 bytes per entry) fit one storage binding. Entry t of a chunk is voxel t mod V of cell
+ * cells[first + ⌊t / V⌋] (V = voxels per cell, x fastest, then y, then z); an entry outside the crop
+ * or outside its slab's slices is void (a cell on a slab boundary appears in both slabs, each
+ * taking its own slices), so every voxel of a live cell is one valid entry of exactly one chunk.
+ * GPU-free: the kernels' CPU twins and the host read the same layout.
+ */
+import type { Vec3 } from '../volume/geometry';
+import type { Candidates, CellGrid } from './candidates';
+
+export interface LiveChunk {
+  /** The slab's crop slices [z0, z1): entries outside them are void. */
+  readonly z0: number;
+  readonly z1: number;
+  /** Index of the slab the chunk belongs to (the order of the slabs given to liveLayout). */
+  readonly slab: number;
+  /** Its cells: cells[first … first + count). */
+  readonly first: number;
+  readonly count: number;
+}
+
+export interface LiveLayout {
+  readonly grid: CellGrid;
+  /** Voxels per cell (V): entries per live cell. */
+  readonly cellVoxels: number;
+  /** Cell indices of every chunk, one after the other (ascending within a chunk). */
+  readonly cells: Uint32Array;
+  readonly chunks: readonly LiveChunk[];
+  /** Live cells of the crop (each counted once, whatever the slabs). */
+  readonly liveCells: number;
+  /** Crop voxels in live cells: the valid entries of all chunks together. */
+  readonly liveVoxels: number;
+}
+
+/** Voxels of cell `cell` inside the crop (partial cells at the crop's far faces hold fewer). */
+export function cellVoxelsInCrop(grid: CellGrid, cropDims: Vec3, cell: number): number {
+  const [gx, gy] = grid.counts;
+  const [nx, ny, nz] = grid.size;
+  const ci = cell % gx;
+  const cj = Math.floor(cell / gx) % gy;
+  const ck = Math.floor(cell / (gx * gy));
+  return (
+    (Math.min(cropDims[0], (ci + 1) * nx) - ci * nx) *
+    (Math.min(cropDims[1], (cj + 1) * ny) - cj * ny) *
+    (Math.min(cropDims[2], (ck + 1) * nz) - ck * nz)
+  );
+}
+
+/** Live cells and the crop voxels in them (the work both backends' classification visits). */
+export function liveWork(cands: Candidates, cropDims: Vec3): { cells: number; liveCells: number; voxels: number } {
+  let liveCells = 0;
+  let voxels = 0;
+  for (let c = 0; c < cands.grid.cells; c++) {
+    if (cands.mayLabel[c] !== 1) continue;
+    liveCells++;
+    voxels += cellVoxelsInCrop(cands.grid, cropDims, c);
+  }
+  return { cells: cands.grid.cells, liveCells, voxels };
+}
+
+/**
+ * The chunks of live cells of each slab (slices [z0, z1) of the crop, in order), each at most
+ * `maxCells` cells.
+ */
+export function liveLayout(
+  cands: Candidates,
+  cropDims: Vec3,
+  slabs: readonly { readonly z0: number; readonly z1: number }[],
+  maxCells: number,
+): LiveLayout {
+  const { grid } = cands;
+  const [gx, gy, gz] = grid.counts;
+  const nz = grid.size[2];
+  const perSlice = gx * gy;
+  const chunk = Math.max(1, Math.floor(maxCells));
+  const cells: number[] = [];
+  const chunks: LiveChunk[] = [];
+  slabs.forEach((s, slab) => {
+    const ck0 = Math.floor(s.z0 / nz);
+    const ck1 = Math.min(gz, Math.ceil(s.z1 / nz));
+    let first = cells.length;
+    for (let c = ck0 * perSlice; c < ck1 * perSlice; c++) {
+      if (cands.mayLabel[c] !== 1) continue;
+      cells.push(c);
+      if (cells.length - first === chunk) {
+        chunks.push({ z0: s.z0, z1: s.z1, slab, first, count: chunk });
+        first = cells.length;
+      }
+    }
+    if (cells.length > first) chunks.push({ z0: s.z0, z1: s.z1, slab, first, count: cells.length - first });
+  });
+  const work = liveWork(cands, cropDims);
+  return {
+    grid,
+    cellVoxels: grid.size[0] * grid.size[1] * grid.size[2],
+    cells: Uint32Array.from(cells),
+    chunks,
+    liveCells: work.liveCells,
+    liveVoxels: work.voxels,
+  };
+}
+
+/**
+ * Crop index of entry t of a chunk, or -1 when the entry is void (the decoding the kernels do).
+ */
+export function entryVoxel(layout: LiveLayout, cropDims: Vec3, chunk: LiveChunk, t: number): number {
+  const V = layout.cellVoxels;
+  const [gx, gy] = layout.grid.counts;
+  const [nx, ny] = layout.grid.size;
+  const cell = layout.cells[chunk.first + Math.floor(t / V)] as number;
+  const r = t % V;
+  const ci = cell % gx;
+  const cj = Math.floor(cell / gx) % gy;
+  const ck = Math.floor(cell / (gx * gy));
+  const i = ci * nx + (r % nx);
+  const j = cj * ny + (Math.floor(r / nx) % ny);
+  const k = ck * layout.grid.size[2] + Math.floor(r / (nx * ny));
+  if (i >= cropDims[0] || j >= cropDims[1] || k < chunk.z0 || k >= chunk.z1) return -1;
+  return i + cropDims[0] * (j + cropDims[1] * k);
+}

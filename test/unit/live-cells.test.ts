@@ -1,0 +1,71 @@
+/**
+ * The live cells' layout the shell kernels run over: every crop voxel of a live cell is exactly one
+ * valid entry of one chunk, whatever the slabs and the chunk size; no other voxel is; chunks hold
+ * at most the cells asked and stay within their slab.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PreparedVessel } from '../../src/measure/pericoronary-types';
+import { buildCandidates } from '../../src/shells/candidates';
+import { entryVoxel, liveLayout, liveWork } from '../../src/shells/live-cells';
+import { planShells } from '../../src/shells/plan';
+import { curvedCase } from '../harness/shell-case';
+
+describe('liveLayout', () => {
+  // Short segments and no lesions: most cells of the crop cannot label a voxel.
+  const c = curvedCase();
+  const segments: [number, number][] = [
+    [10, 14],
+    [0, 5],
+  ];
+  const vessels = c.vessels.map((v, n): PreparedVessel => ({ ...v, segmentMm: segments[n] ?? [0, 5] }));
+  const plan = planShells(c.ct, vessels, [], c.opts);
+  const cands = buildCandidates(plan);
+  const [cx, cy, cz] = plan.cropDims;
+  const { size, counts } = cands.grid;
+  const liveVoxel = (v: number): boolean => {
+    const i = v % cx;
+    const j = Math.floor(v / cx) % cy;
+    const k = Math.floor(v / (cx * cy));
+    const cell = Math.floor(i / size[0]) + counts[0] * (Math.floor(j / size[1]) + counts[1] * Math.floor(k / size[2]));
+    return cands.mayLabel[cell] === 1;
+  };
+
+  it.each([
+    [cz, Infinity],
+    [3, 7],
+    [1, 1],
+    [5, 1000],
+  ])('slabs of %s slices, chunks of %s cells: each live voxel once', (slices, cells) => {
+    const slabs = Array.from({ length: Math.ceil(cz / slices) }, (_, n) => ({
+      z0: n * slices,
+      z1: Math.min(cz, (n + 1) * slices),
+    }));
+    const layout = liveLayout(cands, plan.cropDims, slabs, cells);
+    const seen = new Uint8Array(plan.cropVoxels);
+    for (const chunk of layout.chunks) {
+      expect(chunk.count).toBeLessThanOrEqual(cells);
+      expect(chunk.count).toBeGreaterThan(0);
+      expect(slabs[chunk.slab]).toEqual({ z0: chunk.z0, z1: chunk.z1 });
+      for (let t = 0; t < chunk.count * layout.cellVoxels; t++) {
+        const v = entryVoxel(layout, plan.cropDims, chunk, t);
+        if (v < 0) continue;
+        const k = Math.floor(v / (cx * cy));
+        expect(k >= chunk.z0 && k < chunk.z1).toBe(true);
+        seen[v] = (seen[v] as number) + 1;
+      }
+    }
+    let live = 0;
+    for (let v = 0; v < plan.cropVoxels; v++) {
+      expect(seen[v]).toBe(liveVoxel(v) ? 1 : 0);
+      if (liveVoxel(v)) live++;
+    }
+    expect(layout.liveVoxels).toBe(live);
+    expect(live).toBeGreaterThan(0);
+    expect(live).toBeLessThan(plan.cropVoxels);
+    expect(liveWork(cands, plan.cropDims)).toEqual({
+      cells: cands.grid.cells,
+      liveCells: layout.liveCells,
+      voxels: live,
+    });
+  });
+});

@@ -22,6 +22,7 @@ export default tseslint.config(
       'bin/**',
       '.tmp/**',
       'app/dist/**',
+      'examples/web-app/dist*/**',
       'test/artifacts/**',
       'bench/device/out/**',
     ],

@@ -1,6 +1,6 @@
 /**
  * The package as a user gets it: `npm run build`, `npm pack`, the tarball installed into the
- * example web app (examples/web-app), built with Vite and with esbuild, served on 127.0.0.1 and
+ * example web app (examples/web-app), built with Vite, webpack 5 and esbuild, served on 127.0.0.1 and
  * driven in headless Chromium WITHOUT Dawn feature flags. The app reads a phantom's files through
  * fetch → readCt / readMask / readVessels, measures in a worker on a device it created with default
  * limits, and its report must equal `perifat measure --backend cpu` on the same files.
@@ -8,10 +8,13 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Configuration, Stats } from 'webpack';
 import type { Report } from '../../src/measure/report-types';
 import { main } from '../../src/cli/main';
 import { makePhantom } from '../../src/phantom';
@@ -24,6 +27,8 @@ import { loadCt } from '../../src/platform/node/load';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** Gzipped size budgets (bytes) of the browser entry and of everything it may load. */
 const BUDGET = { entry: 40 * 1024, all: 450 * 1024 };
+/** Gzipped budget (bytes) of what a page that only drives perifat's worker loads on its main thread. */
+const WORKER_PAGE_BUDGET = 8 * 1024;
 
 let work: string;
 let app: string;
@@ -54,13 +59,23 @@ beforeAll(async () => {
   const tgz = join(work, (packed[0] as { filename: string }).filename);
   app = join(work, 'app');
   cpSync(join(ROOT, 'examples', 'web-app'), app, { recursive: true });
-  // As a user would: the tarball and Vite (the version this repository tests with, from npm's cache).
-  const vite = (
-    JSON.parse(readFileSync(join(ROOT, 'node_modules', 'vite', 'package.json'), 'utf8')) as { version: string }
-  ).version;
+  // As a user would: the tarball, Vite and webpack (the versions this repository tests with, from
+  // npm's cache).
+  const version = (name: string) =>
+    (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   run(
     'npm',
-    ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', tgz, `vite@${vite}`],
+    [
+      'install',
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      tgz,
+      `vite@${version('vite')}`,
+      `webpack@${version('webpack')}`,
+    ],
     app,
   );
   const data = join(app, 'public', 'data');
@@ -228,6 +243,72 @@ describe('the packed package in a web app', () => {
     const codecs = await drive<typeof dicomExpected>(join(app, 'dist'), 'codecs.html');
     expect(codecs.errors).toEqual([]);
     expect(codecs.report).toEqual(dicomExpected);
+  }, 400_000);
+
+  it('built with webpack 5: the codecs and workers as webpack emits them, equal to perifat measure --backend cpu', async () => {
+    // The app's own webpack.config.mjs through the Node API of the webpack installed in the app.
+    const webpack = createRequire(join(app, 'package.json'))('webpack') as typeof import('webpack');
+    const config = ((await import(pathToFileURL(join(app, 'webpack.config.mjs')).href)) as { default: Configuration })
+      .default;
+    const out = config.output?.path as string;
+    expect(out.startsWith(app)).toBe(true);
+    const t0 = performance.now();
+    const stats = await new Promise<Stats>((res, rej) =>
+      webpack(config, (err, s) => (err || !s ? rej(err ?? new Error('webpack gave no stats')) : res(s))),
+    );
+    const ms = performance.now() - t0;
+    const info = stats.toJson({ all: false, errors: true, warnings: true, assets: true, entrypoints: true });
+    expect((info.errors ?? []).map((e) => e.message)).toEqual([]);
+    expect((info.warnings ?? []).map((e) => e.message)).toEqual([]);
+    const assets = (info.assets ?? []).map((a) => a.name);
+    // webpack's own asset handling of perifat's new URL('./x.wasm', import.meta.url): both codecs
+    // emitted (nothing copied by hand, unlike esbuild).
+    expect(assets.filter((a) => a.endsWith('.wasm')).map((a) => a.replace(/\.[0-9a-f]{8}\.wasm$/, '.wasm'))).toEqual(
+      expect.arrayContaining(['src/charlswasm_decode.wasm', 'src/openjpegwasm_decode.wasm']),
+    );
+    // No bundler-specific or unresolved import left: no bare perifat import, no import.meta, no path
+    // of the build machine (webpack bakes a "file:///…" string in for an import.meta.url it does not
+    // turn into an asset or a worker).
+    const leftover = /import\.meta|["']file:\/\/\/|from\s*["']perifat|import\(\s*["']perifat/;
+    for (const a of assets.filter((a) => a.endsWith('.js'))) {
+      const js = readFileSync(join(out, a), 'utf8');
+      expect(js.match(leftover)?.[0], a).toBeUndefined();
+      expect(js.includes(app), a).toBe(false);
+    }
+    // What each page loads before it runs, gzipped: the page that reads DICOM itself within the
+    // package's entry budget (dcmjs and the codecs load on demand), the worker page a few KiB.
+    const gzBytes = (entry: string) =>
+      (info.entrypoints?.[entry]?.assets ?? [])
+        .filter((a) => a.name.endsWith('.js'))
+        .reduce((s, a) => s + gzipSync(readFileSync(join(out, a.name))).length, 0);
+    const initial = { codecs: gzBytes('codecs'), workerEngine: gzBytes('worker-engine'), main: gzBytes('main') };
+    const total = (info.assets ?? []).reduce((s, a) => s + a.size, 0);
+    console.log(
+      `webpack ${webpack.version}: built in ${(ms / 1000).toFixed(1)} s, ${assets.length} files, ${(total / 1024).toFixed(0)} KiB; ` +
+        `initial gzipped: codecs page ${(initial.codecs / 1024).toFixed(1)} KiB, worker-engine page ` +
+        `${(initial.workerEngine / 1024).toFixed(1)} KiB, index page ${(initial.main / 1024).toFixed(1)} KiB`,
+    );
+    expect(initial.codecs).toBeGreaterThan(0);
+    expect(initial.codecs).toBeLessThanOrEqual(BUDGET.entry);
+    expect(initial.workerEngine).toBeGreaterThan(0);
+    expect(initial.workerEngine).toBeLessThanOrEqual(WORKER_PAGE_BUDGET);
+    for (const html of ['index.html', 'worker-engine.html', 'codecs.html'])
+      writeFileSync(join(out, html), readFileSync(join(app, html)));
+    cpSync(join(app, 'public', 'data'), join(out, 'data'), { recursive: true });
+    // RLE, JPEG lossless, JPEG-LS and JPEG 2000 read on the page.
+    const codecs = await drive<typeof dicomExpected>(out, 'codecs.html');
+    expect(codecs.errors).toEqual([]);
+    expect(codecs.report).toEqual(dicomExpected);
+    // The app's worker (webpack's worker chunk) and perifat's packaged worker through createWorkerEngine.
+    const { report, errors } = await drive(out);
+    expect(errors).toEqual([]);
+    expect(report.backend.api).toBe('webgpu');
+    expect(reportDiff(report, expected, 1e-9)).toEqual([]);
+    const viaWorker = await drive(out, 'worker-engine.html');
+    expect(viaWorker.errors).toEqual([]);
+    expect(viaWorker.report.backend.api).toBe('webgpu');
+    expect(reportDiff(viaWorker.report, expected, 1e-9)).toEqual([]);
+    expect(viaWorker.longTasks.filter((ms) => ms > 100)).toEqual([]);
   }, 400_000);
 
   it('built with esbuild: no bundler-specific import left', async () => {

@@ -4,7 +4,6 @@
  * one before it computes. Every case ends as a report or a recorded failure, written whole; the
  * batch goes on past a bad case; a rerun skips what is done; `--shard K/N` takes a stable slice.
  */
-import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +38,7 @@ import {
   runtimeFrom,
 } from './args';
 import type { ReadLimits } from '../io/limits';
+import { OrderedLog } from './batch-log';
 import { BatchProgress } from './batch-progress';
 import { lesionsOf, maskFiles, withLesions } from './case-inputs';
 import { dicomOutputs } from '../io/dicom-outputs';
@@ -81,6 +81,8 @@ usual codes when the batch itself could not run.`;
 interface Job {
   readonly c: BatchCase;
   readonly fp: InputFingerprint;
+  /** Its place among the cases to measure: batch-log.jsonl keeps this order. */
+  readonly seq: number;
 }
 
 interface Loaded {
@@ -214,7 +216,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
           continue;
         }
       }
-      todo.push({ c, fp });
+      todo.push({ c, fp, seq: todo.length });
     }
 
     const progress = new BatchProgress(todo.length, upToDate, !values.quiet);
@@ -224,6 +226,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
     );
     const logPath = join(values.out as string, 'batch-log.jsonl');
     const lanes = batchLanes(backend as BackendChoice, jobsFlag, todo.length > 0);
+    const log = new OrderedLog(logPath);
     let next = 0;
     // After SIGINT / SIGTERM no new case starts (the cleanup handlers exit the process).
     const claim = (): Job | undefined => (interrupted() ? undefined : todo[next++]);
@@ -264,9 +267,9 @@ export async function batchCommand(argv: string[]): Promise<number> {
           const seconds = (performance.now() - t0) / 1000;
           const mem = process.memoryUsage();
           const browserMb = session.browserRssMb();
-          appendFileSync(
-            logPath,
-            `${JSON.stringify({
+          log.add(
+            current.seq,
+            JSON.stringify({
               caseId: current.c.caseId,
               ok: outcome.ok,
               ...(outcome.ok ? {} : { code: outcome.failure.code }),
@@ -275,7 +278,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
               heapMb: Math.round(mem.heapUsed / 2 ** 20),
               ...(browserMb !== null ? { browserRssMb: browserMb } : {}),
               backend: session.api,
-            })}\n`,
+            }),
           );
           progress.caseEnded(
             current.c.caseId,
@@ -291,6 +294,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
     try {
       await Promise.all(Array.from({ length: Math.min(lanes.count, Math.max(1, todo.length)) }, lane));
     } finally {
+      log.close();
       await lanes.pool?.close();
       progress.finish();
     }

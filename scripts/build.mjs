@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the package into dist/: the browser entry (dist/perifat.js), the worker (dist/worker.js),
-// the Node entry with the CLI (dist/node.js; dist/cli.js re-exports its CLI; dist/shell-worker.js), the headless runner's
-// page (dist/browser/perifat.js) and the type declarations (dist/types, with relative imports that
+// the Node entry (dist/node.js), the CLI (dist/cli.js) and the classification's worker body
+// (dist/shell-worker.js) with the chunks they share (dist/node-*.js), the headless runner's page (dist/browser/perifat.js) and the type declarations (dist/types, with relative imports that
 // name their file, so TypeScript resolves them under `node16`/`nodenext` too). WGSL is inlined as strings,
 // so consumers' bundlers see plain ES modules. The browser entries must not load dcmjs or the codecs
 // statically (checked on esbuild's metafile); the codecs' .wasm files go beside the chunks that
@@ -92,13 +92,17 @@ const [browserBuild] = await Promise.all([
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
   }),
-  // Node: bundled but for nodeExternal (those are perifat's runtime dependencies). No splitting:
-  // each file finds its siblings (shell-worker.js, browser/) next to itself through import.meta.url.
-  // Bundled CommonJS (dcmjs) calls require() for Node built-ins: give the ES module one.
+  // Node: bundled but for nodeExternal (those are perifat's runtime dependencies). Split into
+  // chunks beside the entries (dist/node-*.js, not dist/chunks/: each file finds its siblings,
+  // shell-worker.js and browser/, next to itself through import.meta.url): the CLI and perifat/node
+  // share one copy of the code, and a command loads only its own (`perifat measure` on NIfTI never
+  // parses dcmjs). Bundled CommonJS (dcmjs) calls require() for Node built-ins: give each file one.
   build({
     ...common,
     platform: 'node',
     external: nodeExternal,
+    splitting: true,
+    chunkNames: 'node-[hash]',
     // The ES builds (dcmjs.es.js: no Babel runtime), as the browser bundles use.
     mainFields: ['module', 'main'],
     banner: {
@@ -106,6 +110,7 @@ const [browserBuild] = await Promise.all([
     },
     entryPoints: {
       node: 'src/api/node.ts',
+      cli: 'src/cli/main.ts',
       'shell-worker': 'src/platform/node/shell-worker.ts',
     },
     outdir: dist,
@@ -119,11 +124,6 @@ const [browserBuild] = await Promise.all([
     outdir: join(dist, 'browser'),
   }),
 ]);
-// The CLI is perifat/node's: one copy of the Node code (and of the dcmjs it bundles), not two.
-writeFileSync(
-  join(dist, 'cli.js'),
-  "// The perifat command (bin/perifat.mjs): the CLI that perifat/node bundles.\nexport { cliMain as main, runCli } from './node.js';\n",
-);
 // The browser entries: dcmjs, the JPEG decoders and their glue only through dynamic import().
 const lazy = [
   /node_modules\/dcmjs\//,

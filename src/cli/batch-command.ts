@@ -4,7 +4,6 @@
  * one before it computes. Every case ends as a report or a recorded failure, written whole; the
  * batch goes on past a bad case; a rerun skips what is done; `--shard K/N` takes a stable slice.
  */
-import { appendFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,8 +23,11 @@ import type { MeasureInput } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import { interrupted } from '../platform/node/cleanup';
 import { checkOutputFolder } from '../platform/node/path-guard';
-import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
+import { loadCaseFiles, loadCt, loadLabels, loadVessels } from '../platform/node/load';
+import { IoClock } from '../platform/node/io-clock';
 import { type BackendChoice, MeasureSession } from '../platform/node/session';
+import { gpuPresence } from '../platform/node/gpu-presence';
+import { ShellWorkerPool } from '../platform/node/worker-pool';
 import { PERIFAT_VERSION } from '../version';
 import {
   MEASURE_OPTION_FLAGS,
@@ -36,12 +38,14 @@ import {
   runtimeFrom,
 } from './args';
 import type { ReadLimits } from '../io/limits';
+import { OrderedLog } from './batch-log';
 import { BatchProgress } from './batch-progress';
 import { lesionsOf, maskFiles, withLesions } from './case-inputs';
 import { dicomOutputs } from '../io/dicom-outputs';
 import { centerlineRequest, totalsegInputs } from './centerline-inputs';
 import { caseInputs, loadCase } from './case-file';
 import { EXIT } from './exit-codes';
+import { addFixedCosts } from './fixed-costs';
 
 export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
        perifat batch --case cases/A.json [--case cases/B.json …] --out DIR [options]
@@ -52,7 +56,8 @@ export const BATCH_USAGE = `usage: perifat batch MANIFEST --out DIR [options]
                          the columns of measure --csv), failures.csv (caseId,code,message,file),
                          batch.json, batch-log.jsonl (time and memory per case)
   --shard K/N            only the cases whose stable hash of caseId falls in shard K of N (0 ≤ K < N)
-  --jobs N               measure N cases at once (N browser pages or N CPU worker pools; default 1)
+  --jobs N               measure N cases at once (default: one per core on the CPU backend, whose
+                         cases share one pool of worker threads; 1 browser page on WebGPU)
   --masks                also write masks/<caseId>/ (as measure --masks-out)
   --seg                  also write reports/<caseId>.seg.dcm, a DICOM SEG (as measure --seg-out); a case
                          whose CT is not DICOM gets none, and a warning in its report
@@ -76,12 +81,16 @@ usual codes when the batch itself could not run.`;
 interface Job {
   readonly c: BatchCase;
   readonly fp: InputFingerprint;
+  /** Its place among the cases to measure: batch-log.jsonl keeps this order. */
+  readonly seq: number;
 }
 
 interface Loaded {
   input: MeasureInput;
   options: Partial<MeasureOptions>;
   notes: string[];
+  /** Loading's costs (load, read, inflate: src/cli/fixed-costs.ts), for the report's timingsMs. */
+  costs?: Record<string, number>;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -102,7 +111,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
       out: { type: 'string' },
       case: { type: 'string', multiple: true },
       shard: { type: 'string' },
-      jobs: { type: 'string', default: '1' },
+      jobs: { type: 'string' },
       masks: { type: 'boolean', default: false },
       seg: { type: 'boolean', default: false },
       sr: { type: 'boolean', default: false },
@@ -135,8 +144,9 @@ export async function batchCommand(argv: string[]): Promise<number> {
   if (backend !== 'webgpu' && backend !== 'cpu' && backend !== 'auto') {
     usage(`--backend must be webgpu, cpu or auto, got "${backend}"`);
   }
-  const jobs = Number(values.jobs);
-  if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 64)) usage(`--jobs expects 1–64, got "${values.jobs}"`);
+  const jobsFlag = values.jobs === undefined ? null : Number(values.jobs);
+  if (jobsFlag !== null && !(Number.isInteger(jobsFlag) && jobsFlag >= 1 && jobsFlag <= 64))
+    usage(`--jobs expects 1–64, got "${values.jobs}"`);
   const timeoutS = Number(values['case-timeout']);
   if (!(timeoutS > 0)) usage(`--case-timeout expects seconds > 0, got "${values['case-timeout']}"`);
   if (values['dicom-standalone'] && !values.seg && !values.sr) usage('--dicom-standalone goes with --seg or --sr');
@@ -206,7 +216,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
           continue;
         }
       }
-      todo.push({ c, fp });
+      todo.push({ c, fp, seq: todo.length });
     }
 
     const progress = new BatchProgress(todo.length, upToDate, !values.quiet);
@@ -215,7 +225,8 @@ export async function batchCommand(argv: string[]): Promise<number> {
         `${todo.length} to measure, ${upToDate} up to date`,
     );
     const logPath = join(values.out as string, 'batch-log.jsonl');
-    const threads = Math.max(1, Math.floor(availableParallelism() / jobs));
+    const lanes = batchLanes(backend as BackendChoice, jobsFlag, todo.length > 0);
+    const log = new OrderedLog(logPath);
     let next = 0;
     // After SIGINT / SIGTERM no new case starts (the cleanup handlers exit the process).
     const claim = (): Job | undefined => (interrupted() ? undefined : todo[next++]);
@@ -227,18 +238,19 @@ export async function batchCommand(argv: string[]): Promise<number> {
         runtime,
         browserPath: values.browser,
         verbose: values.verbose,
-        threads,
+        threads: lanes.threads,
+        ...(lanes.pool ? { pool: lanes.pool, offMainThread: true } : {}),
         log: (m) => progress.line(m),
       });
       try {
         let job = claim();
-        let loading = job ? settle(loadJob(job.c, common, limits)) : null;
+        let loading = job ? settle(loadTimed(job.c, common, limits)) : null;
         while (job && loading) {
           const current = job;
           const loaded = await loading;
           // The next case is read from disk while this one computes.
           job = claim();
-          loading = job ? settle(loadJob(job.c, common, limits)) : null;
+          loading = job ? settle(loadTimed(job.c, common, limits)) : null;
           const t0 = performance.now();
           let outcome: { ok: true } | { ok: false; failure: FailureRecord };
           try {
@@ -255,9 +267,9 @@ export async function batchCommand(argv: string[]): Promise<number> {
           const seconds = (performance.now() - t0) / 1000;
           const mem = process.memoryUsage();
           const browserMb = session.browserRssMb();
-          appendFileSync(
-            logPath,
-            `${JSON.stringify({
+          log.add(
+            current.seq,
+            JSON.stringify({
               caseId: current.c.caseId,
               ok: outcome.ok,
               ...(outcome.ok ? {} : { code: outcome.failure.code }),
@@ -266,7 +278,7 @@ export async function batchCommand(argv: string[]): Promise<number> {
               heapMb: Math.round(mem.heapUsed / 2 ** 20),
               ...(browserMb !== null ? { browserRssMb: browserMb } : {}),
               backend: session.api,
-            })}\n`,
+            }),
           );
           progress.caseEnded(
             current.c.caseId,
@@ -280,8 +292,10 @@ export async function batchCommand(argv: string[]): Promise<number> {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, todo.length)) }, lane));
+      await Promise.all(Array.from({ length: Math.min(lanes.count, Math.max(1, todo.length)) }, lane));
     } finally {
+      log.close();
+      await lanes.pool?.close();
       progress.finish();
     }
     const tables = store.rebuildTables(cases.map((c) => c.caseId));
@@ -296,6 +310,26 @@ export async function batchCommand(argv: string[]): Promise<number> {
   } finally {
     lock.release();
   }
+}
+
+/**
+ * How many cases run at once, and on what. On the CPU backend (forced, or `auto` without a GPU)
+ * every lane shares one pool of worker threads, one per core, started once for the whole batch;
+ * the classification runs there only, so the main thread reads, plans and writes the other lanes'
+ * cases meanwhile, and by default there is a lane per core. On WebGPU each lane is a page (one by
+ * default), and a lane that falls back to the CPU gets threads of its own.
+ */
+function batchLanes(
+  backend: BackendChoice,
+  jobs: number | null,
+  work: boolean,
+): { count: number; threads: number; pool: ShellWorkerPool | null } {
+  const cores = availableParallelism();
+  if (backend === 'cpu' || (backend === 'auto' && !gpuPresence().likely)) {
+    return { count: jobs ?? cores, threads: cores, pool: work ? new ShellWorkerPool(cores) : null };
+  }
+  const count = jobs ?? 1;
+  return { count, threads: Math.max(1, Math.floor(cores / count)), pool: null };
 }
 
 async function measureOne(
@@ -324,6 +358,7 @@ async function measureOne(
   }
   const { report, layers } = result;
   report.warnings.push(...loaded.notes);
+  Object.assign(report.timingsMs, loaded.costs);
   report.input.ct = job.c.caseId;
   report.input.caseId = job.c.caseId;
   report.input.fingerprint = job.fp;
@@ -364,6 +399,16 @@ function optionsOf(c: BatchCase, common: Partial<MeasureOptions>): Partial<Measu
   return c.kvp !== undefined ? { ...common, kvp: c.kvp } : common;
 }
 
+/** loadJob with its reads and inflates timed on a clock of its own (cases load while others compute). */
+async function loadTimed(c: BatchCase, common: Partial<MeasureOptions>, limits: ReadLimits): Promise<Loaded> {
+  const clock = new IoClock();
+  const from = performance.now();
+  const loaded = await clock.run(() => loadJob(c, common, limits));
+  const costs: Record<string, number> = {};
+  addFixedCosts(costs, clock, performance.now() - from, false);
+  return { ...loaded, costs };
+}
+
 async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: ReadLimits): Promise<Loaded> {
   const lesions = c.lesions !== undefined ? [c.lesions] : [];
   if (c.caseFile) {
@@ -374,6 +419,16 @@ async function loadJob(c: BatchCase, common: Partial<MeasureOptions>, limits: Re
       input: { ...loaded.input, vessels, ...(derive && lesions.length ? { lesions: lesionsOf(lesions) } : {}) },
       options: { ...loaded.options, ...optionsOf(c, common) },
       notes: loaded.notes,
+    };
+  }
+  if (!c.totalseg && !c.coronaryMask) {
+    // The plain case: CT, mask and centerlines, the last two read while the CT inflates.
+    const files = await loadCaseFiles({ ct: c.ct as string, pericardium: c.pericardium, vessels: c.vessels }, limits);
+    const vessels = lesions.length ? withLesions(files.vessels, lesions) : files.vessels;
+    return {
+      input: { ct: files.ct, pericardium: files.pericardium, vessels },
+      options: optionsOf(c, common),
+      notes: [],
     };
   }
   const ct = await loadCt(c.ct as string, limits);

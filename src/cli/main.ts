@@ -1,21 +1,39 @@
 /**
  * The `perifat` command. Errors print as one clear line (details with --verbose) and map to exit
  * codes scripts can rely on: 0 ok, 1 unexpected, 2 usage, 3 bad input, 4 GPU/runtime, 5 output.
- * A new command is src/cli/<name>-command.ts, dispatched from the switch below.
+ * A new command is src/cli/<name>-command.ts, dispatched from COMMANDS below.
  */
 import { PerifatError } from '../errors';
 import { safeText } from '../util/safe-text';
 import { installInterruptHandlers } from '../platform/node/cleanup';
-import { phantomCommand } from './phantom-command';
+import { markMainReached } from './process-start';
 import { EXIT, exitCodeFor } from './exit-codes';
-import { ANALYZE_USAGE, analyzeCommand } from './analyze-command';
-import { BATCH_USAGE, batchCommand } from './batch-command';
-import { BENCH_USAGE, benchCommand } from './bench-command';
-import { CENTERLINES_USAGE, centerlinesCommand } from './centerlines-command';
-import { MEASURE_USAGE, measureCommand } from './measure-command';
-import { MERGE_USAGE, mergeCommand } from './merge-command';
 
-const USAGE = `perifat — epicardial and pericoronary fat attenuation from cardiac CT (WebGPU)
+/**
+ * Each command's module loads when it runs (a dynamic import: a chunk of its own in dist/), so
+ * `perifat measure` does not parse the DICOM writer, the cohort statistics or the benchmark.
+ */
+const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
+  measure: async () => (await import('./measure-command')).measureCommand,
+  centerlines: async () => (await import('./centerlines-command')).centerlinesCommand,
+  batch: async () => (await import('./batch-command')).batchCommand,
+  merge: async () => (await import('./merge-command')).mergeCommand,
+  analyze: async () => (await import('./analyze-command')).analyzeCommand,
+  bench: async () => (await import('./bench-command')).benchCommand,
+  phantom: async () => (await import('./phantom-command')).phantomCommand,
+};
+
+/** Every command's usage (their modules all load: only for help and mistakes). */
+async function usage(): Promise<string> {
+  const [measure, centerlines, batch, merge, analyze, bench] = await Promise.all([
+    import('./measure-command'),
+    import('./centerlines-command'),
+    import('./batch-command'),
+    import('./merge-command'),
+    import('./analyze-command'),
+    import('./bench-command'),
+  ]);
+  return `perifat — epicardial and pericoronary fat attenuation from cardiac CT (WebGPU)
 
 commands:
   perifat measure --ct CT [--pericardium MASK] [--vessels CENTERLINES] …   measure EAT and FAI
@@ -27,20 +45,22 @@ commands:
   perifat phantom --out DIR [--dims 192x192x128] …                        write a synthetic phantom with its truth
   perifat help
 
-${MEASURE_USAGE}
+${measure.MEASURE_USAGE}
 
-${CENTERLINES_USAGE}
+${centerlines.CENTERLINES_USAGE}
 
-${BATCH_USAGE}
+${batch.BATCH_USAGE}
 
-${MERGE_USAGE}
+${merge.MERGE_USAGE}
 
-${ANALYZE_USAGE}
+${analyze.ANALYZE_USAGE}
 
-${BENCH_USAGE}`;
+${bench.BENCH_USAGE}`;
+}
 
 /** The command as a process runs it: SIGINT / SIGTERM clean up and exit with E_INTERRUPTED. */
 export function runCli(argv: string[]): Promise<number> {
+  markMainReached();
   installInterruptHandlers();
   return main(argv);
 }
@@ -54,31 +74,14 @@ export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const verbose = rest.includes('--verbose');
   try {
-    switch (command) {
-      case 'measure':
-        return await measureCommand(rest);
-      case 'centerlines':
-        return await centerlinesCommand(rest);
-      case 'batch':
-        return await batchCommand(rest);
-      case 'merge':
-        return await mergeCommand(rest);
-      case 'analyze':
-        return await analyzeCommand(rest);
-      case 'bench':
-        return await benchCommand(rest);
-      case 'phantom':
-        return await phantomCommand(rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        console.log(USAGE);
-        return EXIT.ok;
-      default:
-        console.error(`perifat: unknown command "${command}"\n\n${USAGE}`);
-        return EXIT.usage;
+    const load = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (load) return await (await load())(rest);
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      console.log(await usage());
+      return EXIT.ok;
     }
+    console.error(`perifat: unknown command "${command}"\n\n${await usage()}`);
+    return EXIT.usage;
   } catch (e) {
     if (e instanceof PerifatError) {
       console.error(`perifat: ${e.code}: ${oneLine(e.message)}`);

@@ -7,19 +7,17 @@ import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultThreads } from '../platform/node/shell-workers';
-import { type BackendChoice, MeasureSession, type RuntimeChoice } from '../platform/node/session';
+import { MeasureSession } from '../platform/node/session';
 import { PerifatError } from '../errors';
-import { loadCt, loadLabels, loadVessels } from '../platform/node/load';
+import { IoClock } from '../platform/node/io-clock';
 import { onInterrupt } from '../platform/node/cleanup';
 import { OutputSet, checkOwnFolder } from '../platform/node/output-set';
 import { checkOutputPaths } from '../platform/node/path-guard';
 import { reportCsv } from '../io/report-csv';
-import { checkDicomSource, dicomOutputs } from '../io/dicom-outputs';
 import { reportSummary } from '../io/report-text';
 import type { MeasureInput, MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import type { Report } from '../measure/report-types';
-import type { VesselSet } from '../volume/vessels';
 import {
   MEASURE_OPTION_FLAGS,
   measureOptionsFrom,
@@ -28,11 +26,11 @@ import {
   RUNTIME_USAGE,
   runtimeFrom,
 } from './args';
-import { lesionsOf, maskFiles, withLesions } from './case-inputs';
-import { centerlineFlags } from './args';
-import { centerlineRequest, totalsegInputs } from './centerline-inputs';
-import { caseInputs, loadCase } from './case-file';
+import { maskFiles } from './case-inputs';
+import { caseInputs } from './case-file';
 import { EXIT } from './exit-codes';
+import { addFixedCosts, fixedCostLine } from './fixed-costs';
+import { type LoadedInputs, loadInputs } from './measure-inputs';
 import { Progress } from './progress';
 
 export const MEASURE_USAGE = `usage: perifat measure --ct <dicom-folder|file.dcm|file.nii[.gz]> [options]
@@ -164,74 +162,54 @@ export async function measureCommand(argv: string[]): Promise<number> {
   // Progress lines end up in Slurm and Kubernetes logs: paths (which may hold a patient's name) only
   // with --keep-names or --verbose, else the case id.
   const named = (path: string): string => (values['keep-names'] || values.verbose ? path : `(case ${caseId})`);
-  let input: MeasureInput;
-  let options = measureOptionsFrom(values);
-  let notes: string[] = [];
-  if (values.case) {
-    progress.step(`loading case ${named(values.case)}`);
-    const loaded = await loadCase(values.case, limits);
-    // Flags given on the command line override the case file's settings.
-    options = { ...loaded.options, ...options };
-    notes = loaded.notes;
-    input = loaded.input;
-    if (values.lesions?.length)
-      input =
-        input.centerlines && !input.vessels
-          ? { ...input, lesions: lesionsOf(values.lesions) }
-          : { ...input, vessels: withLesions(input.vessels, values.lesions) };
-  } else {
-    const ctPath = values.ct as string;
-    progress.step(`loading CT ${named(ctPath)}`);
-    const ct = await loadCt(ctPath, limits);
-    const derive = values['coronary-mask'] !== undefined || (values.trace?.length ?? 0) > 0;
-    if (values.vessels && derive)
-      throw new PerifatError(
-        'E_USAGE',
-        'give --vessels or what to derive them from (--coronary-mask, --trace), not both',
-      );
-    const totalseg = values.totalseg ? await totalsegInputs(values.totalseg, ct, limits) : null;
-    if (totalseg) notes = totalseg.notes.filter((n) => !(n.includes('centerlines') && (values.vessels || derive)));
-    const pericardium = values.pericardium
-      ? await loadLabels(values.pericardium, { onto: ct, ...limits })
-      : (totalseg?.pericardium ?? null);
-    let vessels: VesselSet | null = values.vessels ? await loadVessels(values.vessels, { ct, ...limits }) : null;
-    const centerlines = vessels
-      ? null
-      : derive
-        ? await centerlineRequest(ct, centerlineFlags(values), limits)
-        : (totalseg?.centerlines ?? null);
-    if (centerlines) {
-      input = { ct, pericardium, vessels: null, centerlines, lesions: lesionsOf(values.lesions ?? []) };
-    } else {
-      if (values.lesions?.length) vessels = withLesions(vessels, values.lesions);
-      input = { ct, pericardium, vessels };
-    }
+  const flagOptions = measureOptionsFrom(values);
+  // The backend opens while the inputs are read: the CPU backend's worker threads boot (or
+  // Chromium starts) as the CT inflates. An input error still comes first.
+  const opening = settle(
+    MeasureSession.open({
+      backend: backendChoice,
+      runtime: runtimeFrom(values),
+      browserPath: values.browser,
+      verbose: values.verbose,
+      log: (m) => progress.step(m),
+    }),
+  );
+  const clock = new IoClock();
+  const loadFrom = performance.now();
+  let loaded: LoadedInputs;
+  let loadMs: number;
+  try {
+    loaded = await clock.run(() => loadInputs(values, flagOptions, limits, progress, named));
+    loadMs = performance.now() - loadFrom;
+    // Before measuring: a SEG/SR of a CT without DICOM UIDs is refused (unless standalone).
+    if (wantDicom) (await import('../io/dicom-outputs')).checkDicomSource(loaded.input.ct, values['dicom-standalone']);
+  } catch (e) {
+    const s = await opening;
+    if (s.ok) await s.value.close();
+    throw e;
   }
+  const { input, options, notes } = loaded;
   const { ct } = input;
-  // Before measuring: a SEG/SR of a CT without DICOM UIDs is refused (unless standalone).
-  if (wantDicom) checkDicomSource(ct, values['dicom-standalone']);
   progress.step(`CT ${ct.dims.join('×')} voxels, ${ct.spacing.map((s) => s.toFixed(3)).join('×')} mm`);
 
   const wantLayers = values['masks-out'] !== undefined || wantDicom;
-  const { report, layers } = await runMeasurement(
-    input,
-    options,
-    backendChoice,
-    { browserPath: values.browser, runtime: runtimeFrom(values), verbose: values.verbose, wantLayers },
-    progress,
-  );
+  const opened = await opening;
+  if (!opened.ok) throw opened.error;
+  const { report, layers } = await runMeasurement(opened.value, input, options, wantLayers, progress);
   report.warnings.push(...notes);
+  addFixedCosts(report.timingsMs, clock, loadMs, true);
   // No identifiers by default: the input is named by a case id, its file name only when asked.
   report.input.ct = values['keep-names'] ? basename(ct.source) : caseId;
   report.input.caseId = caseId;
   if (values['sr-out'] && !values['seg-out'])
     report.warnings.push('the SR points at segments of a SEG that was not written: give --seg-out too');
 
-  // Every output to a temporary first; all renamed only when all were written.
+  // Every output to a temporary first; all renamed only when all were written. The report is
+  // serialised last, so its `write` holds the time the other outputs took (its own is on --verbose).
   const outputs = new OutputSet();
   const forget = onInterrupt(() => outputs.discard());
+  const writeFrom = performance.now();
   try {
-    if (values.out && values.out !== '-') outputs.file(values.out, `${JSON.stringify(report, null, 2)}\n`);
     if (values.csv) outputs.file(values.csv, reportCsv(report));
     if (values['masks-out']) {
       const dir = values['masks-out'];
@@ -239,6 +217,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
       outputs.folder(dir, files);
     }
     if (wantDicom) {
+      const { dicomOutputs } = await import('../io/dicom-outputs');
       const dicom = dicomOutputs(input, options, report, layers, {
         seg: values['seg-out'] !== undefined,
         sr: values['sr-out'] !== undefined,
@@ -247,6 +226,8 @@ export async function measureCommand(argv: string[]): Promise<number> {
       if (values['seg-out'] && dicom.seg) outputs.file(values['seg-out'], dicom.seg);
       if (values['sr-out'] && dicom.sr) outputs.file(values['sr-out'], dicom.sr);
     }
+    report.timingsMs['write'] = performance.now() - writeFrom;
+    if (values.out && values.out !== '-') outputs.file(values.out, `${JSON.stringify(report, null, 2)}\n`);
     outputs.commit();
   } catch (e) {
     outputs.discard();
@@ -254,6 +235,7 @@ export async function measureCommand(argv: string[]): Promise<number> {
   } finally {
     forget();
   }
+  if (values.verbose) progress.step(fixedCostLine(report.timingsMs, performance.now() - writeFrom));
   if (values['masks-out']) progress.step(`masks written to ${named(values['masks-out'])}`);
   if (values['seg-out']) progress.step(`DICOM SEG written to ${named(values['seg-out'])}`);
   if (values['sr-out']) progress.step(`DICOM SR written to ${named(values['sr-out'])}`);
@@ -264,35 +246,30 @@ export async function measureCommand(argv: string[]): Promise<number> {
   return EXIT.ok;
 }
 
-interface RunOptions {
-  browserPath: string | undefined;
-  runtime: RuntimeChoice;
-  verbose: boolean;
-  wantLayers: boolean;
-}
-
 async function runMeasurement(
+  session: MeasureSession,
   input: MeasureInput,
   options: Partial<MeasureOptions>,
-  choice: BackendChoice,
-  run: RunOptions,
+  wantLayers: boolean,
   progress: Progress,
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
-  const session = await MeasureSession.open({
-    backend: choice,
-    runtime: run.runtime,
-    browserPath: run.browserPath,
-    verbose: run.verbose,
-    log: (m) => progress.step(m),
-  });
   try {
     progress.step(
       session.api === 'webgpu' ? 'measuring on WebGPU' : `measuring on the CPU backend (${defaultThreads()} threads)`,
     );
-    return await session.measure(input, options, run.wantLayers);
+    return await session.measure(input, options, wantLayers);
   } finally {
     await session.close();
   }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
 }
 
 /** A case id that names no patient: a short hash of where the input lives. */

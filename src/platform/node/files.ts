@@ -3,6 +3,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PerifatError } from '../../errors';
 import type { InputFile } from '../../io/input-file';
+import { timedIo } from './io-clock';
 
 function notFound(path: string, e: unknown): never {
   throw new PerifatError('E_INPUT_NOT_FOUND', `cannot read: ${(e as Error).message}`, { file: path });
@@ -23,24 +24,26 @@ export async function fileAt(path: string): Promise<InputFile> {
   return {
     name: path,
     size,
-    async read(start = 0, end = size) {
-      const len = Math.max(0, Math.min(end, size) - start);
-      let fh;
-      try {
-        fh = await open(path, 'r');
-        const buf = new Uint8Array(len);
-        let got = 0;
-        while (got < len) {
-          const { bytesRead } = await fh.read(buf, got, len - got, start + got);
-          if (bytesRead === 0) break;
-          got += bytesRead;
+    read(start = 0, end = size) {
+      return timedIo('read', async () => {
+        const len = Math.max(0, Math.min(end, size) - start);
+        let fh;
+        try {
+          fh = await open(path, 'r');
+          const buf = new Uint8Array(len);
+          let got = 0;
+          while (got < len) {
+            const { bytesRead } = await fh.read(buf, got, len - got, start + got);
+            if (bytesRead === 0) break;
+            got += bytesRead;
+          }
+          return got === len ? buf : buf.subarray(0, got);
+        } catch (e) {
+          notFound(path, e);
+        } finally {
+          await fh?.close();
         }
-        return got === len ? buf : buf.subarray(0, got);
-      } catch (e) {
-        notFound(path, e);
-      } finally {
-        await fh?.close();
-      }
+      });
     },
   };
 }

@@ -3,7 +3,7 @@
  * regular files, sorted by name), a file is read by content. Registers zlib for gzip (faster than
  * the web's DecompressionStream in Node).
  */
-import { parseNiftiHeader } from '../../io/nifti-read';
+import { looksLikeNifti, parseNiftiHeader } from '../../io/nifti-read';
 import type { Geometry } from '../../volume/geometry';
 import { createGunzip, gunzip } from 'node:zlib';
 import type { CtVolume, LabelVolume } from '../../volume/volume';
@@ -19,7 +19,9 @@ import {
   readVesselsFile,
   setGunzip,
 } from '../../io/index';
+import type { ReadLimits } from '../../io/limits';
 import { fileAt, filesAt } from './files';
+import { timedIo } from './io-clock';
 
 /** The first bytes of a gzip stream (a header), inflating no further than needed. */
 function gunzipPrefix(gz: Uint8Array, prefix: number, name: string): Promise<Uint8Array> {
@@ -52,7 +54,11 @@ function gunzipPrefix(gz: Uint8Array, prefix: number, name: string): Promise<Uin
 const ONE_CHUNK_MAX = 1 << 30;
 
 setGunzip((gz, maxBytes, name, prefix) => {
-  if (prefix !== undefined) return gunzipPrefix(gz, prefix, name);
+  if (prefix !== undefined) return timedIo('inflate', () => gunzipPrefix(gz, prefix, name));
+  return timedIo('inflate', () => gunzipWhole(gz, maxBytes, name));
+});
+
+function gunzipWhole(gz: Uint8Array, maxBytes: number, name: string): Promise<Uint8Array> {
   return new Promise((ok, fail) => {
     gunzip(
       gz,
@@ -74,7 +80,7 @@ setGunzip((gz, maxBytes, name, prefix) => {
       },
     );
   });
-});
+}
 
 /** Load a CT: folder → DICOM series; a file → NIfTI or DICOM by content. */
 export async function loadCt(path: string, opts: LoadCtOptions = {}): Promise<CtVolume> {
@@ -98,4 +104,56 @@ export async function loadVessels(path: string, opts: LoadVesselsOptions = {}): 
 
 export async function loadDicomFrame(path: string, frame = 0): ReturnType<typeof readDicomFrame> {
   return readDicomFrame(await fileAt(path), frame);
+}
+
+/** A CT with the pericardium mask and centerlines measured on it; either may be absent. */
+export interface CaseFiles {
+  readonly ct: string;
+  readonly pericardium?: string | undefined;
+  readonly vessels?: string | undefined;
+}
+
+export interface LoadedCase {
+  ct: CtVolume;
+  pericardium: LabelVolume | null;
+  vessels: VesselSet | null;
+}
+
+/**
+ * The CT, its pericardium mask and its centerlines. The mask and the centerlines need only the CT's
+ * grid: for a NIfTI CT that is its header, so they are read (and the mask inflated, on another of
+ * libuv's threads) while the CT's voxels inflate. Errors come in the order of a one-by-one read:
+ * the CT's first, then the mask's, then the centerlines'.
+ */
+export async function loadCaseFiles(files: CaseFiles, limits: ReadLimits = {}): Promise<LoadedCase> {
+  const grid = files.pericardium || files.vessels ? await niftiGridOrNull(files.ct) : null;
+  if (!grid) {
+    const ct = await loadCt(files.ct, limits);
+    const pericardium = files.pericardium ? await loadLabels(files.pericardium, { onto: ct, ...limits }) : null;
+    const vessels = files.vessels ? await loadVessels(files.vessels, { ct, ...limits }) : null;
+    return { ct, pericardium, vessels };
+  }
+  const [ct, pericardium, vessels] = await Promise.allSettled([
+    loadCt(files.ct, limits),
+    files.pericardium ? loadLabels(files.pericardium, { onto: grid, ...limits }) : null,
+    files.vessels ? loadVessels(files.vessels, { ct: grid, ...limits }) : null,
+  ]);
+  for (const r of [ct, pericardium, vessels]) if (r.status === 'rejected') throw r.reason;
+  return {
+    ct: (ct as PromiseFulfilledResult<CtVolume>).value,
+    pericardium: (pericardium as PromiseFulfilledResult<LabelVolume | null>).value,
+    vessels: (vessels as PromiseFulfilledResult<VesselSet | null>).value,
+  };
+}
+
+/** A NIfTI file's grid from its header, or null for anything else (a DICOM series, an unreadable file). */
+async function niftiGridOrNull(path: string): Promise<Geometry | null> {
+  try {
+    const f = await fileAt(path);
+    const head = await f.read(0, Math.min(f.size, 1 << 16));
+    return looksLikeNifti(head) ? (await parseNiftiHeader(head, path)).geometry : null;
+  } catch {
+    // The CT's own reader reports what is wrong with it.
+    return null;
+  }
 }

@@ -25,6 +25,7 @@ import { interrupted, onInterrupt } from './cleanup';
 import { gpuPresence } from './gpu-presence';
 import { processTreeRssMb } from './process-memory';
 import { defaultThreads, workerClassifier } from './shell-workers';
+import { ShellWorkerPool } from './worker-pool';
 
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
 /** Where WebGPU runs: a headless Chromium page, or Dawn in this Node process (npm `webgpu`). */
@@ -38,6 +39,13 @@ export interface SessionOptions {
   readonly verbose?: boolean;
   /** Threads of the CPU backend (default: one per core). */
   readonly threads?: number;
+  /**
+   * The CPU backend's worker threads, shared with other sessions (a batch's lanes): the caller
+   * closes it. Without one, a session on the CPU backend starts its own when it opens.
+   */
+  readonly pool?: ShellWorkerPool;
+  /** The CPU backend classifies on the pool's workers only, the main thread left free (a batch). */
+  readonly offMainThread?: boolean;
   readonly log?: (message: string) => void;
 }
 
@@ -46,6 +54,8 @@ export class MeasureSession {
   /** Dawn's device and the backend on it, with --runtime node. */
   private dawn: { ctx: GpuContext; backend: GpuMeasureBackend } | null = null;
   private forgetRunner: () => void = () => {};
+  /** Worker threads this session started for the CPU backend (closed with it). */
+  private ownPool: ShellWorkerPool | null = null;
   private selection: string | undefined;
   private fallbackWarning: string | null = null;
 
@@ -62,6 +72,18 @@ export class MeasureSession {
   }
 
   static async open(opts: SessionOptions): Promise<MeasureSession> {
+    const s = await MeasureSession.openBackend(opts);
+    // On the CPU backend the classification's threads start now, while the caller reads its inputs.
+    if (s.api === 'cpu' && !opts.pool)
+      s.ownPool = new ShellWorkerPool(opts.offMainThread ? s.threads : Math.max(0, s.threads - 1));
+    return s;
+  }
+
+  private get threads(): number {
+    return this.opts.threads ?? defaultThreads();
+  }
+
+  private static async openBackend(opts: SessionOptions): Promise<MeasureSession> {
     const s = new MeasureSession(opts);
     const log = opts.log ?? (() => {});
     if (opts.backend === 'cpu') return s;
@@ -151,13 +173,15 @@ export class MeasureSession {
         ...(signal ? { control: { signal } } : {}),
       });
     } else if (!this.runner) {
-      const threads = this.opts.threads ?? defaultThreads();
-      result = await measureDetailed(
-        input,
-        new CpuMeasureBackend('node', { classify: workerClassifier(threads) }),
-        options,
-        { wantLayers, ...(signal ? { control: { signal } } : {}) },
-      );
+      const pool = this.opts.pool ?? this.ownPool ?? undefined;
+      const classify = workerClassifier(this.threads, undefined, {
+        ...(pool ? { pool } : {}),
+        offMainThread: this.opts.offMainThread === true,
+      });
+      result = await measureDetailed(input, new CpuMeasureBackend('node', { classify }), options, {
+        wantLayers,
+        ...(signal ? { control: { signal } } : {}),
+      });
     } else {
       try {
         result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
@@ -218,6 +242,8 @@ export class MeasureSession {
   async close(): Promise<void> {
     this.dawn?.ctx.dispose();
     this.dawn = null;
+    await this.ownPool?.close();
+    this.ownPool = null;
     await this.stopRunner();
   }
 

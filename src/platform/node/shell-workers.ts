@@ -5,7 +5,7 @@
  * its slices (src/shells/classify.ts), and the main thread stitches the layers together.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { PerifatError } from '../../errors';
 import { untilAborted, step } from '../../measure/control';
 import { cellGrid } from '../../shells/candidates';
@@ -18,6 +18,7 @@ import {
   shareWork,
   stitchShares,
 } from '../../backends/cpu/pericoronary';
+import { ShellWorkerPool, startShellWorker } from './worker-pool';
 
 /** Below this many crop voxels a second thread costs more than it saves. */
 const MIN_PARALLEL_VOXELS = 2_000_000;
@@ -27,32 +28,72 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** Starts a worker on shell-worker (through tsx when running from TypeScript sources). */
-function startWorker(): Worker {
-  const url = new URL(`./shell-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-  if (url.pathname.endsWith('.ts')) {
-    const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-    return new Worker(boot, { eval: true });
-  }
-  return new Worker(url);
-}
-
 function runOn(worker: Worker, jobs: ClassifyJob[]): Promise<ClassifyShare[]> {
   return new Promise((resolve, reject) => {
-    worker.once('message', (m: { shares?: ClassifyShare[]; error?: string }) => {
+    // Both listeners go on either answer: a pooled worker serves the next classification.
+    const done = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+    };
+    const onMessage = (m: { shares?: ClassifyShare[]; error?: string }) => {
+      done();
       if (m.shares) resolve(m.shares);
       else reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${m.error ?? 'no answer'}`));
-    });
-    worker.once('error', (e) => reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${e.message}`)));
+    };
+    const onError = (e: Error) => {
+      done();
+      reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${e.message}`));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
     worker.postMessage(jobs);
   });
+}
+
+/** Where a classification's threads come from: a pool kept warm, or started for it and ended after. */
+interface Lender {
+  acquire(n: number): Promise<Worker[]>;
+  /** `clean`: the worker answered and may serve again. */
+  giveBack(w: Worker, clean: boolean): Promise<void>;
+}
+
+function lenderOf(pool: ShellWorkerPool | undefined): Lender {
+  if (pool)
+    return {
+      acquire: (n) => (n === 0 ? Promise.resolve([]) : pool.acquire(n)),
+      giveBack: (w, clean) => (clean ? Promise.resolve(pool.release(w)) : pool.discard(w)),
+    };
+  return {
+    acquire: (n) => Promise.resolve(Array.from({ length: n }, startShellWorker)),
+    giveBack: async (w) => {
+      await w.terminate();
+    },
+  };
+}
+
+export interface WorkerClassifierOptions {
+  /**
+   * Threads kept warm (worker-pool.ts) instead of started per classification; `threads` must not
+   * exceed the pool's size (+ 1 for the main thread's share, unless offMainThread).
+   */
+  readonly pool?: ShellWorkerPool;
+  /**
+   * Run the main thread's share on a worker too, leaving the main thread free: a batch measuring
+   * cases side by side on one pool reads, plans and writes there while the workers classify.
+   */
+  readonly offMainThread?: boolean;
 }
 
 /**
  * A classifier over `threads` threads (the main thread included); crops under `minVoxels` stay on
  * the main thread.
  */
-export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PARALLEL_VOXELS): CropClassifier {
+export function workerClassifier(
+  threads = defaultThreads(),
+  minVoxels = MIN_PARALLEL_VOXELS,
+  opts: WorkerClassifierOptions = {},
+): CropClassifier {
+  const lender = lenderOf(opts.pool);
   return async (plan, hu, control) => {
     const gz = cellGrid(plan).counts[2];
     const useThreads = plan.cropVoxels < minVoxels ? 1 : Math.max(1, Math.min(threads, Math.ceil(gz / SHARE_CELLS)));
@@ -61,13 +102,16 @@ export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PAR
     for (let c = 0, q = 0; c < gz; c += SHARE_CELLS, q++) {
       (jobs[q % useThreads] as ClassifyJob[]).push({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard });
     }
-    const workers = jobs.slice(1).map(() => startWorker());
+    const onWorkers = opts.offMainThread ? jobs : jobs.slice(1);
+    const workers = await lender.acquire(onWorkers.length);
+    let clean = false;
     try {
-      const pending = workers.map((w, i) => runOn(w, jobs[i + 1] as ClassifyJob[]));
+      const pending = workers.map((w, i) => runOn(w, onWorkers[i] as ClassifyJob[]));
       // The main thread's share in slices (a cancel is seen between them); the workers' results
       // raced against the signal, so a cancel need not wait for them (they are terminated below).
-      const mine = await classifySliced(plan, jobs[0] as ClassifyJob[], control);
+      const mine = opts.offMainThread ? [] : await classifySliced(plan, jobs[0] as ClassifyJob[], control);
       const shares = [...mine, ...(await untilAborted(Promise.all(pending), control)).flat()];
+      clean = true;
       step(control, 'pericoronary.classify', 1);
       return {
         layers: stitchShares(plan, shares),
@@ -77,7 +121,7 @@ export function workerClassifier(threads = defaultThreads(), minVoxels = MIN_PAR
         work: shareWork(plan, shares),
       };
     } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all(workers.map((w) => lender.giveBack(w, clean)));
     }
   };
 }

@@ -48,16 +48,6 @@ export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions
   }
   const labels = pericardium.labels;
   const want = o.pericardiumLabel;
-  if (want === null) {
-    const present = labelsPresent(labels);
-    if (present.length > 1) {
-      throw new PerifatError(
-        'E_INPUT_VALUE',
-        `holds ${present.length} labels (${present.slice(0, 12).join(', ')}${present.length > 12 ? ', …' : ''}): a multi-label map; name the pericardium's label (--label N)`,
-        { file: pericardium.source },
-      );
-    }
-  }
   const lim = o.axialLimits;
   const [nx, ny, nz] = ct.dims;
   const slice = nx * ny;
@@ -65,14 +55,40 @@ export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions
   const d = ct.direction;
   // Whole k slices in or out: slice limits, or mm limits on a grid whose z depends on k alone.
   const bySlice = !lim || lim.unit === 'slice' || (d[6] === 0 && d[7] === 0);
+  // Without a label to take, a map holding two non-zero labels is refused; it is seen in the same
+  // pass (every slice, inside the limits or not), the list of labels made only for the message.
+  let first = 0;
+  let mixed = false;
   for (let k = 0; k < nz; k++) {
-    if (bySlice && !insideAxialLimits(ct, 0, 0, k, o)) continue;
+    const inside = !bySlice || insideAxialLimits(ct, 0, 0, k, o);
+    if (want === null) {
+      for (let n = k * slice, end = n + slice; n < end; n++) {
+        const l = labels[n] as number;
+        if (l === 0) continue;
+        if (l !== first) {
+          if (first === 0) first = l;
+          else mixed = true;
+        }
+        if (inside) out[n] = 1;
+      }
+    } else if (inside) {
+      for (let n = k * slice, end = n + slice; n < end; n++) if (labels[n] === want) out[n] = 1;
+    }
+    if (bySlice) continue;
+    // mm limits on an oblique grid: voxel by voxel.
     for (let j = 0; j < ny; j++) {
       for (let i = 0, n = k * slice + j * nx; i < nx; i++, n++) {
-        const l = labels[n] as number;
-        if ((want === null ? l !== 0 : l === want) && (bySlice || insideAxialLimits(ct, i, j, k, o))) out[n] = 1;
+        if (out[n] === 1 && !insideAxialLimits(ct, i, j, k, o)) out[n] = 0;
       }
     }
+  }
+  if (mixed) {
+    const present = labelsPresent(labels);
+    throw new PerifatError(
+      'E_INPUT_VALUE',
+      `holds ${present.length} labels (${present.slice(0, 12).join(', ')}${present.length > 12 ? ', …' : ''}): a multi-label map; name the pericardium's label (--label N)`,
+      { file: pericardium.source },
+    );
   }
   return out;
 }

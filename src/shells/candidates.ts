@@ -24,7 +24,7 @@
  */
 import type { Vec3 } from '../volume/geometry';
 import { BAND_MM, BOUND_SLACK_MM, PLANE_WORDS } from './constants';
-import { type ShellPlan, WORLD_WORDS } from './plan';
+import { type ShellPart, type ShellPlan, WORLD_WORDS } from './plan';
 
 /** Target cell edge (mm): small enough for short lists, large enough for few cells. */
 export const CELL_MM = 2.4;
@@ -113,11 +113,33 @@ function nearestOnSegment(local: Float64Array, G: number, x: number, y: number, 
   return Math.sqrt((x - px) * (x - px) + (y - py) * (y - py) + (z - pz) * (z - pz));
 }
 
+/** What to build. */
+export interface CandidateOptions {
+  /** Only the cell slices [zCells[0], zCells[1]) (a share of the classification): other cells keep empty lists. */
+  readonly zCells?: readonly [number, number];
+  /**
+   * Lists only for cells where some voxel can get a label (mayLabel 1), as the float64
+   * classification needs: a block whose candidates all lie outside every vessel's label intervals
+   * is skipped whole (a cell's list is a subset of its block's). Not for the lumen test of the
+   * calcium guard or the GPU kernels, which read every cell.
+   */
+  readonly liveOnly?: boolean;
+}
+
 /**
  * The index of the whole crop, or only of the cell slices [zCells[0], zCells[1]) (a worker's
  * share: other cells keep empty lists).
  */
-export function buildCandidates(plan: ShellPlan, zCells?: readonly [number, number]): Candidates {
+export function buildCandidates(plan: ShellPlan, zCells?: readonly [number, number], liveOnly = false): Candidates {
+  const steps = buildCandidateSteps(plan, { ...(zCells ? { zCells } : {}), liveOnly });
+  for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+}
+
+/**
+ * buildCandidates in steps: it pauses after each row of blocks (yielding the fraction done), so a
+ * caller on a page's thread can yield to the event loop while a share's index is built.
+ */
+export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {}): Generator<number, Candidates> {
   const grid = cellGrid(plan);
   const P = plan.parts.length;
   const lists = new Uint32Array(grid.cells * P * 2);
@@ -130,17 +152,26 @@ export function buildCandidates(plan: ShellPlan, zCells?: readonly [number, numb
   // Cutoff of a part: the largest of the vessels running through it.
   const cutoff = new Float64Array(P);
   for (const v of plan.vessels) for (const p of v.parts) cutoff[p] = Math.max(cutoff[p] as number, v.cutoff);
+  const live = opts.liveOnly ? new LabelArcs(plan) : null;
   const centre = (cell: number, n: number, s: number): number => (cell * n + (n - 1) / 2) * s;
   const near = new Float64Array(3);
-  const blockIdx: number[] = [];
-  const blockDist: number[] = [];
   const longest = Math.max(1, ...plan.parts.map((p) => p.segCount));
-  const cellDist = new Float64Array(longest);
-  const cellNormal = new Float64Array(longest * 3);
-  const order: number[] = [];
+  // Per part: the block's candidates (global segment indices) and their distances to its centre.
+  const blockIdx = plan.parts.map(() => new Int32Array(longest));
+  const blockDist = plan.parts.map(() => new Float64Array(longest));
+  const blockCount = new Int32Array(P);
+  const blockMin = new Float64Array(P);
+  // Per part: the cell's kept candidates (positions in the block list), distances and normals.
+  const cellDist = plan.parts.map(() => new Float64Array(longest));
+  const cellNormal = plan.parts.map(() => new Float64Array(longest * 3));
+  const kept = plan.parts.map((): number[] => []);
+  const mayLabel = new Uint8Array(grid.cells);
 
-  const [ck0, ck1] = zCells ?? [0, gz];
-  for (let bk = Math.floor(ck0 / BLOCK) * BLOCK; bk < Math.min(gz, ck1); bk += BLOCK) {
+  const [ck0, ck1] = opts.zCells ?? [0, gz];
+  const bk0 = Math.floor(ck0 / BLOCK) * BLOCK;
+  const blockRows = Math.max(1, Math.ceil((Math.min(gz, ck1) - bk0) / BLOCK) * Math.ceil(gy / BLOCK));
+  let row = 0;
+  for (let bk = bk0; bk < Math.min(gz, ck1); bk += BLOCK) {
     for (let bj = 0; bj < gy; bj += BLOCK) {
       for (let bi = 0; bi < gx; bi += BLOCK) {
         const ci1 = Math.min(gx, bi + BLOCK);
@@ -152,56 +183,95 @@ export function buildCandidates(plan: ShellPlan, zCells?: readonly [number, numb
         const bz = (centre(bk, nz, sz) + centre(bkEnd - 1, nz, sz)) / 2;
         const eb =
           Math.hypot(centre(ci1 - 1, nx, sx) - bx, centre(cj1 - 1, ny, sy) - by, centre(bkEnd - 1, nz, sz) - bz) + e;
+        let any = false;
         for (let p = 0; p < P; p++) {
-          const part = plan.parts[p] as ShellPlan['parts'][number];
+          const part = plan.parts[p] as ShellPart;
           const D = cutoff[p] as number;
-          blockIdx.length = 0;
-          blockDist.length = 0;
+          const idx = blockIdx[p] as Int32Array;
+          const dist = blockDist[p] as Float64Array;
           let dminB = Infinity;
           for (let q = 0; q < part.segCount; q++) {
             const d = nearestOnSegment(plan.local, part.segBase + q, bx, by, bz, near);
-            blockIdx.push(part.segBase + q);
-            blockDist.push(d);
+            dist[q] = d;
             if (d < dminB) dminB = d;
           }
           const limitB = Math.min(dminB + 2 * eb, D + eb) + delta;
           let m = 0;
-          for (let q = 0; q < blockIdx.length; q++) {
-            if ((blockDist[q] as number) <= limitB) blockIdx[m++] = blockIdx[q] as number;
+          for (let q = 0; q < part.segCount; q++) {
+            if ((dist[q] as number) <= limitB) {
+              idx[m] = part.segBase + q;
+              dist[m++] = dist[q] as number;
+            }
           }
-          blockIdx.length = m;
-          if (m === 0) continue;
-          for (let ck = Math.max(bk, ck0); ck < Math.min(bkEnd, ck1); ck++) {
-            for (let cj = bj; cj < cj1; cj++) {
-              for (let ci = bi; ci < ci1; ci++) {
-                const cx = centre(ci, nx, sx);
-                const cy = centre(cj, ny, sy);
-                const cz = centre(ck, nz, sz);
+          blockCount[p] = m;
+          blockMin[p] = dminB;
+          if (m > 0) any = true;
+        }
+        if (!any || (live && !live.anyLive(blockIdx, blockCount))) continue;
+        for (let ck = Math.max(bk, ck0); ck < Math.min(bkEnd, ck1); ck++) {
+          for (let cj = bj; cj < cj1; cj++) {
+            for (let ci = bi; ci < ci1; ci++) {
+              const cx = centre(ci, nx, sx);
+              const cy = centre(cj, ny, sy);
+              const cz = centre(ck, nz, sz);
+              // |c − c_block|: a block candidate farther than this from c than the cell's limit
+              // can be (dist(c, σ) ≥ dist(c_block, σ) − h, dmin ≤ dmin_block + h) is not kept;
+              // 1e-9 mm of margin keeps every float64 borderline case to the exact test below.
+              const h = Math.hypot(cx - bx, cy - by, cz - bz);
+              let count = 0;
+              for (let p = 0; p < P; p++) {
+                const m = blockCount[p] as number;
+                const out = kept[p] as number[];
+                out.length = 0;
+                if (m === 0) continue;
+                const idx = blockIdx[p] as Int32Array;
+                const bd = blockDist[p] as Float64Array;
+                const dist = cellDist[p] as Float64Array;
+                const normal = cellNormal[p] as Float64Array;
+                const D = cutoff[p] as number;
+                const pre = Math.min((blockMin[p] as number) + h + 2 * e, D + e) + delta + h + 1e-9;
                 let dmin = Infinity;
                 for (let q = 0; q < m; q++) {
-                  const d = nearestOnSegment(plan.local, blockIdx[q] as number, cx, cy, cz, near);
-                  cellDist[q] = d;
+                  if ((bd[q] as number) > pre) {
+                    dist[q] = Infinity;
+                    continue;
+                  }
+                  const d = nearestOnSegment(plan.local, idx[q] as number, cx, cy, cz, near);
+                  dist[q] = d;
                   const inv = d > 1e-9 ? 1 / d : 0;
-                  cellNormal[3 * q] = (cx - (near[0] as number)) * inv;
-                  cellNormal[3 * q + 1] = (cy - (near[1] as number)) * inv;
-                  cellNormal[3 * q + 2] = (cz - (near[2] as number)) * inv;
+                  normal[3 * q] = (cx - (near[0] as number)) * inv;
+                  normal[3 * q + 1] = (cy - (near[1] as number)) * inv;
+                  normal[3 * q + 2] = (cz - (near[2] as number)) * inv;
                   if (d < dmin) dmin = d;
                 }
                 const limit = Math.min(dmin + 2 * e, D + e) + delta;
-                order.length = 0;
-                for (let q = 0; q < m; q++) if ((cellDist[q] as number) <= limit) order.push(q);
-                if (order.length === 0) continue;
-                order.sort((a, b) => (cellDist[a] as number) - (cellDist[b] as number) || a - b);
-                const slot = 2 * ((ci + gx * (cj + gy * ck)) * P + p);
+                for (let q = 0; q < m; q++) if ((dist[q] as number) <= limit) out.push(q);
+                if (out.length === 0) continue;
+                out.sort((a, b) => (dist[a] as number) - (dist[b] as number) || a - b);
+                count += out.length;
+              }
+              if (count === 0) continue;
+              const cell = ci + gx * (cj + gy * ck);
+              if (live) {
+                if (!live.cellLive(blockIdx, kept)) continue;
+                mayLabel[cell] = 1;
+              }
+              for (let p = 0; p < P; p++) {
+                const out = kept[p] as number[];
+                if (out.length === 0) continue;
+                const idx = blockIdx[p] as Int32Array;
+                const dist = cellDist[p] as Float64Array;
+                const normal = cellNormal[p] as Float64Array;
+                const slot = 2 * (cell * P + p);
                 lists[slot] = buf.count;
-                lists[slot + 1] = order.length;
-                for (const q of order) {
+                lists[slot + 1] = out.length;
+                for (const q of out) {
                   buf.push(
-                    blockIdx[q] as number,
-                    cellNormal[3 * q] as number,
-                    cellNormal[3 * q + 1] as number,
-                    cellNormal[3 * q + 2] as number,
-                    cellDist[q] as number,
+                    idx[q] as number,
+                    normal[3 * q] as number,
+                    normal[3 * q + 1] as number,
+                    normal[3 * q + 2] as number,
+                    dist[q] as number,
                   );
                 }
               }
@@ -209,12 +279,13 @@ export function buildCandidates(plan: ShellPlan, zCells?: readonly [number, numb
           }
         }
       }
+      yield ++row / blockRows;
     }
   }
   return {
     grid,
     partCount: P,
-    mayLabel: labelCells(plan, grid.cells, lists, buf.seg),
+    mayLabel: live ? mayLabel : labelCells(plan, grid, [ck0, Math.min(gz, ck1)], lists, buf.seg),
     lists,
     seg: buf.seg.subarray(0, buf.count),
     plane: buf.plane.subarray(0, buf.count * PLANE_WORDS),
@@ -222,38 +293,91 @@ export function buildCandidates(plan: ShellPlan, zCells?: readonly [number, numb
   };
 }
 
-/** The mayLabel flags of every cell (see Candidates). */
-function labelCells(plan: ShellPlan, cells: number, lists: Uint32Array, seg: Uint32Array): Uint8Array {
-  const P = plan.parts.length;
-  const out = new Uint8Array(cells);
-  // Per vessel, the arc intervals where a label can be: its segment and its lesions.
-  const intervals = plan.vessels.map((v) => [
-    [v.s0, v.s1],
-    ...plan.lesions.filter((l) => l.vessel === v.index).map((l) => [l.start, l.end]),
-  ]);
-  const world = plan.world;
-  for (let cell = 0; cell < cells; cell++) {
-    search: for (const v of plan.vessels) {
-      const iv = intervals[v.index] as number[][];
+/**
+ * Per vessel, which segments of its parts have an arc range [s_a, s_b] meeting one of the vessel's
+ * label intervals (its segment and its lesions): a voxel's labels need its owner's nearest point
+ * on such a segment.
+ */
+class LabelArcs {
+  private readonly live: Uint8Array[];
+  private readonly paths: (readonly number[])[];
+
+  constructor(plan: ShellPlan) {
+    const world = plan.world;
+    this.paths = plan.vessels.map((v) => v.parts);
+    this.live = plan.vessels.map((v) => {
+      const intervals = [
+        [v.s0, v.s1],
+        ...plan.lesions.filter((l) => l.vessel === v.index).map((l) => [l.start, l.end]),
+      ];
+      const flags = new Uint8Array(plan.segmentCount);
       for (const p of v.parts) {
+        const part = plan.parts[p] as ShellPart;
+        for (let G = part.segBase; G < part.segBase + part.segCount; G++) {
+          const sa = world[G * WORLD_WORDS + 7] as number;
+          const sb = sa + (world[G * WORLD_WORDS + 8] as number);
+          // s = s_a + t·Δs lies in [s_a, s_a + Δs] up to rounding: widen by a relative 1e-9.
+          const eps = 1e-9 * Math.max(1, Math.abs(sb));
+          for (const [lo, hi] of intervals) if (sb + eps >= (lo as number) && sa - eps <= (hi as number)) flags[G] = 1;
+        }
+      }
+      return flags;
+    });
+  }
+
+  /** Whether some vessel has, in one of its parts' first count[p] entries of idx[p], a live segment. */
+  anyLive(idx: readonly Int32Array[], count: Int32Array): boolean {
+    for (let v = 0; v < this.paths.length; v++) {
+      const flags = this.live[v] as Uint8Array;
+      for (const p of this.paths[v] as readonly number[]) {
+        const list = idx[p] as Int32Array;
+        const m = count[p] as number;
+        for (let q = 0; q < m; q++) if (flags[list[q] as number] === 1) return true;
+      }
+    }
+    return false;
+  }
+
+  /** anyLive over the entries of idx[p] at the positions kept[p]. */
+  cellLive(idx: readonly Int32Array[], kept: readonly number[][]): boolean {
+    for (let v = 0; v < this.paths.length; v++) {
+      const flags = this.live[v] as Uint8Array;
+      for (const p of this.paths[v] as readonly number[]) {
+        const list = idx[p] as Int32Array;
+        for (const q of kept[p] as number[]) if (flags[list[q] as number] === 1) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether some vessel has a live segment in the lists of `cell`. */
+  listsLive(cell: number, P: number, lists: Uint32Array, seg: Uint32Array): boolean {
+    for (let v = 0; v < this.paths.length; v++) {
+      const flags = this.live[v] as Uint8Array;
+      for (const p of this.paths[v] as readonly number[]) {
         const slot = 2 * (cell * P + p);
         const first = lists[slot] as number;
         const end = first + (lists[slot + 1] as number);
-        for (let m = first; m < end; m++) {
-          const o = (seg[m] as number) * WORLD_WORDS;
-          const sa = world[o + 7] as number;
-          const sb = sa + (world[o + 8] as number);
-          // s = s_a + t·Δs lies in [s_a, s_a + Δs] up to rounding: widen by a relative 1e-9.
-          const eps = 1e-9 * Math.max(1, Math.abs(sb));
-          for (const [lo, hi] of iv) {
-            if (sb + eps >= (lo as number) && sa - eps <= (hi as number)) {
-              out[cell] = 1;
-              break search;
-            }
-          }
-        }
+        for (let m = first; m < end; m++) if (flags[seg[m] as number] === 1) return true;
       }
     }
+    return false;
+  }
+}
+
+/** The mayLabel flags (see Candidates) of the cells in slices [ck0, ck1); 0 elsewhere. */
+function labelCells(
+  plan: ShellPlan,
+  grid: CellGrid,
+  [ck0, ck1]: readonly [number, number],
+  lists: Uint32Array,
+  seg: Uint32Array,
+): Uint8Array {
+  const out = new Uint8Array(grid.cells);
+  const arcs = new LabelArcs(plan);
+  const slice = grid.counts[0] * grid.counts[1];
+  for (let cell = ck0 * slice; cell < ck1 * slice; cell++) {
+    if (arcs.listsLive(cell, plan.parts.length, lists, seg)) out[cell] = 1;
   }
   return out;
 }

@@ -3,7 +3,8 @@
  * feed to the guard's distance transform, the calcium guard test, and the label layers of the
  * CPU backend. GPU-free; runs in Node, a page or a worker.
  */
-import { buildCandidates } from './candidates';
+import { BoundedShells } from './bounded';
+import { buildCandidateSteps } from './candidates';
 import { BAND_MM } from './constants';
 import { ExactShells } from './exact';
 import { type LabelLayers, emptyLayers, placeLabels } from './layers';
@@ -159,15 +160,19 @@ export function classifyShare(job: ClassifyJob): ClassifyShare {
 }
 
 /**
- * classifyShare in steps: it pauses after building its piece of the index and after each row of
- * cells (yielding the fraction done), and returns the share. A caller on a page's thread yields
- * to the event loop between steps, so a cancel or a repaint need not wait for the whole share.
+ * classifyShare in steps: it pauses while building its piece of the index (yielding 0) and after
+ * each row of cells (yielding the fraction done), and returns the share. A caller on a page's
+ * thread yields to the event loop between steps, so a cancel or a repaint need not wait for the
+ * whole share. The index holds only the cells where a label can be (buildCandidateSteps'
+ * liveOnly): the others are skipped whole anyway.
  */
 export function* classifyShareSteps(job: ClassifyJob): Generator<number, ClassifyShare> {
   const { plan } = job;
-  const cands = buildCandidates(plan, job.zCells);
-  yield 0;
-  const ex = new ExactShells(plan, cands);
+  const build = buildCandidateSteps(plan, { zCells: job.zCells, liveOnly: true });
+  let built = build.next();
+  for (; !built.done; built = build.next()) yield 0;
+  const cands = built.value;
+  const ex = new BoundedShells(plan, cands);
   const guarded = job.guard ? guardFromDistances(plan, job.guard.calcium, job.guard.dist2) : null;
   const nz = cands.grid.size[2];
   const z0 = Math.min(plan.cropDims[2], job.zCells[0] * nz);

@@ -40,13 +40,25 @@ export class ExactShells {
   readonly lesionHits: Int32Array;
   private readonly tied: Int32Array;
 
-  private readonly partD2: Float64Array;
-  private readonly partG: Int32Array;
-  private readonly partT: Float64Array;
-  private readonly paths: Int32Array[];
+  protected readonly partD2: Float64Array;
+  protected readonly partG: Int32Array;
+  protected readonly partT: Float64Array;
+  protected readonly paths: Int32Array[];
   // Scalars of the geometry and the grid, unpacked once: the per-voxel loop reads only locals.
   private readonly k: Float64Array;
-  private readonly cell: Int32Array;
+  private readonly cellDims: Int32Array;
+  /**
+   * The voxel place() set: its centre in the world frame (vx, vy, vz), its offset from its cell's
+   * centre in the crop-local frame (qx, qy, qz), |q| + BOUND_SLACK_MM (qn), and its cell.
+   */
+  protected vx = 0;
+  protected vy = 0;
+  protected vz = 0;
+  protected qx = 0;
+  protected qy = 0;
+  protected qz = 0;
+  protected qn = 0;
+  protected cell = 0;
 
   constructor(
     readonly plan: ShellPlan,
@@ -71,7 +83,7 @@ export class ExactShells {
       ...plan.spacing,
       ...cands.grid.size.map((n) => (n - 1) / 2),
     ]);
-    this.cell = Int32Array.from([...cands.grid.size, ...cands.grid.counts]);
+    this.cellDims = Int32Array.from([...cands.grid.size, ...cands.grid.counts]);
     this.lesionHits = new Int32Array(plan.lesions.length);
     this.tieVoi = new Int32Array(V);
     this.tieRing = new Int32Array(V);
@@ -90,20 +102,24 @@ export class ExactShells {
 
   /** Nearest point of every vessel to crop voxel (i, j, k): fills w, s, r. */
   locate(i: number, j: number, k: number): void {
-    const K = this.k;
-    const C = this.cell;
-    const lists = this.cands.lists;
-    const plane = this.cands.plane;
-    const seg = this.cands.seg;
+    this.place(i, j, k);
     const P = this.cands.partCount;
-    const world = this.plan.world;
+    for (let p = 0; p < P; p++) this.scanPart(p);
+    const V = this.paths.length;
+    for (let v = 0; v < V; v++) this.reduceVessel(v);
+  }
+
+  /** Sets the voxel fields (vx … cell) for crop voxel (i, j, k). */
+  protected place(i: number, j: number, k: number): void {
+    const K = this.k;
+    const C = this.cellDims;
     // The voxel centre exactly as voxelToWorld computes it (the oracle's arithmetic).
     const a = ((K[15] as number) + i) * (K[12] as number);
     const b = ((K[16] as number) + j) * (K[13] as number);
     const c = ((K[17] as number) + k) * (K[14] as number);
-    const vx = (K[0] as number) + (K[3] as number) * a + (K[4] as number) * b + (K[5] as number) * c;
-    const vy = (K[1] as number) + (K[6] as number) * a + (K[7] as number) * b + (K[8] as number) * c;
-    const vz = (K[2] as number) + (K[9] as number) * a + (K[10] as number) * b + (K[11] as number) * c;
+    this.vx = (K[0] as number) + (K[3] as number) * a + (K[4] as number) * b + (K[5] as number) * c;
+    this.vy = (K[1] as number) + (K[6] as number) * a + (K[7] as number) * b + (K[8] as number) * c;
+    this.vz = (K[2] as number) + (K[9] as number) * a + (K[10] as number) * b + (K[11] as number) * c;
     // Offset from the cell centre in the crop-local frame (for the lower bounds only).
     const nx = C[0] as number;
     const ny = C[1] as number;
@@ -111,85 +127,113 @@ export class ExactShells {
     const ci = (i / nx) | 0;
     const cj = (j / ny) | 0;
     const ck = (k / nz) | 0;
-    const cell = ci + (C[3] as number) * (cj + (C[4] as number) * ck);
+    this.cell = ci + (C[3] as number) * (cj + (C[4] as number) * ck);
     const qx = (i - ci * nx - (K[21] as number)) * (K[18] as number);
     const qy = (j - cj * ny - (K[22] as number)) * (K[19] as number);
     const qz = (k - ck * nz - (K[23] as number)) * (K[20] as number);
-    const qn = Math.sqrt(qx * qx + qy * qy + qz * qz) + BOUND_SLACK_MM;
-    for (let p = 0; p < P; p++) {
-      const slot = 2 * (cell * P + p);
-      const off = lists[slot] as number;
-      const end = off + (lists[slot + 1] as number);
-      let best = Infinity;
-      let bestD = Infinity;
-      let bestG = -1;
-      let bestT = 0;
-      for (let m = off; m < end; m++) {
-        const o4 = m * PLANE_WORDS;
-        const dc = plane[o4 + 3] as number;
-        if (dc - qn > bestD) break;
-        const lb =
-          dc +
-          qx * (plane[o4] as number) +
-          qy * (plane[o4 + 1] as number) +
-          qz * (plane[o4 + 2] as number) -
-          BOUND_SLACK_MM;
-        if (lb > bestD) continue;
-        const G = seg[m] as number;
-        const o = G * WORLD_WORDS;
-        const wx = vx - (world[o] as number);
-        const wy = vy - (world[o + 1] as number);
-        const wz = vz - (world[o + 2] as number);
-        const ex = world[o + 3] as number;
-        const ey = world[o + 4] as number;
-        const ez = world[o + 5] as number;
-        const len2 = world[o + 6] as number;
-        let t = 0;
-        if (len2 > 0) {
-          t = (wx * ex + wy * ey + wz * ez) / len2;
-          t = t < 0 ? 0 : t > 1 ? 1 : t;
-        }
-        const dx = wx - t * ex;
-        const dy = wy - t * ey;
-        const dz = wz - t * ez;
-        const d2 = dx * dx + dy * dy + dz * dz;
-        this.evaluations++;
-        if (d2 < best || (d2 === best && G < bestG)) {
-          best = d2;
-          bestD = Math.sqrt(d2);
-          bestG = G;
-          bestT = t;
-        }
-      }
-      this.partD2[p] = best;
-      this.partG[p] = bestG;
-      this.partT[p] = bestT;
-    }
-    const V = this.paths.length;
-    for (let v = 0; v < V; v++) {
-      const path = this.paths[v] as Int32Array;
-      let best = Infinity;
-      let G = -1;
-      let t = 0;
-      for (let q = 0; q < path.length; q++) {
-        const p = path[q] as number;
-        // An earlier part's segments come first along the vessel: it keeps an exact tie.
-        if ((this.partD2[p] as number) < best) {
-          best = this.partD2[p] as number;
-          G = this.partG[p] as number;
-          t = this.partT[p] as number;
-        }
-      }
-      if (G < 0) {
-        this.w[v] = Infinity;
-        continue;
-      }
+    this.qx = qx;
+    this.qy = qy;
+    this.qz = qz;
+    this.qn = Math.sqrt(qx * qx + qy * qy + qz * qz) + BOUND_SLACK_MM;
+  }
+
+  /**
+   * Nearest segment of part p to the placed voxel, over its cell's list: partD2[p] (+∞ for an
+   * empty list), partG[p], partT[p]. The smallest squared distance wins, an exact tie the smaller
+   * segment index (the smaller arc length).
+   */
+  protected scanPart(p: number): void {
+    const plane = this.cands.plane;
+    const seg = this.cands.seg;
+    const world = this.plan.world;
+    const vx = this.vx;
+    const vy = this.vy;
+    const vz = this.vz;
+    const qx = this.qx;
+    const qy = this.qy;
+    const qz = this.qz;
+    const qn = this.qn;
+    const slot = 2 * (this.cell * this.cands.partCount + p);
+    const off = this.cands.lists[slot] as number;
+    const end = off + (this.cands.lists[slot + 1] as number);
+    let best = Infinity;
+    let bestD = Infinity;
+    let bestG = -1;
+    let bestT = 0;
+    let evaluated = 0;
+    for (let m = off; m < end; m++) {
+      const o4 = m * PLANE_WORDS;
+      const dc = plane[o4 + 3] as number;
+      if (dc - qn > bestD) break;
+      const lb =
+        dc +
+        qx * (plane[o4] as number) +
+        qy * (plane[o4 + 1] as number) +
+        qz * (plane[o4 + 2] as number) -
+        BOUND_SLACK_MM;
+      if (lb > bestD) continue;
+      const G = seg[m] as number;
       const o = G * WORLD_WORDS;
-      const r = (world[o + 9] as number) + t * (world[o + 10] as number);
-      this.s[v] = (world[o + 7] as number) + t * (world[o + 8] as number);
-      this.r[v] = r;
-      this.w[v] = Math.sqrt(best) - r;
+      const wx = vx - (world[o] as number);
+      const wy = vy - (world[o + 1] as number);
+      const wz = vz - (world[o + 2] as number);
+      const ex = world[o + 3] as number;
+      const ey = world[o + 4] as number;
+      const ez = world[o + 5] as number;
+      const len2 = world[o + 6] as number;
+      let t = 0;
+      if (len2 > 0) {
+        t = (wx * ex + wy * ey + wz * ez) / len2;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+      }
+      const dx = wx - t * ex;
+      const dy = wy - t * ey;
+      const dz = wz - t * ez;
+      const d2 = dx * dx + dy * dy + dz * dz;
+      evaluated++;
+      if (d2 < best || (d2 === best && G < bestG)) {
+        best = d2;
+        bestD = Math.sqrt(d2);
+        bestG = G;
+        bestT = t;
+      }
     }
+    this.evaluations += evaluated;
+    this.partD2[p] = best;
+    this.partG[p] = bestG;
+    this.partT[p] = bestT;
+  }
+
+  /** w, s and r of vessel v from its parts' nearest segments (partD2 … of every part on its path). */
+  protected reduceVessel(v: number): void {
+    const path = this.paths[v] as Int32Array;
+    let best = Infinity;
+    let G = -1;
+    let t = 0;
+    for (let q = 0; q < path.length; q++) {
+      const p = path[q] as number;
+      // An earlier part's segments come first along the vessel: it keeps an exact tie.
+      if ((this.partD2[p] as number) < best) {
+        best = this.partD2[p] as number;
+        G = this.partG[p] as number;
+        t = this.partT[p] as number;
+      }
+    }
+    this.setVessel(v, best, G, t);
+  }
+
+  /** w, s and r of vessel v whose nearest point is at t on segment G, squared distance d2 (G < 0: none). */
+  protected setVessel(v: number, d2: number, G: number, t: number): void {
+    if (G < 0) {
+      this.w[v] = Infinity;
+      return;
+    }
+    const world = this.plan.world;
+    const o = G * WORLD_WORDS;
+    const r = (world[o + 9] as number) + t * (world[o + 10] as number);
+    this.s[v] = (world[o + 7] as number) + t * (world[o + 8] as number);
+    this.r[v] = r;
+    this.w[v] = Math.sqrt(d2) - r;
   }
 
   /** Whether crop voxel (i, j, k) lies inside some lumen (w ≤ 0 for some vessel). */

@@ -36,4 +36,28 @@ describe('worker-thread classification', () => {
       expect(one.layers.voi.some((x) => x !== 0)).toBe(true);
     }
   });
+
+  it('a cancelled classification ends its workers, the next one still equals the single-threaded layers', async () => {
+    const ph = makePhantom({ dims: [96, 96, 64], spacing: [0.5, 0.5, 0.7], seed: 3, tree: {} });
+    const o = withDefaults({});
+    const p = prepareVessels(ph.vessels, o, []);
+    const plan = planShells(ph.ct, p.vessels, p.lesions, {
+      window: o.window,
+      wallGapMm: 0,
+      calciumGuardMm: null,
+      calciumHu: 130,
+    });
+    const hu = cropHu(ph.ct.dims, ph.ct.hu, plan.crop);
+    const one = await classifyHere(plan, hu);
+    const abort = new AbortController();
+    // Cancelled as soon as the classification reports progress: its workers are mid-share.
+    const cancelled = workerClassifier(3, 0)(plan, hu, { signal: abort.signal, onProgress: () => abort.abort() });
+    await expect(cancelled).rejects.toMatchObject({ code: 'E_ABORTED' });
+    for (let run = 0; run < 2; run++) {
+      const again = await workerClassifier(3, 0)(plan, hu);
+      expect(again.workers).toBe(3);
+      expect(Buffer.compare(Buffer.from(again.layers.voi), Buffer.from(one.layers.voi))).toBe(0);
+      expect(Buffer.compare(Buffer.from(again.layers.rings), Buffer.from(one.layers.rings))).toBe(0);
+    }
+  });
 });

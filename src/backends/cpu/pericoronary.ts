@@ -62,13 +62,7 @@ export async function classifySliced(
   jobs: readonly ClassifyJob[],
   control: MeasureControl | undefined,
 ): Promise<ClassifyShare[]> {
-  // One cell slice at a time: a share's piece of the index is built in one go, so keep it small.
-  const cells = jobs.flatMap((j) =>
-    Array.from({ length: j.zCells[1] - j.zCells[0] }, (_, c): ClassifyJob => ({
-      ...j,
-      zCells: [j.zCells[0] + c, j.zCells[0] + c + 1],
-    })),
-  );
+  // A share's steps pause while its index is built and after each row of cells.
   const shares: ClassifyShare[] = [];
   // Progress by voxel slices done of all the jobs' slices (their cell slices × cell height).
   const nz = cellGrid(plan).size[2];
@@ -76,10 +70,10 @@ export async function classifySliced(
     Math.min(plan.cropDims[2], j.zCells[1] * nz) - Math.min(plan.cropDims[2], j.zCells[0] * nz);
   const total = Math.max(
     1,
-    cells.reduce((a, j) => a + slicesOf(j), 0),
+    jobs.reduce((a, j) => a + slicesOf(j), 0),
   );
   let done = 0;
-  for (const job of cells) {
+  for (const job of jobs) {
     const n = slicesOf(job);
     const steps = classifyShareSteps(job);
     for (let r = steps.next(); ; r = steps.next()) {

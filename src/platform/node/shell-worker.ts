@@ -1,15 +1,28 @@
 /**
- * Worker-thread body of the float64 pericoronary classification (shell-workers.ts sends
- * it shares; it answers with their layers, buffers transferred, not copied).
+ * Worker-thread body of the float64 pericoronary classification (shell-workers.ts): a `setup`
+ * message gives the plan and guard of a classification, each `zCells` message then asks for one
+ * share of it (the answer carries the share's layers, buffers transferred, not copied), and
+ * `release` lets the plan and guard go once the classification is over.
  */
 import { parentPort } from 'node:worker_threads';
-import { type ClassifyJob, type ClassifyShare, classifyShare } from '../../shells/classify';
+import { type ClassifyJob, classifyShare } from '../../shells/classify';
 
-parentPort?.on('message', (jobs: ClassifyJob[]) => {
+/** What the pool sends: the inputs shared by every share of a classification, or one share. */
+export type ShellWorkerMessage =
+  { setup: Omit<ClassifyJob, 'zCells'> } | { zCells: readonly [number, number] } | { release: true };
+
+let setup: Omit<ClassifyJob, 'zCells'> | null = null;
+
+parentPort?.on('message', (m: ShellWorkerMessage) => {
+  if ('setup' in m || 'release' in m) {
+    setup = 'setup' in m ? m.setup : null;
+    return;
+  }
   try {
-    const shares: ClassifyShare[] = jobs.map(classifyShare);
-    const buffers = shares.flatMap((s) => [s.layers.voi, s.layers.rings, ...s.layers.lesions].map((a) => a.buffer));
-    parentPort?.postMessage({ shares }, buffers as ArrayBuffer[]);
+    if (!setup) throw new Error('share before setup');
+    const share = classifyShare({ ...setup, zCells: m.zCells });
+    const buffers = [share.layers.voi, share.layers.rings, ...share.layers.lesions].map((a) => a.buffer);
+    parentPort?.postMessage({ share }, buffers as ArrayBuffer[]);
   } catch (e) {
     parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) });
   }

@@ -1,24 +1,30 @@
 /**
  * The float64 pericoronary classification shared among Node worker threads and the main thread:
- * the crop's cell slices are cut into block-aligned shares dealt round-robin (far slices are cheap,
- * so interleaving keeps the threads even); each share builds its own piece of the index and labels
- * its slices (src/shells/classify.ts), and the main thread stitches the layers together.
+ * the crop's cell slices are cut into block-aligned shares, taken one at a time from one queue by
+ * every thread (live cells crowd where the vessels are, so a fixed deal would leave a thread idle);
+ * each share builds its own piece of the index and labels its slices (src/shells/classify.ts), and
+ * the main thread stitches the layers together.
+ *
+ * Threads come from a ShellWorkerPool (worker-pool.ts) when the caller keeps one (a session starts
+ * it while the inputs are read; a batch shares one among its lanes), or are started for the
+ * classification and ended after it. A worker left busy by a cancel, or that failed, is ended.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { PerifatError } from '../../errors';
-import { untilAborted, step } from '../../measure/control';
+import { type MeasureControl, checkAborted, slice, step, untilAborted } from '../../measure/control';
 import { cellGrid } from '../../shells/candidates';
-import type { ClassifyJob, ClassifyShare } from '../../shells/classify';
+import { type ClassifyJob, type ClassifyShare, classifyShareSteps } from '../../shells/classify';
+import type { ShellPlan } from '../../shells/plan';
 import {
   type CropClassifier,
   SHARE_CELLS,
-  classifySliced,
   guardInputs,
   shareWork,
   stitchShares,
 } from '../../backends/cpu/pericoronary';
-import { ShellWorkerPool, startShellWorker } from './worker-pool';
+import type { ShellWorkerMessage } from './shell-worker';
+import { type ShellWorkerPool, startShellWorker } from './worker-pool';
 
 /** Below this many crop voxels a second thread costs more than it saves. */
 const MIN_PARALLEL_VOXELS = 2_000_000;
@@ -28,16 +34,16 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-function runOn(worker: Worker, jobs: ClassifyJob[]): Promise<ClassifyShare[]> {
+/** One share on a worker (both listeners removed on either answer: a pooled worker serves again). */
+function runShare(worker: Worker, zCells: readonly [number, number]): Promise<ClassifyShare> {
   return new Promise((resolve, reject) => {
-    // Both listeners go on either answer: a pooled worker serves the next classification.
     const done = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);
     };
-    const onMessage = (m: { shares?: ClassifyShare[]; error?: string }) => {
+    const onMessage = (m: { share?: ClassifyShare; error?: string }) => {
       done();
-      if (m.shares) resolve(m.shares);
+      if (m.share) resolve(m.share);
       else reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${m.error ?? 'no answer'}`));
     };
     const onError = (e: Error) => {
@@ -46,7 +52,7 @@ function runOn(worker: Worker, jobs: ClassifyJob[]): Promise<ClassifyShare[]> {
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
-    worker.postMessage(jobs);
+    worker.postMessage({ zCells } satisfies ShellWorkerMessage);
   });
 }
 
@@ -74,19 +80,19 @@ function lenderOf(pool: ShellWorkerPool | undefined): Lender {
 export interface WorkerClassifierOptions {
   /**
    * Threads kept warm (worker-pool.ts) instead of started per classification; `threads` must not
-   * exceed the pool's size (+ 1 for the main thread's share, unless offMainThread).
+   * exceed the pool's size (+ 1 for the main thread, unless offMainThread).
    */
   readonly pool?: ShellWorkerPool;
   /**
-   * Run the main thread's share on a worker too, leaving the main thread free: a batch measuring
-   * cases side by side on one pool reads, plans and writes there while the workers classify.
+   * Every share on a worker, the main thread left free: a batch measuring cases side by side on
+   * one pool reads, plans and writes there while the workers classify.
    */
   readonly offMainThread?: boolean;
 }
 
 /**
- * A classifier over `threads` threads (the main thread included); crops under `minVoxels` stay on
- * the main thread.
+ * A classifier over `threads` threads (the main thread included unless offMainThread); crops under
+ * `minVoxels` stay on one thread.
  */
 export function workerClassifier(
   threads = defaultThreads(),
@@ -98,19 +104,13 @@ export function workerClassifier(
     const gz = cellGrid(plan).counts[2];
     const useThreads = plan.cropVoxels < minVoxels ? 1 : Math.max(1, Math.min(threads, Math.ceil(gz / SHARE_CELLS)));
     const guard = guardInputs(plan, hu);
-    const jobs: ClassifyJob[][] = Array.from({ length: useThreads }, () => []);
-    for (let c = 0, q = 0; c < gz; c += SHARE_CELLS, q++) {
-      (jobs[q % useThreads] as ClassifyJob[]).push({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard });
-    }
-    const onWorkers = opts.offMainThread ? jobs : jobs.slice(1);
-    const workers = await lender.acquire(onWorkers.length);
+    const queue: [number, number][] = [];
+    for (let c = 0; c < gz; c += SHARE_CELLS) queue.push([c, Math.min(gz, c + SHARE_CELLS)]);
+    const onMain = !opts.offMainThread;
+    const workers = await lender.acquire(onMain ? useThreads - 1 : useThreads);
     let clean = false;
     try {
-      const pending = workers.map((w, i) => runOn(w, onWorkers[i] as ClassifyJob[]));
-      // The main thread's share in slices (a cancel is seen between them); the workers' results
-      // raced against the signal, so a cancel need not wait for them (they are terminated below).
-      const mine = opts.offMainThread ? [] : await classifySliced(plan, jobs[0] as ClassifyJob[], control);
-      const shares = [...mine, ...(await untilAborted(Promise.all(pending), control)).flat()];
+      const shares = await shareOut(plan, guard, queue, workers, onMain, control);
       clean = true;
       step(control, 'pericoronary.classify', 1);
       return {
@@ -121,7 +121,64 @@ export function workerClassifier(
         work: shareWork(plan, shares),
       };
     } finally {
-      await Promise.all(workers.map((w) => lender.giveBack(w, clean)));
+      await Promise.all(
+        workers.map((w) => {
+          // Its copy of the plan and guard goes with this classification.
+          if (clean) w.postMessage({ release: true } satisfies ShellWorkerMessage);
+          return lender.giveBack(w, clean);
+        }),
+      );
     }
   };
+}
+
+/**
+ * Every share of `queue` classified, each by whichever thread is free first: the workers through
+ * messages, the main thread (when `onMain`) in steps with a slice() between them (progress,
+ * cancellation).
+ */
+async function shareOut(
+  plan: ShellPlan,
+  guard: ClassifyJob['guard'],
+  queue: readonly [number, number][],
+  workers: readonly Worker[],
+  onMain: boolean,
+  control: MeasureControl | undefined,
+): Promise<ClassifyShare[]> {
+  const nz = cellGrid(plan).size[2];
+  const slicesOf = (z: readonly [number, number]) =>
+    Math.min(plan.cropDims[2], z[1] * nz) - Math.min(plan.cropDims[2], z[0] * nz);
+  const total = Math.max(1, plan.cropDims[2]);
+  const shares: ClassifyShare[] = [];
+  let next = 0;
+  let done = 0;
+  const drive = async (w: Worker) => {
+    w.postMessage({ setup: { plan, guard } } satisfies ShellWorkerMessage);
+    while (next < queue.length) {
+      const z = queue[next++] as [number, number];
+      shares.push(await runShare(w, z));
+      done += slicesOf(z);
+      if (!onMain) step(control, 'pericoronary.classify', done / total);
+    }
+  };
+  // The workers' results raced against the signal, so a cancel need not wait for them.
+  const pending = untilAborted(Promise.all(workers.map(drive)), control);
+  // Seen by the caller even if the main thread's own loop ends first with an error.
+  pending.catch(() => undefined);
+  while (onMain && next < queue.length) {
+    const z = queue[next++] as [number, number];
+    const n = slicesOf(z);
+    const steps = classifyShareSteps({ plan, zCells: z, guard });
+    for (let r = steps.next(); ; r = steps.next()) {
+      if (r.done) {
+        shares.push(r.value);
+        break;
+      }
+      await slice(control, 'pericoronary.classify', (done + r.value * n) / total);
+    }
+    done += n;
+  }
+  await pending;
+  checkAborted(control);
+  return shares;
 }

@@ -120,8 +120,8 @@ export interface CandidateOptions {
   /**
    * Lists only for cells where some voxel can get a label (mayLabel 1), as the float64
    * classification needs: a block whose candidates all lie outside every vessel's label intervals
-   * is skipped whole (a cell's list is a subset of its block's). Not for the lumen test of the
-   * calcium guard or the GPU kernels, which read every cell.
+   * is skipped whole (a cell's list is a subset of its block's). The GPU shell kernels read only
+   * these cells too (live-cells.ts); the calcium guard's lumen test reads every cell, so not with it.
    */
   readonly liveOnly?: boolean;
 }

@@ -22,7 +22,7 @@ import {
   type ShellLayers,
   type ShellOptions,
 } from '../../measure/pericoronary-types';
-import { buildCandidates } from '../../shells/candidates';
+import { type Candidates, buildCandidateSteps } from '../../shells/candidates';
 import { calciumMask, guardBrute } from '../../shells/classify';
 import { undecidedDiagnostics } from '../../shells/diagnostics';
 import { ExactShells } from '../../shells/exact';
@@ -56,8 +56,18 @@ export async function pericoronaryHistogramsGpu(
   const L = lesions.length;
   const n = plan.cropVoxels;
   await slice(control, 'pericoronary.plan', 0.03);
-  const cands = buildCandidates(plan);
-  await slice(control, 'pericoronary.plan', 0.08);
+  // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen
+  // test reads every cell, so the full index is built only when the guard is on. Built in steps,
+  // with a slice() per row of blocks: the page stays responsive.
+  const build = buildCandidateSteps(plan, { liveOnly: plan.guardMm === null });
+  let cands: Candidates;
+  for (let r = build.next(); ; r = build.next()) {
+    if (r.done) {
+      cands = r.value;
+      break;
+    }
+    await slice(control, 'pericoronary.plan', 0.03 + 0.05 * r.value);
+  }
   checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);

@@ -53,36 +53,44 @@ export function guardInputs(plan: ShellPlan, hu: Int16Array): ClassifyJob['guard
 /** Cell slices per share of the classification (a block of the two-level index, candidates.ts). */
 export const SHARE_CELLS = 4;
 
+/** Voxel slices of the crop in the cell slices zCells (the last cell slice may be cut by the crop). */
+export function shareSlices(plan: ShellPlan, zCells: readonly [number, number]): number {
+  const nz = cellGrid(plan).size[2];
+  return Math.min(plan.cropDims[2], zCells[1] * nz) - Math.min(plan.cropDims[2], zCells[0] * nz);
+}
+
 /**
- * The shares' voxel slices classified on this thread, with a slice() between them: progress, a
- * yield to the event loop every SLICE_MS, cancellation (measure/control.ts).
+ * One share classified on this thread, a slice() at each of its steps (progress `at(f)` when a
+ * fraction f of the share is done, a yield to the event loop every SLICE_MS, cancellation): the
+ * steps pause while its index is built and after each row of cells.
  */
+export async function classifyShareSliced(
+  job: ClassifyJob,
+  control: MeasureControl | undefined,
+  at: (fraction: number) => number,
+): Promise<ClassifyShare> {
+  const steps = classifyShareSteps(job);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await slice(control, 'pericoronary.classify', at(r.value));
+  }
+}
+
+/** The shares classified on this thread one after the other, progress by voxel slices done. */
 export async function classifySliced(
   plan: ShellPlan,
   jobs: readonly ClassifyJob[],
   control: MeasureControl | undefined,
 ): Promise<ClassifyShare[]> {
-  // A share's steps pause while its index is built and after each row of cells.
   const shares: ClassifyShare[] = [];
-  // Progress by voxel slices done of all the jobs' slices (their cell slices × cell height).
-  const nz = cellGrid(plan).size[2];
-  const slicesOf = (j: ClassifyJob) =>
-    Math.min(plan.cropDims[2], j.zCells[1] * nz) - Math.min(plan.cropDims[2], j.zCells[0] * nz);
   const total = Math.max(
     1,
-    jobs.reduce((a, j) => a + slicesOf(j), 0),
+    jobs.reduce((a, j) => a + shareSlices(plan, j.zCells), 0),
   );
   let done = 0;
   for (const job of jobs) {
-    const n = slicesOf(job);
-    const steps = classifyShareSteps(job);
-    for (let r = steps.next(); ; r = steps.next()) {
-      if (r.done) {
-        shares.push(r.value);
-        break;
-      }
-      await slice(control, 'pericoronary.classify', (done + r.value * n) / total);
-    }
+    const n = shareSlices(plan, job.zCells);
+    shares.push(await classifyShareSliced(job, control, (f) => (done + f * n) / total));
     done += n;
   }
   return shares;

@@ -12,14 +12,16 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { PerifatError } from '../../errors';
-import { type MeasureControl, checkAborted, slice, step, untilAborted } from '../../measure/control';
+import { type MeasureControl, checkAborted, step, untilAborted } from '../../measure/control';
 import { cellGrid } from '../../shells/candidates';
-import { type ClassifyJob, type ClassifyShare, classifyShareSteps } from '../../shells/classify';
+import type { ClassifyJob, ClassifyShare } from '../../shells/classify';
 import type { ShellPlan } from '../../shells/plan';
 import {
   type CropClassifier,
   SHARE_CELLS,
+  classifyShareSliced,
   guardInputs,
+  shareSlices,
   shareWork,
   stitchShares,
 } from '../../backends/cpu/pericoronary';
@@ -145,9 +147,6 @@ async function shareOut(
   onMain: boolean,
   control: MeasureControl | undefined,
 ): Promise<ClassifyShare[]> {
-  const nz = cellGrid(plan).size[2];
-  const slicesOf = (z: readonly [number, number]) =>
-    Math.min(plan.cropDims[2], z[1] * nz) - Math.min(plan.cropDims[2], z[0] * nz);
   const total = Math.max(1, plan.cropDims[2]);
   const shares: ClassifyShare[] = [];
   let next = 0;
@@ -157,7 +156,7 @@ async function shareOut(
     while (next < queue.length) {
       const z = queue[next++] as [number, number];
       shares.push(await runShare(w, z));
-      done += slicesOf(z);
+      done += shareSlices(plan, z);
       if (!onMain) step(control, 'pericoronary.classify', done / total);
     }
   };
@@ -167,15 +166,8 @@ async function shareOut(
   pending.catch(() => undefined);
   while (onMain && next < queue.length) {
     const z = queue[next++] as [number, number];
-    const n = slicesOf(z);
-    const steps = classifyShareSteps({ plan, zCells: z, guard });
-    for (let r = steps.next(); ; r = steps.next()) {
-      if (r.done) {
-        shares.push(r.value);
-        break;
-      }
-      await slice(control, 'pericoronary.classify', (done + r.value * n) / total);
-    }
+    const n = shareSlices(plan, z);
+    shares.push(await classifyShareSliced({ plan, zCells: z, guard }, control, (f) => (done + f * n) / total));
     done += n;
   }
   await pending;

@@ -12,7 +12,7 @@ import { type GpuContext, acquireGpu } from '../gpu/device';
 import { GpuBackend } from '../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../backends/webgpu/measure-gpu';
 import type { MeasureBackend } from '../measure/backend';
-import type { MeasureProgress } from '../measure/control';
+import { type MeasureControl, type MeasureProgress, untilAborted } from '../measure/control';
 import { measureDetailed, type MeasureLayers } from '../measure/measure';
 import type { MeasureOptions } from '../measure/options';
 import type { BackendInfo, Report } from '../measure/report-types';
@@ -158,6 +158,17 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     const gpu = new GpuBackend(ctx);
     return { backend: new GpuMeasureBackend(gpu, runtime), dispose: () => gpu.dispose() };
   };
+  // GPU work runs one call at a time on the device. A cancelled call is answered at once
+  // (E_ABORTED as soon as the signal fires) while its stage drains in the background: it stops at
+  // the next stage boundary and releases its buffers, and the next call starts only after that, so
+  // two calls' submissions and error scopes never interleave. The CPU backend answers a cancel itself.
+  let deviceQueue: Promise<unknown> = Promise.resolve();
+  const onDevice = async <T>(control: MeasureControl, work: () => Promise<T>): Promise<T> => {
+    if (!ctx) return work();
+    const turn = deviceQueue.then(work);
+    deviceQueue = turn.catch(() => undefined);
+    return untilAborted(turn, control);
+  };
   const info: BackendInfo = {
     ...(ctx ? { api: 'webgpu', runtime, adapter: ctx.adapter } : { api: 'cpu', runtime, adapter: null }),
     ...(selection ? { selection } : {}),
@@ -166,6 +177,19 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     checkCallOptions(options);
     // `transfer` is the worker engine's; the rest are the measurement's (checked by withDefaults).
     const { signal, onProgress, wantLayers, transfer: _transfer, ...measureOptions } = options;
+    const control: MeasureControl = { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) };
+    try {
+      return await onDevice(control, () => measureOn(request, measureOptions, wantLayers === true, control));
+    } catch (e) {
+      throw typed(e);
+    }
+  };
+  const measureOn = async (
+    request: MeasureRequest,
+    measureOptions: Partial<MeasureOptions>,
+    wantLayers: boolean,
+    control: MeasureControl,
+  ) => {
     const { backend, dispose } = backendFor();
     try {
       const vessels = request.vessels
@@ -184,17 +208,12 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
         },
         backend,
         measureOptions,
-        {
-          wantLayers: wantLayers === true,
-          control: { ...(signal ? { signal } : {}), ...(onProgress ? { onProgress } : {}) },
-        },
+        { wantLayers, control },
       );
       // Why this backend ran, in the report as in the CLI's.
       return selection
         ? { ...result, report: { ...result.report, backend: { ...result.report.backend, selection } } }
         : result;
-    } catch (e) {
-      throw typed(e);
     } finally {
       dispose();
     }
@@ -206,18 +225,23 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
     async centerlines(request, options = {}) {
       const req = centerlineRequestOf(request);
       if (!req) throw new PerifatError('E_OPTIONS', 'centerlines: give a coronaryMask or a trace');
-      const { backend, dispose } = backendFor();
+      const derive = async () => {
+        const { backend, dispose } = backendFor();
+        try {
+          return await deriveCenterlines(
+            request.ct,
+            req,
+            (dims, spacing, mask) => backend.edt(dims, spacing, mask),
+            options.signal,
+          );
+        } finally {
+          dispose();
+        }
+      };
       try {
-        return await deriveCenterlines(
-          request.ct,
-          req,
-          (dims, spacing, mask) => backend.edt(dims, spacing, mask),
-          options.signal,
-        );
+        return await onDevice(options.signal ? { signal: options.signal } : {}, derive);
       } catch (e) {
         throw typed(e);
-      } finally {
-        dispose();
       }
     },
     destroy() {

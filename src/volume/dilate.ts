@@ -8,7 +8,10 @@ import type { Geometry } from './geometry';
 export function growMask(labels: Uint8Array, grid: Pick<Geometry, 'dims' | 'spacing'>, mm: number): Uint8Array {
   const [nx, ny, nz] = grid.dims;
   const [sx, sy, sz] = grid.spacing;
-  const out = Uint8Array.from(labels, (v) => (v !== 0 ? 1 : 0));
+  // A loop, not Uint8Array.from(labels, fn): V8 collects a mapped source into a plain array first,
+  // which cannot hold the 157 M voxels of a 512×512×600 CT.
+  const out = new Uint8Array(labels.length);
+  for (let n = 0; n < labels.length; n++) if (labels[n] !== 0) out[n] = 1;
   if (!(mm > 0)) return out;
   const ri = Math.floor(mm / sx);
   const rj = Math.floor(mm / sy);

@@ -30,9 +30,10 @@ describe('GPU errors are surfaced as typed errors', () => {
 });
 
 describe('the public engine on an app device', () => {
-  it('a cancelled measurement ends in E_ABORTED and leaks no GPU buffer; destroy() leaves the device working', async () => {
+  it('a measurement cancelled mid-stage ends in E_ABORTED within 100 ms and leaks no GPU buffer; destroy() leaves the device working', async () => {
     const r = await runner.call<EngineLifecycle>('engineLifecycle');
     expect(r.abortCode).toBe('E_ABORTED');
+    expect(r.abortMs).toBeLessThan(100);
     expect(r.created).toBeGreaterThan(10);
     expect(r.aliveAfterAbort).toBe(0);
     expect(r.aliveAfterMeasure).toBe(0);

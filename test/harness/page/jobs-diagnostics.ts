@@ -60,6 +60,8 @@ export async function errorSurfacing(): Promise<Record<string, string>> {
 /** What engineLifecycle found: buffers made and alive, the cancel's code, the stages reported. */
 export interface EngineLifecycle {
   abortCode: string;
+  /** From abort() to the rejection, ms. */
+  abortMs: number;
   created: number;
   aliveAfterAbort: number;
   aliveAfterMeasure: number;
@@ -95,18 +97,27 @@ export async function engineLifecycle(): Promise<EngineLifecycle> {
   const request = { ct: ph.ct, pericardium: ph.pericardium, vessels: ph.vessels };
   const ac = new AbortController();
   const stages: string[] = [];
+  let abortedAt = Number.NaN;
+  // Aborted as the shells stage begins: the answer must not wait for the stage's GPU work.
   const abortCode = await engine
     .measure(request, {
       signal: ac.signal,
       onProgress: (p) => {
         stages.push(p.stage);
-        if (p.stage === 'pericoronary.labels') ac.abort();
+        if (p.stage === 'pericoronary.shells' && !ac.signal.aborted) {
+          abortedAt = performance.now();
+          ac.abort();
+        }
       },
     })
     .then(
       () => 'no error',
       (e: unknown) => (e instanceof PerifatError ? e.code : `untyped: ${String(e)}`),
     );
+  const abortMs = performance.now() - abortedAt;
+  // The cancelled call's stage drains in the background and then releases every buffer it made.
+  const drainUntil = performance.now() + 10_000;
+  while (live.size > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
   const aliveAfterAbort = live.size;
   await engine.measure(request);
   const aliveAfterMeasure = live.size;
@@ -116,5 +127,5 @@ export async function engineLifecycle(): Promise<EngineLifecycle> {
     await device.queue.onSubmittedWorkDone();
   });
   device.destroy();
-  return { abortCode, created, aliveAfterAbort, aliveAfterMeasure, deviceUsableAfterDestroy, stages };
+  return { abortCode, abortMs, created, aliveAfterAbort, aliveAfterMeasure, deviceUsableAfterDestroy, stages };
 }

@@ -30,7 +30,7 @@ describe('GPU errors are surfaced as typed errors', () => {
 });
 
 describe('the public engine on an app device', () => {
-  it('a measurement cancelled mid-stage ends in E_ABORTED within 100 ms and leaks no GPU buffer; destroy() leaves the device working', async () => {
+  it('a measurement cancelled mid-stage ends in E_ABORTED within 100 ms and leaks no GPU buffer; progress within the GPU stages; destroy() leaves the device working', async () => {
     const r = await runner.call<EngineLifecycle>('engineLifecycle');
     expect(r.abortCode).toBe('E_ABORTED');
     expect(r.abortMs).toBeLessThan(100);
@@ -39,5 +39,10 @@ describe('the public engine on an app device', () => {
     expect(r.aliveAfterMeasure).toBe(0);
     expect(r.deviceUsableAfterDestroy).toBe('no error');
     expect(r.stages).toContain('pericoronary.shells');
+    // Progress from inside the GPU stages: a step as each chunk's command buffer finishes.
+    for (const fractions of [r.shellsProgress, r.labelsProgress]) {
+      expect(fractions.length).toBeGreaterThanOrEqual(3);
+      expect(fractions.every((f, i) => i === 0 || f > (fractions[i - 1] as number))).toBe(true);
+    }
   });
 });

@@ -12,7 +12,7 @@ import { BufferScope } from '../../gpu/buffers';
 import { checkFits } from '../../gpu/dispatch';
 import { type GpuVolume, allocateLabels, readLabels, uploadHu } from '../../gpu/gpu-volume';
 import { fatStatsGpu } from '../../kernels/fat-stats/fat-stats';
-import { slice, step } from '../../measure/control';
+import { report, slice, step } from '../../measure/control';
 import {
   RING_COUNT,
   type PericoronaryExtra,
@@ -105,10 +105,14 @@ export async function pericoronaryHistogramsGpu(
     // A cancel is answered between the GPU stages, not inside one: a stage left running would go on
     // submitting work on buffers the finally below destroys, and its error scopes would interleave
     // with the next measurement's on the same device.
-    const state = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs, layout });
+    const state = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium, slabs, layout }, (f) =>
+      report(control, 'pericoronary.shells', 0.2 + 0.5 * f),
+    );
     lap('shells');
     step(control, 'pericoronary.labels', 0.7);
-    const undecided = await labelStage(ctx, scope, pipes, { plan, tables, state, out });
+    const undecided = await labelStage(ctx, scope, pipes, { plan, tables, state, out }, (f) =>
+      report(control, 'pericoronary.labels', 0.7 + 0.1 * f),
+    );
     lap('labels');
 
     step(control, 'pericoronary.stats', 0.8);

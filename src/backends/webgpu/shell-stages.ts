@@ -52,7 +52,18 @@ export function shellSlabs(dims: Vec3, spacing: Vec3, guardMm: number | null, li
   return planShellSlabs(dims, halo, limit);
 }
 
-/** The live cells of the crop in chunks whose state fits one binding of `limit` bytes. */
+/**
+ * Chunks a stage is cut into at most: each chunk is its own command buffer, all submitted at once,
+ * and each one done is a progress step (a software adapter takes seconds for a large crop's shells,
+ * so the page sees progress within the stage); no chunk under MIN_CHUNK_CELLS cells.
+ */
+export const PROGRESS_CHUNKS = 32;
+const MIN_CHUNK_CELLS = 256;
+
+/**
+ * The live cells of the crop in chunks whose state fits one binding of `limit` bytes, and at most
+ * about PROGRESS_CHUNKS of them over the crop.
+ */
 export function shellLayout(
   plan: ShellPlan,
   cands: Candidates,
@@ -60,7 +71,32 @@ export function shellLayout(
   limit: number,
 ): LiveLayout {
   const cellVoxels = cands.grid.size[0] * cands.grid.size[1] * cands.grid.size[2];
-  return liveLayout(cands, plan.cropDims, slabs, Math.floor(limit / (STATE_BYTES * cellVoxels)));
+  const fits = Math.floor(limit / (STATE_BYTES * cellVoxels));
+  let live = 0;
+  for (let c = 0; c < cands.mayLabel.length; c++) live += cands.mayLabel[c] as number;
+  const even = Math.max(MIN_CHUNK_CELLS, Math.ceil(live / PROGRESS_CHUNKS));
+  return liveLayout(cands, plan.cropDims, slabs, Math.min(fits, even));
+}
+
+/**
+ * Submits each chunk's command buffer as soon as it is encoded (so the queue never waits on the
+ * host) and calls `progress` with the fraction of chunks done as the GPU finishes each.
+ */
+async function submitChunks(
+  ctx: GpuContext,
+  label: string,
+  chunks: number,
+  encode: (enc: GPUCommandEncoder, chunk: number) => void,
+  progress: ((fraction: number) => void) | undefined,
+): Promise<void> {
+  const done: Promise<void>[] = [];
+  for (let n = 0; n < chunks; n++) {
+    const enc = ctx.device.createCommandEncoder({ label: `${label}#${n}` });
+    encode(enc, n);
+    ctx.device.queue.submit([enc.finish()]);
+    done.push(ctx.device.queue.onSubmittedWorkDone().then(() => progress?.((n + 1) / chunks)));
+  }
+  await Promise.all(done);
 }
 
 /** One chunk's shell state on the GPU, after the "shells" stage. */
@@ -81,7 +117,10 @@ export interface ShellState {
   readonly inputs: NearestInputs;
 }
 
-/** Stage "shells": every chunk's nearest-point state and owner, every slab's guard distances; one submit. */
+/**
+ * Stage "shells": every slab's guard distances, then every chunk's nearest-point state and owner,
+ * a command buffer per chunk, all submitted without waiting; `progress` as chunks finish.
+ */
 export async function shellStage(
   ctx: GpuContext,
   scope: BufferScope,
@@ -94,6 +133,7 @@ export async function shellStage(
     slabs: readonly ShellSlab[];
     layout: LiveLayout;
   },
+  progress?: (fraction: number) => void,
 ): Promise<ShellState> {
   const { plan, cands, tables, calcium, layout } = job;
   const inputs = uploadNearestInputs(ctx, scope, plan, cands, tables, layout);
@@ -116,24 +156,31 @@ export async function shellStage(
       encodeEdt(ctx, enc, scope, pipes.edt, dims, plan.spacing, mask, dist, false);
       return dist;
     });
-    layout.chunks.forEach((chunk, n) => {
-      const sl = job.slabs[chunk.slab] as ShellSlab;
-      const tag = `[${sl.z0}:${sl.z1}]#${n}`;
-      const entries = chunk.count * layout.cellVoxels;
-      const state = scope.storage(`pericoronary.state${tag}`, entries * STATE_BYTES);
-      const owner = scope.storage(`pericoronary.owner${tag}`, entries * OWNER_BYTES);
-      encodeNearest(ctx, enc, scope, pipes.nearest, plan, layout, tables, { ...inputs, state, owner }, chunk, tag);
-      chunks.push({
-        chunk,
-        tag,
-        state,
-        owner,
-        guardBase: (sl.z0 - sl.g0) * slice,
-        guardDist: guards[chunk.slab] ?? null,
-      });
-    });
     ctx.device.queue.submit([enc.finish()]);
-    await ctx.device.queue.onSubmittedWorkDone();
+    await submitChunks(
+      ctx,
+      'perifat:pericoronary.shells',
+      layout.chunks.length,
+      (chunkEnc, n) => {
+        const chunk = layout.chunks[n] as LiveChunk;
+        const sl = job.slabs[chunk.slab] as ShellSlab;
+        const tag = `[${sl.z0}:${sl.z1}]#${n}`;
+        const entries = chunk.count * layout.cellVoxels;
+        const state = scope.storage(`pericoronary.state${tag}`, entries * STATE_BYTES);
+        const owner = scope.storage(`pericoronary.owner${tag}`, entries * OWNER_BYTES);
+        const bufs = { ...inputs, state, owner };
+        encodeNearest(ctx, chunkEnc, scope, pipes.nearest, plan, layout, tables, bufs, chunk, tag);
+        chunks.push({
+          chunk,
+          tag,
+          state,
+          owner,
+          guardBase: (sl.z0 - sl.g0) * slice,
+          guardDist: guards[chunk.slab] ?? null,
+        });
+      },
+      progress,
+    );
   });
   return { layout, chunks, inputs };
 }
@@ -161,12 +208,13 @@ export async function labelStage(
     /** Tie layers (0 first: plan.tieLayerCount) and lesion layers (plan.lesionLayerCount). */
     out: { ties: readonly { voi: GpuVolume; rings: GpuVolume }[]; lesions: readonly GpuVolume[] };
   },
+  progress?: (fraction: number) => void,
 ): Promise<LabelOutcome> {
   const n = job.plan.cropVoxels;
   // Room for one in eight voxels of the live cells (a stem shared from a bifurcation leaves a few
   // per cent undecided); a fuller list is counted and the stage rerun with room for all.
   const live = job.state.layout.liveVoxels;
-  const u = await labelsWith(ctx, scope, pipes, job, Math.min(n, Math.max(1 << 14, Math.ceil(live / 8))));
+  const u = await labelsWith(ctx, scope, pipes, job, Math.min(n, Math.max(1 << 14, Math.ceil(live / 8))), progress);
   const evaluations = new Uint32Array(await readBuffer(ctx, job.state.inputs.work, 4))[0] as number;
   return { ...u, evaluations };
 }
@@ -177,46 +225,52 @@ async function labelsWith(
   pipes: ShellPipelines,
   job: Parameters<typeof labelStage>[3],
   capacity: number,
+  progress: ((fraction: number) => void) | undefined,
 ): Promise<Undecided> {
   const { plan, tables, state, out } = job;
   const undecided = scope.storage('pericoronary.undecided', undecidedWords(capacity) * 4);
   await withErrorScopes(ctx, 'pericoronary labels', async () => {
-    const enc = ctx.device.createCommandEncoder({ label: 'perifat:pericoronary.labels' });
     // One dispatch per layer: tie layer `layer` and lesion layer `layer`, while there are.
     const dispatches = Math.max(1, plan.tieLayerCount, plan.lesionLayerCount);
-    for (const c of state.chunks) {
-      const si = c.chunk.slab;
-      for (let layer = 0; layer < dispatches; layer++) {
-        const lv = out.lesions[layer];
-        const tv = out.ties[layer];
-        encodeLabels(
-          ctx,
-          enc,
-          scope,
-          pipes.labels,
-          plan,
-          tables,
-          state.layout,
-          layer,
-          {
-            state: c.state,
-            owner: c.owner,
-            guardDist: c.guardDist,
-            tables: state.inputs.tables,
-            liveOffset: state.inputs.liveOffset,
-            voi: tv ? slabBuffer(tv.voi, si) : null,
-            rings: tv ? slabBuffer(tv.rings, si) : null,
-            lesion: lv ? slabBuffer(lv, si) : null,
-            undecided,
-          },
-          { ...c.chunk, guardBase: c.guardBase, tag: c.tag },
-        );
-      }
-    }
-    ctx.device.queue.submit([enc.finish()]);
+    await submitChunks(
+      ctx,
+      'perifat:pericoronary.labels',
+      state.chunks.length,
+      (enc, n) => {
+        const c = state.chunks[n] as ChunkState;
+        const si = c.chunk.slab;
+        for (let layer = 0; layer < dispatches; layer++) {
+          const lv = out.lesions[layer];
+          const tv = out.ties[layer];
+          encodeLabels(
+            ctx,
+            enc,
+            scope,
+            pipes.labels,
+            plan,
+            tables,
+            state.layout,
+            layer,
+            {
+              state: c.state,
+              owner: c.owner,
+              guardDist: c.guardDist,
+              tables: state.inputs.tables,
+              liveOffset: state.inputs.liveOffset,
+              voi: tv ? slabBuffer(tv.voi, si) : null,
+              rings: tv ? slabBuffer(tv.rings, si) : null,
+              lesion: lv ? slabBuffer(lv, si) : null,
+              undecided,
+            },
+            { ...c.chunk, guardBase: c.guardBase, tag: c.tag },
+          );
+        }
+      },
+      progress,
+    );
   });
   const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;
-  if (count > capacity) return labelsWith(ctx, scope, pipes, job, count);
+  if (count > capacity) return labelsWith(ctx, scope, pipes, job, count, progress);
   const words = new Uint32Array(await readBuffer(ctx, undecided, undecidedWords(count) * 4));
   // Appended in whatever order the GPU ran: sort so the host's additions are reproducible.
   const order = Array.from({ length: count }, (_, q) => q).sort(

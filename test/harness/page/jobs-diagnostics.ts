@@ -67,6 +67,9 @@ export interface EngineLifecycle {
   aliveAfterMeasure: number;
   deviceUsableAfterDestroy: string;
   stages: string[];
+  /** Fractions reported in the stages "shells" and "labels" of a complete measurement. */
+  shellsProgress: number[];
+  labelsProgress: number[];
 }
 
 /**
@@ -119,7 +122,19 @@ export async function engineLifecycle(): Promise<EngineLifecycle> {
   const drainUntil = performance.now() + 10_000;
   while (live.size > 0 && performance.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
   const aliveAfterAbort = live.size;
-  await engine.measure(request);
+  // A crop with enough live cells for several chunks: progress comes from inside the GPU stages.
+  const larger = makePhantom({ dims: [96, 96, 64], spacing: [0.5, 0.5, 0.7], tree: {} });
+  const shellsProgress: number[] = [];
+  const labelsProgress: number[] = [];
+  await engine.measure(
+    { ct: larger.ct, pericardium: larger.pericardium, vessels: larger.vessels },
+    {
+      onProgress: (p) => {
+        if (p.stage === 'pericoronary.shells') shellsProgress.push(p.fraction);
+        if (p.stage === 'pericoronary.labels') labelsProgress.push(p.fraction);
+      },
+    },
+  );
   const aliveAfterMeasure = live.size;
   engine.destroy();
   const deviceUsableAfterDestroy = await codeOf(async () => {
@@ -127,5 +142,15 @@ export async function engineLifecycle(): Promise<EngineLifecycle> {
     await device.queue.onSubmittedWorkDone();
   });
   device.destroy();
-  return { abortCode, abortMs, created, aliveAfterAbort, aliveAfterMeasure, deviceUsableAfterDestroy, stages };
+  return {
+    abortCode,
+    abortMs,
+    created,
+    aliveAfterAbort,
+    aliveAfterMeasure,
+    deviceUsableAfterDestroy,
+    stages,
+    shellsProgress,
+    labelsProgress,
+  };
 }

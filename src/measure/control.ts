@@ -54,14 +54,16 @@ export function checkAborted(control: MeasureControl | undefined): void {
 /** Checks for cancellation, then reports `stage` at `fraction` (0…1). */
 export function step(control: MeasureControl | undefined, stage: MeasureStage, fraction: number): void {
   checkAborted(control);
-  report(control, stage, fraction);
+  control?.onProgress?.({ stage, fraction: Math.max(0, Math.min(1, fraction)) });
 }
 
 /**
- * Reports `stage` at `fraction` without checking for cancellation: progress from inside a GPU
- * stage, which is not left mid-way (its abort is answered by the engine, the stage drains).
+ * Reports `stage` at `fraction` without throwing on cancellation: progress from inside a GPU stage,
+ * which is not left mid-way (the engine answers its abort; the stage drains). A cancelled
+ * measurement reports nothing more.
  */
 export function report(control: MeasureControl | undefined, stage: MeasureStage, fraction: number): void {
+  if (control?.signal?.aborted) return;
   control?.onProgress?.({ stage, fraction: Math.max(0, Math.min(1, fraction)) });
 }
 

@@ -39,6 +39,9 @@ describe('the public engine on an app device', () => {
     expect(r.aliveAfterMeasure).toBe(0);
     expect(r.deviceUsableAfterDestroy).toBe('no error');
     expect(r.stages).toContain('pericoronary.shells');
+    // Nothing is reported after the abort, though the cancelled stage drains in the background.
+    expect(r.stages.filter((st) => st === 'pericoronary.shells')).toHaveLength(1);
+    expect(r.stages.at(-1)).toBe('pericoronary.shells');
     // Progress from inside the GPU stages: a step as each chunk's command buffer finishes.
     for (const fractions of [r.shellsProgress, r.labelsProgress]) {
       expect(fractions.length).toBeGreaterThanOrEqual(3);

@@ -130,3 +130,19 @@ export function untilAborted<T>(p: Promise<T>, control: MeasureControl | undefin
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/**
+ * Runs work written as a generator (it yields the fraction done at each pause) to its end, with a
+ * slice() at each pause: progress `at(fraction)` of `stage`, a yield every SLICE_MS, cancellation.
+ */
+export async function sliced<T>(
+  steps: Generator<number, T>,
+  control: MeasureControl | undefined,
+  stage: MeasureStage,
+  at: (fraction: number) => number,
+): Promise<T> {
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await slice(control, stage, at(r.value));
+  }
+}

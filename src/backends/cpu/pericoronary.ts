@@ -21,7 +21,7 @@ import {
   calciumMask,
   classifyShareSteps,
 } from '../../shells/classify';
-import { type MeasureControl, slice, step, within } from '../../measure/control';
+import { type MeasureControl, slice, sliced, step, within } from '../../measure/control';
 import { ExactShells } from '../../shells/exact';
 import { emptyLayers, tieLayer } from '../../shells/layers';
 import type { ShellPlan } from '../../shells/plan';
@@ -69,11 +69,7 @@ export async function classifyShareSliced(
   control: MeasureControl | undefined,
   at: (fraction: number) => number,
 ): Promise<ClassifyShare> {
-  const steps = classifyShareSteps(job);
-  for (let r = steps.next(); ; r = steps.next()) {
-    if (r.done) return r.value;
-    await slice(control, 'pericoronary.classify', at(r.value));
-  }
+  return sliced(classifyShareSteps(job), control, 'pericoronary.classify', at);
 }
 
 /** The shares classified on this thread one after the other, progress by voxel slices done. */

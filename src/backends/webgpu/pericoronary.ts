@@ -12,7 +12,7 @@ import { BufferScope } from '../../gpu/buffers';
 import { checkFits } from '../../gpu/dispatch';
 import { type GpuVolume, allocateLabels, readLabels, uploadHu } from '../../gpu/gpu-volume';
 import { fatStatsGpu } from '../../kernels/fat-stats/fat-stats';
-import { report, slice, step } from '../../measure/control';
+import { report, slice, sliced, step } from '../../measure/control';
 import {
   RING_COUNT,
   type PericoronaryExtra,
@@ -22,7 +22,7 @@ import {
   type ShellLayers,
   type ShellOptions,
 } from '../../measure/pericoronary-types';
-import { type Candidates, buildCandidateSteps } from '../../shells/candidates';
+import { buildCandidateSteps } from '../../shells/candidates';
 import { calciumMask, guardBrute } from '../../shells/classify';
 import { undecidedDiagnostics } from '../../shells/diagnostics';
 import { ExactShells } from '../../shells/exact';
@@ -59,15 +59,12 @@ export async function pericoronaryHistogramsGpu(
   // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen
   // test reads every cell, so the full index is built only when the guard is on. Built in steps,
   // with a slice() per row of blocks: the page stays responsive.
-  const build = buildCandidateSteps(plan, { liveOnly: plan.guardMm === null });
-  let cands: Candidates;
-  for (let r = build.next(); ; r = build.next()) {
-    if (r.done) {
-      cands = r.value;
-      break;
-    }
-    await slice(control, 'pericoronary.plan', 0.03 + 0.05 * r.value);
-  }
+  const cands = await sliced(
+    buildCandidateSteps(plan, { liveOnly: plan.guardMm === null }),
+    control,
+    'pericoronary.plan',
+    (f) => 0.03 + 0.05 * f,
+  );
   checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);

@@ -13,6 +13,7 @@ import {
   type ShellOptions,
 } from '../measure/pericoronary-types';
 import { fatStatsCpu } from '../kernels/fat-stats/fat-stats.cpu';
+import type { LayerHistograms } from '../shells/counts';
 import { cropHu, planShells, type ShellPlan } from '../shells/plan';
 import { emptyHistograms, emptyResult, requireInt16, sumHistograms } from '../shells/result';
 import type { FatWindow } from '../stats/fat-window';
@@ -25,7 +26,10 @@ export interface PlannedCrop {
   readonly hu: Int16Array;
 }
 
-/** Stage "plan": the shells' plan and the crop's HU, or the empty result when the crop is empty. */
+/**
+ * Stage "plan": the shells' plan and the crop's HU (in memory from `alloc`), or the empty result
+ * when the crop is empty.
+ */
 export function planStage(
   ct: CtVolume,
   vessels: PreparedVessel[],
@@ -33,17 +37,12 @@ export function planStage(
   opts: ShellOptions,
   extra: PericoronaryExtra,
   timings: Record<string, number>,
+  alloc?: (n: number) => Int16Array,
 ): PlannedCrop | { readonly empty: PericoronaryResult } {
   requireInt16(ct);
   const plan = planShells(ct, vessels, lesions, opts);
   if (plan.cropVoxels === 0) return { empty: emptyResult(plan, opts, extra, timings) };
-  return { plan, hu: cropHu(ct.dims, ct.hu, plan.crop) };
-}
-
-export interface LayerHistograms {
-  voi: LabelHistograms;
-  rings: LabelHistograms;
-  lesions: LabelHistograms | null;
+  return { plan, hu: cropHu(ct.dims, ct.hu, plan.crop, alloc) };
 }
 
 /**

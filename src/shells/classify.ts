@@ -6,6 +6,8 @@
 import { BoundedShells } from './bounded';
 import { buildCandidateSteps } from './candidates';
 import { BAND_MM } from './constants';
+import { type LayerHistograms, countLabels, emptyCounts } from './counts';
+import type { FatWindow } from '../stats/fat-window';
 import { ExactShells } from './exact';
 import { type LabelLayers, emptyLayers, placeLabels } from './layers';
 import { liveWork } from './live-cells';
@@ -93,7 +95,8 @@ export function classifyCrop(
 }
 
 /**
- * classifyCrop into `layers`, pausing after each row of cells (yielding the fraction of the range
+ * classifyCrop into `layers` (which start at slice layersZ0), with each label's fat counted into
+ * `fat.into` (fat.hu: the crop's HU, i fastest) when given, pausing after each row of cells (yielding the fraction of the range
  * done), so a caller on a page's thread can yield to the event loop between rows.
  */
 export function* classifyCropRows(
@@ -101,11 +104,14 @@ export function* classifyCropRows(
   guarded: ((i: number, j: number, k: number) => boolean) | null,
   zRange: readonly [number, number],
   layers: LabelLayers,
+  layersZ0 = zRange[0],
+  fat: { readonly hu: Int16Array; readonly into: LayerHistograms } | null = null,
 ): Generator<number> {
   const plan = ex.plan;
   const [cx, cy] = plan.cropDims;
   const [z0, z1] = zRange;
-  const base = cx * cy * z0;
+  // The layers hold slices from layersZ0 on (the range's own, or the whole crop's).
+  const base = cx * cy * layersZ0;
   const { size, counts } = ex.cands.grid;
   const ck0 = Math.floor(z0 / size[2]);
   const rows = Math.max(1, (Math.ceil(z1 / size[2]) - ck0) * counts[1]);
@@ -122,8 +128,21 @@ export function* classifyCropRows(
           for (let j = cj * size[1]; j < j1; j++) {
             for (let i = ci * size[0]; i < i1; i++) {
               if (!ex.label(i, j, k, guarded)) continue;
-              const v = i + cx * (j + cy * k) - base;
-              placeLabels(plan, layers, v, ex.tieCount, ex.tieVoi, ex.tieRing, ex.lesionCount, ex.lesionHits);
+              const n = i + cx * (j + cy * k);
+              placeLabels(plan, layers, n - base, ex.tieCount, ex.tieVoi, ex.tieRing, ex.lesionCount, ex.lesionHits);
+              if (fat) {
+                const { hu, into } = fat;
+                countLabels(
+                  plan,
+                  into,
+                  hu[n] as number,
+                  ex.tieCount,
+                  ex.tieVoi,
+                  ex.tieRing,
+                  ex.lesionCount,
+                  ex.lesionHits,
+                );
+              }
             }
           }
         }
@@ -139,13 +158,23 @@ export interface ClassifyJob {
   readonly zCells: readonly [number, number];
   /** The calcium mask and its squared distances (whole crop), when the guard is on. */
   readonly guard: { readonly calcium: Uint8Array; readonly dist2: Float32Array } | null;
+  /**
+   * Whole-crop layers the share writes its slices into (threads sharing one crop each write their
+   * own slices: no copy, no stitching). Absent: the share gets layers of its own slices.
+   */
+  readonly into?: LabelLayers;
+  /** The crop's HU (i fastest) and the fat window: the share counts its labels' fat as it goes. */
+  readonly count?: { readonly hu: Int16Array; readonly window: FatWindow };
 }
 
 export interface ClassifyShare {
-  /** The voxel slices [z0, z1) the layers hold. */
+  /** The voxel slices [z0, z1) it classified. */
   readonly z0: number;
   readonly z1: number;
+  /** The layers it wrote: job.into (whole crop), or its own of slices [z0, z1). */
   readonly layers: LabelLayers;
+  /** The fat histograms of the labels it placed (with job.count), to be summed over the shares. */
+  readonly counts: LayerHistograms | null;
   readonly evaluations: number;
   readonly candidates: number;
   /** Its live cells (the only ones classified) and the crop voxels in them. */
@@ -177,13 +206,22 @@ export function* classifyShareSteps(job: ClassifyJob): Generator<number, Classif
   const nz = cands.grid.size[2];
   const z0 = Math.min(plan.cropDims[2], job.zCells[0] * nz);
   const z1 = Math.min(plan.cropDims[2], job.zCells[1] * nz);
-  const layers = emptyLayers(plan, plan.cropDims[0] * plan.cropDims[1] * (z1 - z0));
-  yield* classifyCropRows(ex, guarded, [z0, z1], layers);
+  const layers = job.into ?? emptyLayers(plan, plan.cropDims[0] * plan.cropDims[1] * (z1 - z0));
+  const counts = job.count ? emptyCounts(plan, job.count.window) : null;
+  yield* classifyCropRows(
+    ex,
+    guarded,
+    [z0, z1],
+    layers,
+    job.into ? 0 : z0,
+    job.count && counts ? { hu: job.count.hu, into: counts } : null,
+  );
   const work = liveWork(cands, plan.cropDims);
   return {
     z0,
     z1,
     layers,
+    counts,
     evaluations: ex.evaluations,
     candidates: cands.count,
     liveCells: work.liveCells,

@@ -31,16 +31,20 @@ export interface LabelLayers {
   readonly ties: TieLayer[];
 }
 
-/** Zero layers of n voxels: the plan's tie and lesion layer counts. */
-export function emptyLayers(plan: ShellPlan, n: number): LabelLayers {
+/**
+ * Zero layers of n voxels: the plan's tie and lesion layer counts, each from `alloc` (e.g. on a
+ * SharedArrayBuffer, for threads that each write their own slices of one crop).
+ */
+export function emptyLayers(
+  plan: ShellPlan,
+  n: number,
+  alloc: (n: number) => Uint8Array = (m) => new Uint8Array(m),
+): LabelLayers {
   return {
-    voi: new Uint8Array(n),
-    rings: new Uint8Array(n),
-    lesions: Array.from({ length: plan.lesionLayerCount }, () => new Uint8Array(n)),
-    ties: Array.from({ length: Math.max(0, plan.tieLayerCount - 1) }, () => ({
-      voi: new Uint8Array(n),
-      rings: new Uint8Array(n),
-    })),
+    voi: alloc(n),
+    rings: alloc(n),
+    lesions: Array.from({ length: plan.lesionLayerCount }, () => alloc(n)),
+    ties: Array.from({ length: Math.max(0, plan.tieLayerCount - 1) }, () => ({ voi: alloc(n), rings: alloc(n) })),
   };
 }
 
@@ -94,4 +98,40 @@ export function allTieLayers(layers: {
   readonly ties?: readonly TieLayer[];
 }): TieLayer[] {
   return [{ voi: layers.voi, rings: layers.rings }, ...(layers.ties ?? [])];
+}
+
+/**
+ * What a thread writing into shared whole-crop layers (emptyLayers on SharedArrayBuffers) could
+ * not write there: the layers it had to add (a tie or lesion layer the plan did not foresee, on
+ * its own memory), as copies of voxels [from, to) — its slices — with their layer indices.
+ */
+export interface AddedLayers {
+  readonly ties: { readonly t: number; readonly voi: Uint8Array; readonly rings: Uint8Array }[];
+  readonly lesions: { readonly index: number; readonly labels: Uint8Array }[];
+}
+
+const shared = (a: Uint8Array): boolean =>
+  typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+
+/** The layers of `layers` that are not shared, voxels [from, to) of each (copies). */
+export function addedLayers(layers: LabelLayers, from: number, to: number): AddedLayers {
+  return {
+    ties: layers.ties.flatMap((l, i) =>
+      shared(l.voi) ? [] : [{ t: i + 1, voi: l.voi.slice(from, to), rings: l.rings.slice(from, to) }],
+    ),
+    lesions: layers.lesions.flatMap((l, index) => (shared(l) ? [] : [{ index, labels: l.slice(from, to) }])),
+  };
+}
+
+/** Another thread's added layers written into `layers` at voxel `at` (layers added where missing). */
+export function mergeAdded(layers: LabelLayers, added: AddedLayers, at: number): void {
+  for (const a of added.ties) {
+    const into = tieLayer(layers, a.t);
+    into.voi.set(a.voi, at);
+    into.rings.set(a.rings, at);
+  }
+  for (const a of added.lesions) {
+    while (layers.lesions.length <= a.index) layers.lesions.push(new Uint8Array(layers.voi.length));
+    (layers.lesions[a.index] as Uint8Array).set(a.labels, at);
+  }
 }

@@ -416,10 +416,18 @@ export function layerLesions(
   return { entries, layerCount };
 }
 
-/** Copy of the CT's HU inside a box (voxel order i fastest). */
-export function cropHu(dims: Vec3, hu: Int16Array, box: Box): Int16Array {
+/**
+ * Copy of the CT's HU inside a box (voxel order i fastest), in memory from `alloc` (e.g. a
+ * SharedArrayBuffer that worker threads read without a copy of their own).
+ */
+export function cropHu(
+  dims: Vec3,
+  hu: Int16Array,
+  box: Box,
+  alloc: (n: number) => Int16Array = (n) => new Int16Array(n),
+): Int16Array {
   const [cx, cy, cz] = box.hi.map((v, c) => v - (box.lo[c] as number)) as Vec3;
-  const out = new Int16Array(Math.max(0, cx * cy * cz));
+  const out = alloc(Math.max(0, cx * cy * cz));
   if (out.length === 0) return out;
   for (let k = 0; k < cz; k++) {
     for (let j = 0; j < cy; j++) {

@@ -23,20 +23,26 @@ import {
 } from '../../shells/classify';
 import { type MeasureControl, slice, sliced, step, within } from '../../measure/control';
 import { ExactShells } from '../../shells/exact';
-import { emptyLayers, tieLayer } from '../../shells/layers';
+import { emptyLayers } from '../../shells/layers';
 import type { ShellPlan } from '../../shells/plan';
 import { layerHistogramsCpu, planStage } from '../pericoronary-stages';
+import { type LayerHistograms, addCounts, emptyCounts } from '../../shells/counts';
+import type { FatWindow } from '../../stats/fat-window';
 
 /**
  * Classifies every voxel of the crop: here (classifyHere) or shared among workers (a platform's
- * pool, e.g. src/platform/node/shell-workers.ts). Returns whole-crop layers.
+ * pool, e.g. src/platform/node/shell-workers.ts). Returns whole-crop layers and, given the fat
+ * window, the fat histograms of their labels counted as they were placed (src/shells/counts.ts).
  */
 export type CropClassifier = (
   plan: ShellPlan,
   hu: Int16Array,
   control?: MeasureControl,
+  window?: FatWindow,
 ) => Promise<{
   layers: LabelLayers;
+  /** With `window`: the histograms layerHistogramsCpu would give of `layers`. */
+  counts: LayerHistograms | null;
   evaluations: number;
   candidates: number;
   workers: number;
@@ -93,15 +99,20 @@ export async function classifySliced(
 }
 
 /** Single-threaded classification, voxel slice by voxel slice (cancellation and progress between). */
-export const classifyHere: CropClassifier = async (plan, hu, control) => {
+export const classifyHere: CropClassifier = async (plan, hu, control, window) => {
   const guard = guardInputs(plan, hu);
   await slice(control, 'pericoronary.classify', 0);
   const gz = cellGrid(plan).counts[2];
+  // Every share writes its slices into the crop's layers.
+  const layers = emptyLayers(plan, plan.cropVoxels);
+  const count = window ? { hu, window } : undefined;
   const jobs: ClassifyJob[] = [];
-  for (let c = 0; c < gz; c += SHARE_CELLS) jobs.push({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard });
+  for (let c = 0; c < gz; c += SHARE_CELLS)
+    jobs.push({ plan, zCells: [c, Math.min(gz, c + SHARE_CELLS)], guard, into: layers, ...(count ? { count } : {}) });
   const shares = await classifySliced(plan, jobs, control);
   return {
-    layers: stitchShares(plan, shares),
+    layers,
+    counts: sumCounts(plan, shares, window),
     evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
     candidates: shares.reduce((a, s) => a + s.candidates, 0),
     workers: 1,
@@ -109,41 +120,33 @@ export const classifyHere: CropClassifier = async (plan, hu, control) => {
   };
 };
 
+/** An Int16Array on a SharedArrayBuffer where the platform has them (a page needs cross-origin isolation). */
+export function sharedInt16(n: number): Int16Array {
+  return typeof SharedArrayBuffer === 'undefined' ? new Int16Array(n) : new Int16Array(new SharedArrayBuffer(2 * n));
+}
+
+/** The shares' fat histograms summed (null without a window). */
+export function sumCounts(
+  plan: ShellPlan,
+  shares: readonly Pick<ClassifyShare, 'counts'>[],
+  window: FatWindow | undefined,
+): LayerHistograms | null {
+  if (!window) return null;
+  const total = emptyCounts(plan, window);
+  for (const s of shares) if (s.counts) addCounts(total, s.counts);
+  return total;
+}
+
 /** The work of the shares together (each counts the live cells of its own cell slices). */
 export function shareWork(
   plan: ShellPlan,
-  shares: readonly ClassifyShare[],
+  shares: readonly Pick<ClassifyShare, 'liveCells' | 'voxels'>[],
 ): { cells: number; liveCells: number; voxels: number } {
   return {
     cells: cellGrid(plan).cells,
     liveCells: shares.reduce((a, s) => a + s.liveCells, 0),
     voxels: shares.reduce((a, s) => a + s.voxels, 0),
   };
-}
-
-/**
- * Whole-crop layers from shares' slices. A share may have added a tie or lesion layer for a tie
- * across parts (src/shells/layers.ts): the crop gets as many as the share with the most.
- */
-export function stitchShares(plan: ShellPlan, shares: readonly ClassifyShare[]): LabelLayers {
-  const n = plan.cropVoxels;
-  const slice = plan.cropDims[0] * plan.cropDims[1];
-  const layers = emptyLayers(plan, n);
-  for (const s of shares) {
-    const at = s.z0 * slice;
-    layers.voi.set(s.layers.voi, at);
-    layers.rings.set(s.layers.rings, at);
-    (s.layers.ties ?? []).forEach((t, i) => {
-      const into = tieLayer(layers, i + 1);
-      into.voi.set(t.voi, at);
-      into.rings.set(t.rings, at);
-    });
-    s.layers.lesions.forEach((l, i) => {
-      while (layers.lesions.length <= i) layers.lesions.push(new Uint8Array(n));
-      (layers.lesions[i] as Uint8Array).set(l, at);
-    });
-  }
-  return layers;
 }
 
 export async function pericoronaryF64(
@@ -157,16 +160,24 @@ export async function pericoronaryF64(
   const { timings, lap } = lapTimer();
   const control = extra.control;
   await slice(control, 'pericoronary.plan', 0);
-  const planned = planStage(ct, vessels, lesions, opts, extra, timings);
+  // The crop's HU on shared memory where there is any: worker threads read it without a copy
+  // each (a fresh copy costs more in page faults than in copying).
+  const planned = planStage(ct, vessels, lesions, opts, extra, timings, sharedInt16);
   if ('empty' in planned) return planned.empty;
   const { plan, hu } = planned;
   lap('plan');
   await slice(control, 'pericoronary.classify', 0);
   // Classification reports 0…1 of its own; it is the stage up to 'stats' at 0.95.
-  const { layers, evaluations, candidates, workers, work } = await classify(plan, hu, within(control, 0, 0.95));
+  const { layers, counts, evaluations, candidates, workers, work } = await classify(
+    plan,
+    hu,
+    within(control, 0, 0.95),
+    opts.window,
+  );
   step(control, 'pericoronary.stats', 0.95);
   lap('classify');
-  const h = layerHistogramsCpu(plan, hu, layers, opts.window);
+  // Counted during the classification; a classifier that did not count is counted here.
+  const h = counts ?? layerHistogramsCpu(plan, hu, layers, opts.window);
   lap('stats');
   return {
     ...h,

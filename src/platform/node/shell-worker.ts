@@ -1,15 +1,22 @@
 /**
  * Worker-thread body of the float64 pericoronary classification (shell-workers.ts): a `setup`
- * message gives the plan and guard of a classification, each `zCells` message then asks for one
- * share of it (the answer carries the share's layers, buffers transferred, not copied), and
- * `release` lets the plan and guard go once the classification is over.
+ * message gives the plan, guard and whole-crop layers (on SharedArrayBuffers) of a classification,
+ * each `zCells` message then asks for one share of it, written straight into those layers; the
+ * answer carries its counts and any layer it had to add (addedLayers: its slices of them, buffers
+ * transferred). `release` lets the plan, guard and layers go once the classification is over.
  */
 import { parentPort } from 'node:worker_threads';
-import { type ClassifyJob, classifyShare } from '../../shells/classify';
+import { type ClassifyJob, type ClassifyShare, classifyShare } from '../../shells/classify';
+import { type AddedLayers, addedLayers } from '../../shells/layers';
 
 /** What the pool sends: the inputs shared by every share of a classification, or one share. */
 export type ShellWorkerMessage =
-  { setup: Omit<ClassifyJob, 'zCells'> } | { zCells: readonly [number, number] } | { release: true };
+  | { setup: Omit<ClassifyJob, 'zCells'> & { into: NonNullable<ClassifyJob['into']> } }
+  | { zCells: readonly [number, number] }
+  | { release: true };
+
+/** A share's answer: its counts, and the layers it added beyond the shared ones. */
+export type SharedShare = Omit<ClassifyShare, 'layers'> & { readonly added: AddedLayers };
 
 let setup: Omit<ClassifyJob, 'zCells'> | null = null;
 
@@ -20,9 +27,14 @@ parentPort?.on('message', (m: ShellWorkerMessage) => {
   }
   try {
     if (!setup) throw new Error('share before setup');
-    const share = classifyShare({ ...setup, zCells: m.zCells });
-    const buffers = [share.layers.voi, share.layers.rings, ...share.layers.lesions].map((a) => a.buffer);
-    parentPort?.postMessage({ share }, buffers as ArrayBuffer[]);
+    const { layers, ...share } = classifyShare({ ...setup, zCells: m.zCells });
+    const slice = setup.plan.cropDims[0] * setup.plan.cropDims[1];
+    const added = addedLayers(layers, share.z0 * slice, share.z1 * slice);
+    const buffers = [...added.ties.flatMap((t) => [t.voi, t.rings]), ...added.lesions.map((l) => l.labels)];
+    parentPort?.postMessage(
+      { share: { ...share, added } satisfies SharedShare },
+      buffers.map((a) => a.buffer as ArrayBuffer),
+    );
   } catch (e) {
     parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) });
   }

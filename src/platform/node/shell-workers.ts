@@ -2,8 +2,9 @@
  * The float64 pericoronary classification shared among Node worker threads and the main thread:
  * the crop's cell slices are cut into block-aligned shares, taken one at a time from one queue by
  * every thread (live cells crowd where the vessels are, so a fixed deal would leave a thread idle);
- * each share builds its own piece of the index and labels its slices (src/shells/classify.ts), and
- * the main thread stitches the layers together.
+ * each share builds its own piece of the index and writes the labels of its slices straight into
+ * the crop's layers, which live on SharedArrayBuffers (src/shells/classify.ts): nothing is copied
+ * back or stitched, only a layer a share had to add is merged.
  *
  * Threads come from a ShellWorkerPool (worker-pool.ts) when the caller keeps one (a session starts
  * it while the inputs are read; a batch shares one among its lanes), or are started for the
@@ -23,13 +24,22 @@ import {
   guardInputs,
   shareSlices,
   shareWork,
-  stitchShares,
+  sumCounts,
 } from '../../backends/cpu/pericoronary';
-import type { ShellWorkerMessage } from './shell-worker';
+import { type LabelLayers, emptyLayers, mergeAdded } from '../../shells/layers';
+import type { SharedShare, ShellWorkerMessage } from './shell-worker';
 import { type ShellWorkerPool, startShellWorker } from './worker-pool';
 
 /** Below this many crop voxels a second thread costs more than it saves. */
 const MIN_PARALLEL_VOXELS = 2_000_000;
+
+/** `a` on a SharedArrayBuffer (read by every worker without a copy each): itself, or a copy. */
+function shared(a: Int16Array): Int16Array {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const out = new Int16Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
 
 /** Threads to use: one per core (the main thread is one of them). */
 export function defaultThreads(): number {
@@ -37,13 +47,13 @@ export function defaultThreads(): number {
 }
 
 /** One share on a worker (both listeners removed on either answer: a pooled worker serves again). */
-function runShare(worker: Worker, zCells: readonly [number, number]): Promise<ClassifyShare> {
+function runShare(worker: Worker, zCells: readonly [number, number]): Promise<SharedShare> {
   return new Promise((resolve, reject) => {
     const done = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);
     };
-    const onMessage = (m: { share?: ClassifyShare; error?: string }) => {
+    const onMessage = (m: { share?: SharedShare; error?: string }) => {
       done();
       if (m.share) resolve(m.share);
       else reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${m.error ?? 'no answer'}`));
@@ -102,7 +112,7 @@ export function workerClassifier(
   opts: WorkerClassifierOptions = {},
 ): CropClassifier {
   const lender = lenderOf(opts.pool);
-  return async (plan, hu, control) => {
+  return async (plan, hu, control, window) => {
     const gz = cellGrid(plan).counts[2];
     const useThreads = plan.cropVoxels < minVoxels ? 1 : Math.max(1, Math.min(threads, Math.ceil(gz / SHARE_CELLS)));
     const guard = guardInputs(plan, hu);
@@ -110,13 +120,31 @@ export function workerClassifier(
     for (let c = 0; c < gz; c += SHARE_CELLS) queue.push([c, Math.min(gz, c + SHARE_CELLS)]);
     const onMain = !opts.offMainThread;
     const workers = await lender.acquire(onMain ? useThreads - 1 : useThreads);
+    // One set of whole-crop layers that every thread writes its own slices of: shared memory when
+    // workers take part, so that nothing is copied or stitched afterwards.
+    const layers = emptyLayers(
+      plan,
+      plan.cropVoxels,
+      workers.length > 0 ? (n) => new Uint8Array(new SharedArrayBuffer(n)) : undefined,
+    );
+    // The crop's HU for counting fat as labels are placed, shared with the workers (the CPU backend
+    // plans it on shared memory already).
+    const count = window ? { hu: workers.length > 0 ? shared(hu) : hu, window } : undefined;
     let clean = false;
     try {
-      const shares = await shareOut(plan, guard, queue, workers, onMain, control);
+      const shares = await shareOut(
+        plan,
+        { guard, into: layers, ...(count ? { count } : {}) },
+        queue,
+        workers,
+        onMain,
+        control,
+      );
       clean = true;
       step(control, 'pericoronary.classify', 1);
       return {
-        layers: stitchShares(plan, shares),
+        layers,
+        counts: sumCounts(plan, shares, window),
         evaluations: shares.reduce((a, s) => a + s.evaluations, 0),
         candidates: shares.reduce((a, s) => a + s.candidates, 0),
         workers: useThreads,
@@ -141,21 +169,26 @@ export function workerClassifier(
  */
 async function shareOut(
   plan: ShellPlan,
-  guard: ClassifyJob['guard'],
+  inputs: Omit<ClassifyJob, 'plan' | 'zCells'> & { readonly into: LabelLayers },
   queue: readonly [number, number][],
   workers: readonly Worker[],
   onMain: boolean,
   control: MeasureControl | undefined,
-): Promise<ClassifyShare[]> {
+): Promise<Omit<ClassifyShare, 'layers'>[]> {
   const total = Math.max(1, plan.cropDims[2]);
-  const shares: ClassifyShare[] = [];
+  const slice = plan.cropDims[0] * plan.cropDims[1];
+  const shares: Omit<ClassifyShare, 'layers'>[] = [];
   let next = 0;
   let done = 0;
   const drive = async (w: Worker) => {
-    w.postMessage({ setup: { plan, guard } } satisfies ShellWorkerMessage);
+    w.postMessage({ setup: { plan, ...inputs } } satisfies ShellWorkerMessage);
     while (next < queue.length) {
       const z = queue[next++] as [number, number];
-      shares.push(await runShare(w, z));
+      const share = await runShare(w, z);
+      // A cancelled classification's layers are dropped: nothing more is written into them.
+      checkAborted(control);
+      mergeAdded(inputs.into, share.added, share.z0 * slice);
+      shares.push(share);
       done += shareSlices(plan, z);
       if (!onMain) step(control, 'pericoronary.classify', done / total);
     }
@@ -167,7 +200,7 @@ async function shareOut(
   while (onMain && next < queue.length) {
     const z = queue[next++] as [number, number];
     const n = shareSlices(plan, z);
-    shares.push(await classifyShareSliced({ plan, zCells: z, guard }, control, (f) => (done + f * n) / total));
+    shares.push(await classifyShareSliced({ plan, zCells: z, ...inputs }, control, (f) => (done + f * n) / total));
     done += n;
   }
   await pending;

@@ -38,7 +38,9 @@ export function integerCt(ct: CtVolume, warnings: string[]): IntCt {
 /**
  * Pericardium labelmap → EAT region (label 1) within the axial limits. A map with several labels
  * is taken only with the label named (o.pericardiumLabel): counting every non-zero label of a
- * multi-label map would count the chambers and vessels as pericardium.
+ * multi-label map would count the chambers and vessels as pericardium. A 0/1 mask taken whole (no
+ * label named, no axial limits) is its own region: the mask's array is returned, not a copy (a
+ * fresh array of the CT's size costs more in page faults than the pass itself); callers only read it.
  */
 export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions): Uint8Array {
   if (!sameGrid(ct, pericardium)) {
@@ -49,6 +51,7 @@ export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions
   const labels = pericardium.labels;
   const want = o.pericardiumLabel;
   const lim = o.axialLimits;
+  if (want === null && !lim && zeroOne(labels)) return labels;
   const [nx, ny, nz] = ct.dims;
   const slice = nx * ny;
   const out = new Uint8Array(labels.length);
@@ -91,6 +94,12 @@ export function eatLabels(ct: IntCt, pericardium: LabelVolume, o: MeasureOptions
     );
   }
   return out;
+}
+
+/** Whether every label is 0 or 1 (stops at the first that is not). */
+function zeroOne(labels: Uint8Array): boolean {
+  for (let n = 0; n < labels.length; n++) if ((labels[n] as number) > 1) return false;
+  return true;
 }
 
 /** The distinct non-zero labels of a map, ascending. */

@@ -129,19 +129,10 @@ export function* classifyCropRows(
             for (let i = ci * size[0]; i < i1; i++) {
               if (!ex.label(i, j, k, guarded)) continue;
               const n = i + cx * (j + cy * k);
-              placeLabels(plan, layers, n - base, ex.tieCount, ex.tieVoi, ex.tieRing, ex.lesionCount, ex.lesionHits);
+              placeLabels(plan, layers, n - base, ex);
               if (fat) {
                 const { hu, into } = fat;
-                countLabels(
-                  plan,
-                  into,
-                  hu[n] as number,
-                  ex.tieCount,
-                  ex.tieVoi,
-                  ex.tieRing,
-                  ex.lesionCount,
-                  ex.lesionHits,
-                );
+                countLabels(plan, into, hu[n] as number, ex);
               }
             }
           }

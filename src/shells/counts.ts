@@ -9,6 +9,7 @@
 import { RING_COUNT } from '../measure/pericoronary-types';
 import type { FatWindow } from '../stats/fat-window';
 import type { LabelHistograms } from '../stats/label-stats';
+import type { VoxelLabelSet } from './layers';
 import type { ShellPlan } from './plan';
 import { emptyHistograms } from './result';
 
@@ -39,20 +40,9 @@ function count(h: LabelHistograms, label: number, v: number): void {
   h.histogram[label * (h.window.hi - lo + 1) + (v - lo)]!++;
 }
 
-/**
- * One voxel's labels counted: VOI and ring labels per tied vessel (t < tieCount) and its lesions
- * (indices into plan.lesions), as placeLabels writes them.
- */
-export function countLabels(
-  plan: ShellPlan,
-  h: LayerHistograms,
-  v: number,
-  tieCount: number,
-  voi: ArrayLike<number>,
-  ring: ArrayLike<number>,
-  lesionCount: number,
-  lesionHits: ArrayLike<number>,
-): void {
+/** One voxel's labels counted, as placeLabels writes them; `v`: the voxel's HU. */
+export function countLabels(plan: ShellPlan, h: LayerHistograms, v: number, labels: VoxelLabelSet): void {
+  const { tieCount, tieVoi: voi, tieRing: ring, lesionCount, lesionHits } = labels;
   for (let t = 0; t < tieCount; t++) {
     count(h.voi, voi[t] as number, v);
     count(h.rings, ring[t] as number, v);

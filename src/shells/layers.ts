@@ -57,20 +57,25 @@ export function tieLayer(layers: LabelLayers, t: number): TieLayer {
 }
 
 /**
- * Writes one voxel's labels at index v: VOI and ring labels per tie rank (`voi[t]`, `ring[t]`,
- * t < tieCount) and the lesion labels (indices into plan.lesions), each in its planned layer when
- * that is free at v, else in the first free one (a new one if none is).
+ * One voxel's labels, as ExactShells.label() leaves them: the VOI and ring label of each tied owning
+ * vessel (`tieVoi[t]`, `tieRing[t]`, t < tieCount, 0 for none) and its lesions (`lesionHits`,
+ * indices into plan.lesions, the first lesionCount).
  */
-export function placeLabels(
-  plan: ShellPlan,
-  layers: LabelLayers,
-  v: number,
-  tieCount: number,
-  voi: ArrayLike<number>,
-  ring: ArrayLike<number>,
-  lesionCount: number,
-  lesionHits: ArrayLike<number>,
-): void {
+export interface VoxelLabelSet {
+  readonly tieCount: number;
+  readonly tieVoi: ArrayLike<number>;
+  readonly tieRing: ArrayLike<number>;
+  readonly lesionCount: number;
+  readonly lesionHits: ArrayLike<number>;
+}
+
+/**
+ * Writes one voxel's labels at index v: VOI and ring labels per tie rank and the lesion labels,
+ * each lesion in its planned layer when that is free at v, else in the first free one (a new one
+ * if none is).
+ */
+export function placeLabels(plan: ShellPlan, layers: LabelLayers, v: number, labels: VoxelLabelSet): void {
+  const { tieCount, tieVoi: voi, tieRing: ring, lesionCount, lesionHits } = labels;
   for (let t = 0; t < tieCount; t++) {
     const a = voi[t] as number;
     const b = ring[t] as number;

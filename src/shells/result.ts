@@ -114,6 +114,6 @@ export function settleInto(
         add(h.lesions, (plan.lesions[ex.lesionHits[q] as number] as ShellPlan['lesions'][number]).label, value);
       }
     }
-    if (layers) placeLabels(plan, layers, v, ex.tieCount, ex.tieVoi, ex.tieRing, ex.lesionCount, ex.lesionHits);
+    if (layers) placeLabels(plan, layers, v, ex);
   }
 }

@@ -164,7 +164,8 @@ export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {
   // Per part: the cell's kept candidates (positions in the block list), distances and normals.
   const cellDist = plan.parts.map(() => new Float64Array(longest));
   const cellNormal = plan.parts.map(() => new Float64Array(longest * 3));
-  const kept = plan.parts.map((): number[] => []);
+  const kept = plan.parts.map(() => new Int32Array(longest));
+  const keptCount = new Int32Array(P);
   const mayLabel = new Uint8Array(grid.cells);
 
   const [ck0, ck1] = opts.zCells ?? [0, gz];
@@ -221,8 +222,7 @@ export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {
               let count = 0;
               for (let p = 0; p < P; p++) {
                 const m = blockCount[p] as number;
-                const out = kept[p] as number[];
-                out.length = 0;
+                keptCount[p] = 0;
                 if (m === 0) continue;
                 const idx = blockIdx[p] as Int32Array;
                 const bd = blockDist[p] as Float64Array;
@@ -245,27 +245,43 @@ export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {
                   if (d < dmin) dmin = d;
                 }
                 const limit = Math.min(dmin + 2 * e, D + e) + delta;
-                for (let q = 0; q < m; q++) if ((dist[q] as number) <= limit) out.push(q);
-                if (out.length === 0) continue;
-                out.sort((a, b) => (dist[a] as number) - (dist[b] as number) || a - b);
-                count += out.length;
+                // The kept positions in ascending (distance, position): an insertion sort, the
+                // lists being a few dozen long (Array.prototype.sort with a comparator costs more
+                // in calls than the comparisons themselves).
+                const out = kept[p] as Int32Array;
+                let n = 0;
+                for (let q = 0; q < m; q++) {
+                  const d = dist[q] as number;
+                  if (d > limit) continue;
+                  let at = n++;
+                  // Positions come in ascending order: a tie in distance keeps the earlier first.
+                  while (at > 0 && (dist[out[at - 1] as number] as number) > d) {
+                    out[at] = out[at - 1] as number;
+                    at--;
+                  }
+                  out[at] = q;
+                }
+                keptCount[p] = n;
+                count += n;
               }
               if (count === 0) continue;
               const cell = ci + gx * (cj + gy * ck);
               if (live) {
-                if (!live.cellLive(blockIdx, kept)) continue;
+                if (!live.cellLive(blockIdx, kept, keptCount)) continue;
                 mayLabel[cell] = 1;
               }
               for (let p = 0; p < P; p++) {
-                const out = kept[p] as number[];
-                if (out.length === 0) continue;
+                const n = keptCount[p] as number;
+                if (n === 0) continue;
+                const out = kept[p] as Int32Array;
                 const idx = blockIdx[p] as Int32Array;
                 const dist = cellDist[p] as Float64Array;
                 const normal = cellNormal[p] as Float64Array;
                 const slot = 2 * (cell * P + p);
                 lists[slot] = buf.count;
-                lists[slot + 1] = out.length;
-                for (const q of out) {
+                lists[slot + 1] = n;
+                for (let r = 0; r < n; r++) {
+                  const q = out[r] as number;
                   buf.push(
                     idx[q] as number,
                     normal[3 * q] as number,
@@ -338,13 +354,15 @@ class LabelArcs {
     return false;
   }
 
-  /** anyLive over the entries of idx[p] at the positions kept[p]. */
-  cellLive(idx: readonly Int32Array[], kept: readonly number[][]): boolean {
+  /** anyLive over the entries of idx[p] at the positions kept[p] (the first count[p] of them). */
+  cellLive(idx: readonly Int32Array[], kept: readonly Int32Array[], count: Int32Array): boolean {
     for (let v = 0; v < this.paths.length; v++) {
       const flags = this.live[v] as Uint8Array;
       for (const p of this.paths[v] as readonly number[]) {
         const list = idx[p] as Int32Array;
-        for (const q of kept[p] as number[]) if (flags[list[q] as number] === 1) return true;
+        const at = kept[p] as Int32Array;
+        const m = count[p] as number;
+        for (let r = 0; r < m; r++) if (flags[list[at[r] as number] as number] === 1) return true;
       }
     }
     return false;

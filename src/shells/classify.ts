@@ -1,17 +1,17 @@
 /**
  * Whole-crop and per-voxel uses of the float64 shells (exact.ts): the calcium mask both backends
  * feed to the guard's distance transform, the calcium guard test, and the label layers of the
- * CPU backend. GPU-free; runs in Node, a page or a worker.
+ * CPU backend with the fat counted in them. GPU-free; runs in Node, a page or a worker.
  */
 import { BoundedShells } from './bounded';
 import { buildCandidateSteps } from './candidates';
 import { BAND_MM } from './constants';
 import { type LayerHistograms, countLabels, emptyCounts } from './counts';
-import type { FatWindow } from '../stats/fat-window';
 import { ExactShells } from './exact';
 import { type LabelLayers, emptyLayers, placeLabels } from './layers';
 import { liveWork } from './live-cells';
 import type { ShellPlan } from './plan';
+import type { FatWindow } from '../stats/fat-window';
 
 export type { LabelLayers } from './layers';
 
@@ -95,9 +95,10 @@ export function classifyCrop(
 }
 
 /**
- * classifyCrop into `layers` (which start at slice layersZ0), with each label's fat counted into
- * `fat.into` (fat.hu: the crop's HU, i fastest) when given, pausing after each row of cells (yielding the fraction of the range
- * done), so a caller on a page's thread can yield to the event loop between rows.
+ * classifyCrop into `layers` (which start at slice layersZ0), each label's fat counted into
+ * `fat.into` when given (fat.hu: the crop's HU, i fastest), pausing after each row of cells
+ * (yielding the fraction of the range done), so a caller on a page's thread can yield to the event
+ * loop between rows.
  */
 export function* classifyCropRows(
   ex: ExactShells,
@@ -112,6 +113,8 @@ export function* classifyCropRows(
   const [z0, z1] = zRange;
   // The layers hold slices from layersZ0 on (the range's own, or the whole crop's).
   const base = cx * cy * layersZ0;
+  const fatHu = fat?.hu;
+  const fatInto = fat?.into;
   const { size, counts } = ex.cands.grid;
   const ck0 = Math.floor(z0 / size[2]);
   const rows = Math.max(1, (Math.ceil(z1 / size[2]) - ck0) * counts[1]);
@@ -130,10 +133,7 @@ export function* classifyCropRows(
               if (!ex.label(i, j, k, guarded)) continue;
               const n = i + cx * (j + cy * k);
               placeLabels(plan, layers, n - base, ex);
-              if (fat) {
-                const { hu, into } = fat;
-                countLabels(plan, into, hu[n] as number, ex);
-              }
+              if (fatHu && fatInto) countLabels(plan, fatInto, fatHu[n] as number, ex);
             }
           }
         }

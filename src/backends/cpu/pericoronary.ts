@@ -1,7 +1,8 @@
 /**
  * The CPU backend's pericoronary path: plan, candidate index, calcium guard (its distances from the
- * EDT's CPU twin), every crop voxel classified in float64 by the definition (src/shells), the fat
- * statistics of each layer (summed over tie and lesion layers). No settling: nothing is approximated.
+ * EDT's CPU twin), every crop voxel classified in float64 by the definition (src/shells), with the
+ * fat of each label counted as it is placed (src/shells/counts.ts: the sums over tie and lesion
+ * layers the stats stage would read off the layers). No settling: nothing is approximated.
  */
 import { edtCpu } from '../../kernels/edt/edt.cpu';
 import {

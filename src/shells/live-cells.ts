@@ -66,19 +66,23 @@ export function liveWork(cands: Candidates, cropDims: Vec3): { cells: number; li
 
 /**
  * The chunks of live cells of each slab (slices [z0, z1) of the crop, in order), each at most
- * `maxCells` cells.
+ * `maxCells` cells; with `spread`, also at most about `spread.chunks` chunks over the crop, but none
+ * cut below `spread.minCells` cells (a caller that reports progress per chunk).
  */
 export function liveLayout(
   cands: Candidates,
   cropDims: Vec3,
   slabs: readonly { readonly z0: number; readonly z1: number }[],
   maxCells: number,
+  spread?: { readonly chunks: number; readonly minCells: number },
 ): LiveLayout {
   const { grid } = cands;
   const [gx, gy, gz] = grid.counts;
   const nz = grid.size[2];
   const perSlice = gx * gy;
-  const chunk = Math.max(1, Math.floor(maxCells));
+  const work = liveWork(cands, cropDims);
+  const even = spread ? Math.max(spread.minCells, Math.ceil(work.liveCells / spread.chunks)) : Infinity;
+  const chunk = Math.max(1, Math.floor(Math.min(maxCells, even)));
   const cells: number[] = [];
   const chunks: LiveChunk[] = [];
   slabs.forEach((s, slab) => {
@@ -95,7 +99,6 @@ export function liveLayout(
     }
     if (cells.length > first) chunks.push({ z0: s.z0, z1: s.z1, slab, first, count: cells.length - first });
   });
-  const work = liveWork(cands, cropDims);
   return {
     grid,
     cellVoxels: grid.size[0] * grid.size[1] * grid.size[2],

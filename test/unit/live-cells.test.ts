@@ -68,4 +68,17 @@ describe('liveLayout', () => {
       voxels: live,
     });
   });
+
+  it('spreads the live cells over about the chunks asked, never below the least cells per chunk', () => {
+    const whole = [{ z0: 0, z1: cz }];
+    const all = liveLayout(cands, plan.cropDims, whole, Infinity);
+    const four = liveLayout(cands, plan.cropDims, whole, Infinity, { chunks: 4, minCells: 1 });
+    expect(four.chunks.length).toBeLessThanOrEqual(4);
+    expect(four.chunks.length).toBe(Math.ceil(all.liveCells / Math.ceil(all.liveCells / 4)));
+    for (const c of four.chunks) expect(c.count).toBeLessThanOrEqual(Math.ceil(all.liveCells / 4));
+    expect(Array.from(four.cells)).toEqual(Array.from(all.cells));
+    // The binding limit still wins over the spread, and the least cells per chunk over it.
+    expect(liveLayout(cands, plan.cropDims, whole, 1, { chunks: 4, minCells: 1 }).chunks.length).toBe(all.liveCells);
+    expect(liveLayout(cands, plan.cropDims, whole, Infinity, { chunks: 4, minCells: 1e9 }).chunks.length).toBe(1);
+  });
 });

@@ -23,7 +23,7 @@ import {
   uploadNearestInputs,
 } from '../../kernels/shell-nearest/shell-nearest';
 import type { Candidates } from '../../shells/candidates';
-import { type LiveChunk, type LiveLayout, liveLayout, liveWork } from '../../shells/live-cells';
+import { type LiveChunk, type LiveLayout, liveLayout } from '../../shells/live-cells';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
 import type { Vec3 } from '../../volume/geometry';
@@ -72,8 +72,7 @@ export function shellLayout(
 ): LiveLayout {
   const cellVoxels = cands.grid.size[0] * cands.grid.size[1] * cands.grid.size[2];
   const fits = Math.floor(limit / (STATE_BYTES * cellVoxels));
-  const even = Math.max(MIN_CHUNK_CELLS, Math.ceil(liveWork(cands, plan.cropDims).liveCells / PROGRESS_CHUNKS));
-  return liveLayout(cands, plan.cropDims, slabs, Math.min(fits, even));
+  return liveLayout(cands, plan.cropDims, slabs, fits, { chunks: PROGRESS_CHUNKS, minCells: MIN_CHUNK_CELLS });
 }
 
 /**

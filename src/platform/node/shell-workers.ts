@@ -24,6 +24,7 @@ import {
   guardInputs,
   shareSlices,
   shareWork,
+  sharedInt16,
   sumCounts,
 } from '../../backends/cpu/pericoronary';
 import { type LabelLayers, emptyLayers, mergeAdded } from '../../shells/layers';
@@ -36,7 +37,7 @@ const MIN_PARALLEL_VOXELS = 2_000_000;
 /** `a` on a SharedArrayBuffer (read by every worker without a copy each): itself, or a copy. */
 function shared(a: Int16Array): Int16Array {
   if (a.buffer instanceof SharedArrayBuffer) return a;
-  const out = new Int16Array(new SharedArrayBuffer(a.byteLength));
+  const out = sharedInt16(a.length);
   out.set(a);
   return out;
 }

@@ -25,6 +25,8 @@ export default tseslint.config(
       'examples/web-app/dist*/**',
       'test/artifacts/**',
       'bench/device/out/**',
+      // AssemblyScript (compiled by scripts/build-wasm.mjs, not TypeScript).
+      'src/**/*.as.ts',
     ],
   },
   ...tseslint.configs.recommended,

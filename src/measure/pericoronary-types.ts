@@ -116,6 +116,11 @@ export interface ShellDiagnostics {
   readonly slabs?: number;
   /** Worker threads that shared the float64 classification (CPU backend). */
   readonly workers?: number;
+  /**
+   * The CPU backend's float64 inner loop: 'wasm' (WebAssembly), or 'js' where WebAssembly is
+   * unavailable (e.g. refused by a page's CSP). Same labels either way, the JS twin slower.
+   */
+  readonly inner?: 'wasm' | 'js';
   /** Voxels the f32 kernels left to float64, by reason and by (f32) owning vessel. */
   readonly undecided?: {
     readonly total: number;

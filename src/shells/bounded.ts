@@ -27,7 +27,7 @@ import { type ShellPlan, WORLD_WORDS } from './plan';
  * Margin (mm) on the vessel bound against float64 rounding of L and of w (orders of 1e-13 mm;
  * the f32 rounding of dc is covered by BOUND_SLACK_MM inside qn).
  */
-const ROUND_MM = 1e-6;
+export const ROUND_MM = 1e-6;
 
 export class BoundedShells extends ExactShells {
   /** The cell whose bounds are loaded (−1: none). */

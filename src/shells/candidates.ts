@@ -92,6 +92,14 @@ class CandidateBuffer {
   }
 }
 
+/**
+ * |(x, y, z)| as √(x² + y² + z²): not Math.hypot, whose rounding an engine chooses, so that the
+ * WebAssembly twin (src/shells/wasm) builds the same lists bit for bit.
+ */
+function norm3(x: number, y: number, z: number): number {
+  return Math.sqrt(x * x + y * y + z * z);
+}
+
 /** Nearest point of crop-local segment G (plan.local) to (x, y, z): writes it to `out`, returns the distance. */
 function nearestOnSegment(local: Float64Array, G: number, x: number, y: number, z: number, out: Float64Array): number {
   const o = G * 6;
@@ -183,7 +191,7 @@ export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {
         const by = (centre(bj, ny, sy) + centre(cj1 - 1, ny, sy)) / 2;
         const bz = (centre(bk, nz, sz) + centre(bkEnd - 1, nz, sz)) / 2;
         const eb =
-          Math.hypot(centre(ci1 - 1, nx, sx) - bx, centre(cj1 - 1, ny, sy) - by, centre(bkEnd - 1, nz, sz) - bz) + e;
+          norm3(centre(ci1 - 1, nx, sx) - bx, centre(cj1 - 1, ny, sy) - by, centre(bkEnd - 1, nz, sz) - bz) + e;
         let any = false;
         for (let p = 0; p < P; p++) {
           const part = plan.parts[p] as ShellPart;
@@ -218,7 +226,7 @@ export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {
               // |c − c_block|: a block candidate farther than this from c than the cell's limit
               // can be (dist(c, σ) ≥ dist(c_block, σ) − h, dmin ≤ dmin_block + h) is not kept;
               // 1e-9 mm of margin keeps every float64 borderline case to the exact test below.
-              const h = Math.hypot(cx - bx, cy - by, cz - bz);
+              const h = norm3(cx - bx, cy - by, cz - bz);
               let count = 0;
               for (let p = 0; p < P; p++) {
                 const m = blockCount[p] as number;
@@ -311,34 +319,36 @@ export function* buildCandidateSteps(plan: ShellPlan, opts: CandidateOptions = {
 
 /**
  * Per vessel, which segments of its parts have an arc range [s_a, s_b] meeting one of the vessel's
- * label intervals (its segment and its lesions): a voxel's labels need its owner's nearest point
- * on such a segment.
+ * label intervals (its segment and its lesions), 1 per global segment: a voxel's labels need its
+ * owner's nearest point on such a segment.
  */
+export function labelArcFlags(plan: ShellPlan): Uint8Array[] {
+  const world = plan.world;
+  return plan.vessels.map((v) => {
+    const intervals = [[v.s0, v.s1], ...plan.lesions.filter((l) => l.vessel === v.index).map((l) => [l.start, l.end])];
+    const flags = new Uint8Array(plan.segmentCount);
+    for (const p of v.parts) {
+      const part = plan.parts[p] as ShellPart;
+      for (let G = part.segBase; G < part.segBase + part.segCount; G++) {
+        const sa = world[G * WORLD_WORDS + 7] as number;
+        const sb = sa + (world[G * WORLD_WORDS + 8] as number);
+        // s = s_a + t·Δs lies in [s_a, s_a + Δs] up to rounding: widen by a relative 1e-9.
+        const eps = 1e-9 * Math.max(1, Math.abs(sb));
+        for (const [lo, hi] of intervals) if (sb + eps >= (lo as number) && sa - eps <= (hi as number)) flags[G] = 1;
+      }
+    }
+    return flags;
+  });
+}
+
+/** The label-arc flags (labelArcFlags) asked per block and per cell of the index. */
 class LabelArcs {
   private readonly live: Uint8Array[];
   private readonly paths: (readonly number[])[];
 
   constructor(plan: ShellPlan) {
-    const world = plan.world;
     this.paths = plan.vessels.map((v) => v.parts);
-    this.live = plan.vessels.map((v) => {
-      const intervals = [
-        [v.s0, v.s1],
-        ...plan.lesions.filter((l) => l.vessel === v.index).map((l) => [l.start, l.end]),
-      ];
-      const flags = new Uint8Array(plan.segmentCount);
-      for (const p of v.parts) {
-        const part = plan.parts[p] as ShellPart;
-        for (let G = part.segBase; G < part.segBase + part.segCount; G++) {
-          const sa = world[G * WORLD_WORDS + 7] as number;
-          const sb = sa + (world[G * WORLD_WORDS + 8] as number);
-          // s = s_a + t·Δs lies in [s_a, s_a + Δs] up to rounding: widen by a relative 1e-9.
-          const eps = 1e-9 * Math.max(1, Math.abs(sb));
-          for (const [lo, hi] of intervals) if (sb + eps >= (lo as number) && sa - eps <= (hi as number)) flags[G] = 1;
-        }
-      }
-      return flags;
-    });
+    this.live = labelArcFlags(plan);
   }
 
   /** Whether some vessel has, in one of its parts' first count[p] entries of idx[p], a live segment. */

@@ -4,7 +4,7 @@
  * CPU backend with the fat counted in them. GPU-free; runs in Node, a page or a worker.
  */
 import { BoundedShells } from './bounded';
-import { buildCandidateSteps } from './candidates';
+import { type CellGrid, buildCandidateSteps, cellGrid } from './candidates';
 import { BAND_MM } from './constants';
 import { type LayerHistograms, countLabels, emptyCounts } from './counts';
 import { ExactShells } from './exact';
@@ -12,6 +12,7 @@ import { type LabelLayers, emptyLayers, placeLabels } from './layers';
 import { liveWork } from './live-cells';
 import type { ShellPlan } from './plan';
 import type { FatWindow } from '../stats/fat-window';
+import { WasmShare } from './wasm/cells';
 
 export type { LabelLayers } from './layers';
 
@@ -94,6 +95,45 @@ export function classifyCrop(
   return layers;
 }
 
+/** Where a share's labels go: its layers (from slice layersZ0 on) and, optionally, its fat counts. */
+interface LabelSink {
+  readonly layers: LabelLayers;
+  readonly layersZ0: number;
+  readonly fat: { readonly hu: Int16Array; readonly into: LayerHistograms } | null;
+}
+
+/**
+ * The live cells of voxel slices zRange in rows (one row: the cells of one (cj, ck)), `visit`
+ * called with each live cell and the end of its voxel box; pauses after each row (yielding the
+ * fraction of the range done), so a caller on a page's thread can yield to the event loop.
+ */
+function* liveCellRows(
+  grid: CellGrid,
+  cropDims: readonly [number, number, number],
+  zRange: readonly [number, number],
+  live: (cell: number) => boolean,
+  visit: (ci: number, cj: number, ck: number, i1: number, j1: number, k0: number, k1: number) => void,
+): Generator<number> {
+  const [cx, cy] = cropDims;
+  const [z0, z1] = zRange;
+  const { size, counts } = grid;
+  const ck0 = Math.floor(z0 / size[2]);
+  const rows = Math.max(1, (Math.ceil(z1 / size[2]) - ck0) * counts[1]);
+  let row = 0;
+  for (let ck = ck0; ck * size[2] < z1; ck++) {
+    const k0 = Math.max(z0, ck * size[2]);
+    const k1 = Math.min(z1, (ck + 1) * size[2]);
+    for (let cj = 0; cj < counts[1]; cj++) {
+      const j1 = Math.min(cy, (cj + 1) * size[1]);
+      for (let ci = 0; ci < counts[0]; ci++) {
+        if (live(ci + counts[0] * (cj + counts[1] * ck)))
+          visit(ci, cj, ck, Math.min(cx, (ci + 1) * size[0]), j1, k0, k1);
+      }
+      yield ++row / rows;
+    }
+  }
+}
+
 /**
  * classifyCrop into `layers` (which start at slice layersZ0), each label's fat counted into
  * `fat.into` when given (fat.hu: the crop's HU, i fastest), pausing after each row of cells
@@ -110,37 +150,63 @@ export function* classifyCropRows(
 ): Generator<number> {
   const plan = ex.plan;
   const [cx, cy] = plan.cropDims;
-  const [z0, z1] = zRange;
+  const { size } = ex.cands.grid;
   // The layers hold slices from layersZ0 on (the range's own, or the whole crop's).
   const base = cx * cy * layersZ0;
-  const fatHu = fat?.hu;
-  const fatInto = fat?.into;
-  const { size, counts } = ex.cands.grid;
-  const ck0 = Math.floor(z0 / size[2]);
-  const rows = Math.max(1, (Math.ceil(z1 / size[2]) - ck0) * counts[1]);
-  let row = 0;
-  for (let ck = ck0; ck * size[2] < z1; ck++) {
-    const k0 = Math.max(z0, ck * size[2]);
-    const k1 = Math.min(z1, (ck + 1) * size[2]);
-    for (let cj = 0; cj < counts[1]; cj++) {
-      const j1 = Math.min(cy, (cj + 1) * size[1]);
-      for (let ci = 0; ci < counts[0]; ci++) {
-        if (!ex.cellMayLabel(ci + counts[0] * (cj + counts[1] * ck))) continue;
-        const i1 = Math.min(cx, (ci + 1) * size[0]);
-        for (let k = k0; k < k1; k++) {
-          for (let j = cj * size[1]; j < j1; j++) {
-            for (let i = ci * size[0]; i < i1; i++) {
-              if (!ex.label(i, j, k, guarded)) continue;
-              const n = i + cx * (j + cy * k);
-              placeLabels(plan, layers, n - base, ex);
-              if (fatHu && fatInto) countLabels(plan, fatInto, fatHu[n] as number, ex);
-            }
+  yield* liveCellRows(
+    ex.cands.grid,
+    plan.cropDims,
+    zRange,
+    (cell) => ex.cellMayLabel(cell),
+    (ci, cj, ck, i1, j1, k0, k1) => {
+      for (let k = k0; k < k1; k++) {
+        for (let j = cj * size[1]; j < j1; j++) {
+          for (let i = ci * size[0]; i < i1; i++) {
+            if (!ex.label(i, j, k, guarded)) continue;
+            const n = i + cx * (j + cy * k);
+            placeLabels(plan, layers, n - base, ex);
+            if (fat) countLabels(plan, fat.into, fat.hu[n] as number, ex);
           }
         }
       }
-      yield ++row / rows;
-    }
-  }
+    },
+  );
+}
+
+/**
+ * classifyCropRows by the WebAssembly twin (its index built already): it labels a cell at a time;
+ * the guard, the layers and the counts stay here.
+ */
+function* classifyWasmRows(
+  share: WasmShare,
+  plan: ShellPlan,
+  guarded: ((i: number, j: number, k: number) => boolean) | null,
+  zRange: readonly [number, number],
+  sink: LabelSink,
+): Generator<number> {
+  const [cx, cy] = plan.cropDims;
+  const { size } = share.grid;
+  const base = cx * cy * sink.layersZ0;
+  const { layers, fat } = sink;
+  const may = share.mayLabel();
+  yield* liveCellRows(
+    share.grid,
+    plan.cropDims,
+    zRange,
+    (cell) => may[cell] === 1,
+    (ci, cj, ck, i1, j1, k0, k1) => {
+      share.classifyCell(ci, cj, ck, ci * size[0], i1, cj * size[1], j1, k0, k1, cx, cy);
+      for (let n = share.next(); n >= 0; n = share.next()) {
+        if (guarded) {
+          const i = n % cx;
+          const j = ((n - i) / cx) % cy;
+          if (guarded(i, j, (n - i - cx * j) / (cx * cy))) continue;
+        }
+        placeLabels(plan, layers, n - base, share);
+        if (fat) countLabels(plan, fat.into, fat.hu[n] as number, share);
+      }
+    },
+  );
 }
 
 /** A share of the classification: cell slices [zCells[0], zCells[1]) of the crop. */
@@ -156,7 +222,15 @@ export interface ClassifyJob {
   readonly into?: LabelLayers;
   /** The crop's HU (i fastest) and the fat window: the share counts its labels' fat as it goes. */
   readonly count?: { readonly hu: Int16Array; readonly window: FatWindow };
+  /**
+   * The inner loop: 'wasm' (default; the JS twin where WebAssembly is unavailable) or 'js' (the
+   * JS twin, e.g. to compare the two). Both give the same labels bit for bit.
+   */
+  readonly inner?: InnerLoop;
 }
+
+/** Which twin of the float64 inner loop classified: WebAssembly (src/shells/wasm) or JS (bounded.ts). */
+export type InnerLoop = 'wasm' | 'js';
 
 export interface ClassifyShare {
   /** The voxel slices [z0, z1) it classified. */
@@ -168,6 +242,8 @@ export interface ClassifyShare {
   readonly counts: LayerHistograms | null;
   readonly evaluations: number;
   readonly candidates: number;
+  /** The inner loop that ran. */
+  readonly inner: InnerLoop;
   /** Its live cells (the only ones classified) and the crop voxels in them. */
   readonly liveCells: number;
   readonly voxels: number;
@@ -188,25 +264,40 @@ export function classifyShare(job: ClassifyJob): ClassifyShare {
  */
 export function* classifyShareSteps(job: ClassifyJob): Generator<number, ClassifyShare> {
   const { plan } = job;
+  const guarded = job.guard ? guardFromDistances(plan, job.guard.calcium, job.guard.dist2) : null;
+  const nz = cellGrid(plan).size[2];
+  const z0 = Math.min(plan.cropDims[2], job.zCells[0] * nz);
+  const z1 = Math.min(plan.cropDims[2], job.zCells[1] * nz);
+  const layers = job.into ?? emptyLayers(plan, plan.cropDims[0] * plan.cropDims[1] * (z1 - z0));
+  const counts = job.count ? emptyCounts(plan, job.count.window) : null;
+  const sink: LabelSink = {
+    layers,
+    layersZ0: job.into ? 0 : z0,
+    fat: job.count && counts ? { hu: job.count.hu, into: counts } : null,
+  };
+  const share = job.inner === 'js' ? null : WasmShare.create(plan, job.zCells);
+  if (share) {
+    for (const _ of share.build()) yield 0;
+    yield* classifyWasmRows(share, plan, guarded, [z0, z1], sink);
+    const work = liveWork({ grid: share.grid, mayLabel: share.mayLabel() }, plan.cropDims);
+    return {
+      z0,
+      z1,
+      layers,
+      counts,
+      evaluations: share.evaluations,
+      candidates: share.candidates,
+      inner: 'wasm',
+      liveCells: work.liveCells,
+      voxels: work.voxels,
+    };
+  }
   const build = buildCandidateSteps(plan, { zCells: job.zCells, liveOnly: true });
   let built = build.next();
   for (; !built.done; built = build.next()) yield 0;
   const cands = built.value;
   const ex = new BoundedShells(plan, cands);
-  const guarded = job.guard ? guardFromDistances(plan, job.guard.calcium, job.guard.dist2) : null;
-  const nz = cands.grid.size[2];
-  const z0 = Math.min(plan.cropDims[2], job.zCells[0] * nz);
-  const z1 = Math.min(plan.cropDims[2], job.zCells[1] * nz);
-  const layers = job.into ?? emptyLayers(plan, plan.cropDims[0] * plan.cropDims[1] * (z1 - z0));
-  const counts = job.count ? emptyCounts(plan, job.count.window) : null;
-  yield* classifyCropRows(
-    ex,
-    guarded,
-    [z0, z1],
-    layers,
-    job.into ? 0 : z0,
-    job.count && counts ? { hu: job.count.hu, into: counts } : null,
-  );
+  yield* classifyCropRows(ex, guarded, [z0, z1], layers, sink.layersZ0, sink.fat);
   const work = liveWork(cands, plan.cropDims);
   return {
     z0,
@@ -215,6 +306,7 @@ export function* classifyShareSteps(job: ClassifyJob): Generator<number, Classif
     counts,
     evaluations: ex.evaluations,
     candidates: cands.count,
+    inner: 'js',
     liveCells: work.liveCells,
     voxels: work.voxels,
   };

@@ -53,7 +53,10 @@ export function cellVoxelsInCrop(grid: CellGrid, cropDims: Vec3, cell: number): 
 }
 
 /** Live cells and the crop voxels in them (the work both backends' classification visits). */
-export function liveWork(cands: Candidates, cropDims: Vec3): { cells: number; liveCells: number; voxels: number } {
+export function liveWork(
+  cands: Pick<Candidates, 'grid' | 'mayLabel'>,
+  cropDims: Vec3,
+): { cells: number; liveCells: number; voxels: number } {
   let liveCells = 0;
   let voxels = 0;
   for (let c = 0; c < cands.grid.cells; c++) {

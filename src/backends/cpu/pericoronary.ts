@@ -18,6 +18,7 @@ import { buildCandidates, cellGrid } from '../../shells/candidates';
 import {
   type ClassifyJob,
   type ClassifyShare,
+  type InnerLoop,
   type LabelLayers,
   calciumMask,
   classifyShareSteps,
@@ -48,6 +49,8 @@ export type CropClassifier = (
   candidates: number;
   workers: number;
   work: { cells: number; liveCells: number; voxels: number };
+  /** The float64 inner loop that ran ('js' if any share fell back to it). */
+  inner: InnerLoop;
 }>;
 
 /** The calcium mask and its squared distances, or null when the guard is off (needs the whole index). */
@@ -118,8 +121,14 @@ export const classifyHere: CropClassifier = async (plan, hu, control, window) =>
     candidates: shares.reduce((a, s) => a + s.candidates, 0),
     workers: 1,
     work: shareWork(plan, shares),
+    inner: innerOf(shares),
   };
 };
+
+/** 'wasm' when every share ran the WebAssembly twin, else 'js'. */
+export function innerOf(shares: readonly Pick<ClassifyShare, 'inner'>[]): InnerLoop {
+  return shares.every((s) => s.inner === 'wasm') ? 'wasm' : 'js';
+}
 
 /** An Int16Array on a SharedArrayBuffer where the platform has them (a page needs cross-origin isolation). */
 export function sharedInt16(n: number): Int16Array {
@@ -169,7 +178,7 @@ export async function pericoronaryF64(
   lap('plan');
   await slice(control, 'pericoronary.classify', 0);
   // Classification reports 0…1 of its own; it is the stage up to 'stats' at 0.95.
-  const { layers, counts, evaluations, candidates, workers, work } = await classify(
+  const { layers, counts, evaluations, candidates, workers, work, inner } = await classify(
     plan,
     hu,
     within(control, 0, 0.95),
@@ -192,6 +201,7 @@ export async function pericoronaryF64(
       evaluations,
       work: { ...work, f32Evaluations: 0, float64Evaluations: evaluations },
       workers,
+      inner,
     },
     ...(extra.returnLayers ? { layers: { dims: plan.cropDims, ...layers } } : {}),
   };

@@ -24,6 +24,7 @@ import {
   guardInputs,
   shareSlices,
   shareWork,
+  innerOf,
   sharedInt16,
   sumCounts,
 } from '../../backends/cpu/pericoronary';
@@ -150,6 +151,7 @@ export function workerClassifier(
         candidates: shares.reduce((a, s) => a + s.candidates, 0),
         workers: useThreads,
         work: shareWork(plan, shares),
+        inner: innerOf(shares),
       };
     } finally {
       await Promise.all(

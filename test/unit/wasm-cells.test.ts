@@ -1,0 +1,72 @@
+/**
+ * The WebAssembly twin of the float64 inner loop (src/shells/wasm) against the JS twin
+ * (BoundedShells): every label layer byte for byte, every fat count and the evaluations, on a
+ * curved pair with lesions, a stem three vessels tie on (lesions on the stem), and with the calcium
+ * guard on; and the committed module is what its AssemblyScript source compiles to.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { guardInputs, sharedInt16 } from '../../src/backends/cpu/pericoronary';
+import { type ClassifyShare, type InnerLoop, classifyShare } from '../../src/shells/classify';
+import { cellGrid } from '../../src/shells/candidates';
+import { allTieLayers } from '../../src/shells/layers';
+import { cropHu, planShells } from '../../src/shells/plan';
+import { cellsModuleText, compileCells } from '../../scripts/build-wasm.mjs';
+import { curvedCase } from '../harness/shell-case';
+import { stemTree } from '../harness/shell-fixtures';
+import type { ShellOptions } from '../../src/measure/pericoronary-types';
+
+type Case = ReturnType<typeof curvedCase> | (ReturnType<typeof stemTree> & { opts: ShellOptions });
+
+/** Every share of the crop (two cell slices each) by one inner loop; the layers and counts of each. */
+function run(c: Case, inner: InnerLoop): ClassifyShare[] {
+  const plan = planShells(c.ct, c.vessels, c.lesions, c.opts);
+  const hu = cropHu(c.ct.dims, c.ct.hu, plan.crop, sharedInt16);
+  const guard = guardInputs(plan, hu);
+  const gz = cellGrid(plan).counts[2];
+  const shares: ClassifyShare[] = [];
+  for (let z = 0; z < gz; z += 2) {
+    const zCells: [number, number] = [z, Math.min(gz, z + 2)];
+    shares.push(classifyShare({ plan, zCells, guard, inner, count: { hu, window: c.opts.window } }));
+  }
+  return shares;
+}
+
+const layerBytes = (s: ClassifyShare): Uint8Array[] => [
+  ...allTieLayers(s.layers).flatMap((l) => [l.voi, l.rings]),
+  ...s.layers.lesions,
+];
+
+describe('the WebAssembly inner loop', () => {
+  const stem = { ...stemTree([2, 0, 1]), opts: curvedCase().opts };
+  it.each([
+    ['a curved pair with lesions', curvedCase()],
+    ['a curved pair, calcium guard 1 mm', curvedCase({ calciumGuardMm: 1.0, calciumHu: 60 })],
+    ['a stem three vessels tie on', stem],
+  ])('labels and counts %s as the JS twin does, bit for bit', (_, c) => {
+    const js = run(c, 'js');
+    const wasm = run(c, 'wasm');
+    expect(wasm.every((s) => s.inner === 'wasm') && js.every((s) => s.inner === 'js')).toBe(true);
+    let labelled = 0;
+    wasm.forEach((w, n) => {
+      const j = js[n] as ClassifyShare;
+      expect(w.evaluations).toBe(j.evaluations);
+      expect([w.candidates, w.liveCells, w.voxels]).toEqual([j.candidates, j.liveCells, j.voxels]);
+      expect(layerBytes(w)).toEqual(layerBytes(j));
+      expect(w.counts).toEqual(j.counts);
+      labelled += w.layers.voi.reduce((a, v) => a + (v > 0 ? 1 : 0), 0);
+    });
+    // Not a vacuous comparison: labels were placed.
+    expect(labelled).toBeGreaterThan(100);
+  });
+
+  it('the stem case has tied voxels (a second tie layer written)', () => {
+    const shares = run(stem, 'wasm');
+    expect(shares.some((s) => s.layers.ties[0]?.voi.some((v) => v > 0) ?? false)).toBe(true);
+  });
+
+  it('the committed module is a fresh compile of cells.as.ts', async () => {
+    const committed = readFileSync(new URL('../../src/shells/wasm/cells.wasm.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(cellsModuleText(await compileCells()));
+  });
+});

@@ -6,13 +6,13 @@
 import { BoundedShells } from './bounded';
 import { type CellGrid, buildCandidateSteps, cellGrid } from './candidates';
 import { BAND_MM } from './constants';
-import { type LayerHistograms, countLabels, emptyCounts } from './counts';
+import { type LayerHistograms, countLabel, countLabels, emptyCounts } from './counts';
 import { ExactShells } from './exact';
 import { type LabelLayers, emptyLayers, placeLabels } from './layers';
 import { liveWork } from './live-cells';
 import type { ShellPlan } from './plan';
 import type { FatWindow } from '../stats/fat-window';
-import { WasmShare } from './wasm/cells';
+import { WasmShells } from './wasm/cells';
 
 export type { LabelLayers } from './layers';
 
@@ -178,7 +178,7 @@ export function* classifyCropRows(
  * the guard, the layers and the counts stay here.
  */
 function* classifyWasmRows(
-  share: WasmShare,
+  share: WasmShells,
   plan: ShellPlan,
   guarded: ((i: number, j: number, k: number) => boolean) | null,
   zRange: readonly [number, number],
@@ -188,12 +188,12 @@ function* classifyWasmRows(
   const { size } = share.grid;
   const base = cx * cy * sink.layersZ0;
   const { layers, fat } = sink;
-  const may = share.mayLabel();
+  const { voi, rings } = layers;
   yield* liveCellRows(
     share.grid,
     plan.cropDims,
     zRange,
-    (cell) => may[cell] === 1,
+    (cell) => share.mayLabel(cell),
     (ci, cj, ck, i1, j1, k0, k1) => {
       share.classifyCell(ci, cj, ck, ci * size[0], i1, cj * size[1], j1, k0, k1, cx, cy);
       for (let n = share.next(); n >= 0; n = share.next()) {
@@ -201,6 +201,20 @@ function* classifyWasmRows(
           const i = n % cx;
           const j = ((n - i) / cx) % cy;
           if (guarded(i, j, (n - i - cx * j) / (cx * cy))) continue;
+        }
+        if (share.tieCount === 1 && share.lesionCount === 0) {
+          // Most voxels: one owner and no lesion, whose labels go to tie layer 0 (placeLabels and
+          // countLabels for that case, written out: this loop runs for every labelled voxel).
+          const a = share.tieVoi[0] as number;
+          const b = share.tieRing[0] as number;
+          voi[n - base] = a;
+          rings[n - base] = b;
+          if (fat) {
+            const v = fat.hu[n] as number;
+            countLabel(fat.into.voi, a, v);
+            countLabel(fat.into.rings, b, v);
+          }
+          continue;
         }
         placeLabels(plan, layers, n - base, share);
         if (fat) countLabels(plan, fat.into, fat.hu[n] as number, share);
@@ -275,11 +289,11 @@ export function* classifyShareSteps(job: ClassifyJob): Generator<number, Classif
     layersZ0: job.into ? 0 : z0,
     fat: job.count && counts ? { hu: job.count.hu, into: counts } : null,
   };
-  const share = job.inner === 'js' ? null : WasmShare.create(plan, job.zCells);
+  const share = job.inner === 'js' ? null : WasmShells.of(plan);
   if (share) {
-    for (const _ of share.build()) yield 0;
+    for (const _ of share.share(job.zCells)) yield 0;
     yield* classifyWasmRows(share, plan, guarded, [z0, z1], sink);
-    const work = liveWork({ grid: share.grid, mayLabel: share.mayLabel() }, plan.cropDims);
+    const work = share.shareWork();
     return {
       z0,
       z1,

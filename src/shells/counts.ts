@@ -32,7 +32,7 @@ export function emptyCounts(plan: ShellPlan, window: FatWindow): LayerHistograms
 }
 
 /** One label of a voxel of HU `v` counted (0: none), as fatStatsCpu counts a labelled voxel. */
-function count(h: LabelHistograms, label: number, v: number): void {
+export function countLabel(h: LabelHistograms, label: number, v: number): void {
   if (label === 0) return;
   h.voxels[label]!++;
   const lo = h.window.lo;
@@ -44,12 +44,12 @@ function count(h: LabelHistograms, label: number, v: number): void {
 export function countLabels(plan: ShellPlan, h: LayerHistograms, v: number, labels: VoxelLabelSet): void {
   const { tieCount, tieVoi: voi, tieRing: ring, lesionCount, lesionHits } = labels;
   for (let t = 0; t < tieCount; t++) {
-    count(h.voi, voi[t] as number, v);
-    count(h.rings, ring[t] as number, v);
+    countLabel(h.voi, voi[t] as number, v);
+    countLabel(h.rings, ring[t] as number, v);
   }
   if (!h.lesions) return;
   for (let q = 0; q < lesionCount; q++) {
-    count(h.lesions, (plan.lesions[lesionHits[q] as number] as ShellPlan['lesions'][number]).label, v);
+    countLabel(h.lesions, (plan.lesions[lesionHits[q] as number] as ShellPlan['lesions'][number]).label, v);
   }
 }
 

@@ -46,8 +46,6 @@ let R: usize = 0;
 let TIED: usize = 0; // i32 per vessel
 
 let P: i32 = 0;
-/** The first cell LISTS holds (a share's index covers its own cell slices only). */
-let cellBase: i32 = 0;
 let V: i32 = 0;
 let L: i32 = 0;
 let wMax: f64 = 0;
@@ -74,7 +72,7 @@ let CELL_DIST: usize = 0; // f64
 let CELL_NORMAL: usize = 0; // f64 × 3
 let KEPT: usize = 0; // i32
 let KEPT_COUNT: usize = 0; // i32 per part
-let MAY: usize = 0; // u8 per cell from cellBase: mayLabel
+let MAY: usize = 0; // u8 per cell: mayLabel
 let NEAR: usize = 0; // f64 × 3
 let longest: i32 = 0;
 let segCount: i32 = 0;
@@ -134,7 +132,6 @@ export function init(hdr: usize): void {
   V = load<i32>(hdr + 29 * 4);
   L = load<i32>(hdr + 30 * 4);
   ringCount = load<i32>(hdr + 31 * 4);
-  cellBase = load<i32>(hdr + 32 * 4);
   LOCAL = h(hdr, 33);
   PART_BASE = h(hdr, 34);
   PART_SEGS = h(hdr, 35);
@@ -152,23 +149,31 @@ export function init(hdr: usize): void {
   NEAR = h(hdr, 47);
   longest = load<i32>(hdr + 48 * 4);
   segCount = load<i32>(hdr + 49 * 4);
-  zCell0 = load<i32>(hdr + 50 * 4);
-  zCell1 = load<i32>(hdr + 51 * 4);
   halfDiag = load<f64>(hdr + 296);
   delta = load<f64>(hdr + 304);
-  candCount = 0;
   wMax = load<f64>(hdr + 256);
   wallGap = load<f64>(hdr + 264);
   ringWidth = load<f64>(hdr + 272);
   slack = load<f64>(hdr + 280);
   roundMm = load<f64>(hdr + 288);
-  boundCell = -1;
   stamp = 0;
-  evaluations = 0;
   for (let p: i32 = 0; p < P; p++) store<i32>(SCANNED + ((<usize>p) << 2), -1);
 }
 
-/** Segment projections evaluated since init(). */
+/**
+ * A share of the plan init() laid out: cell slices [z0, z1). Its candidates overwrite the last
+ * share's (whose cells are never visited again: each cell belongs to one share), so a thread reuses
+ * the same, already touched, memory share after share.
+ */
+export function beginShare(z0: i32, z1: i32): void {
+  zCell0 = z0;
+  zCell1 = z1;
+  candCount = 0;
+  boundCell = -1;
+  evaluations = 0;
+}
+
+/** Segment projections evaluated since beginShare(). */
 export function evaluated(): f64 {
   return evaluations;
 }
@@ -199,7 +204,7 @@ function place(i: i32, j: i32, k: i32, ci: i32, cj: i32, ck: i32): void {
 
 /** ExactShells.scanPart(): the nearest segment of part p over cell `cell`'s list. */
 function scanPart(cell: i32, p: i32): void {
-  const slot = LISTS + ((<usize>((cell - cellBase) * P + p)) << 3);
+  const slot = LISTS + ((<usize>(cell * P + p)) << 3);
   const off = load<u32>(slot);
   const end = off + load<u32>(slot + 4);
   let best: f64 = Infinity;
@@ -292,7 +297,7 @@ function evaluateVessel(cell: i32, v: i32): void {
 function loadCell(cell: i32): void {
   boundCell = cell;
   for (let p: i32 = 0; p < P; p++) {
-    const slot = LISTS + ((<usize>((cell - cellBase) * P + p)) << 3);
+    const slot = LISTS + ((<usize>(cell * P + p)) << 3);
     const off = load<u32>(slot);
     const end = off + load<u32>(slot + 4);
     let rMax: f64 = 0;
@@ -454,7 +459,7 @@ function record(n: i32, at: usize): i32 {
 
 // ---- The candidate index (candidates.ts, liveOnly) --------------------------------------------
 
-/** Candidates written so far. */
+/** Candidates the share's index holds so far. */
 export function candidates(): u32 {
   return candCount;
 }
@@ -667,7 +672,7 @@ function buildCell(
   if (count == 0) return;
   if (!cellLive()) return;
   const cell = ci + gx * (cj + gy * ck);
-  store<u8>(MAY + <usize>(cell - cellBase), 1);
+  store<u8>(MAY + <usize>cell, 1);
   for (let p: i32 = 0; p < P; p++) {
     const n = load<i32>(KEPT_COUNT + ((<usize>p) << 2));
     if (n == 0) continue;
@@ -675,7 +680,7 @@ function buildCell(
     const idx = BLK_IDX + ((<usize>(p * longest)) << 2);
     const dist = CELL_DIST + ((<usize>(p * longest)) << 3);
     const normal = CELL_NORMAL + <usize>(p * longest) * 24;
-    const slot = LISTS + ((<usize>((cell - cellBase) * P + p)) << 3);
+    const slot = LISTS + ((<usize>(cell * P + p)) << 3);
     store<u32>(slot, candCount);
     store<u32>(slot + 4, n);
     for (let r: i32 = 0; r < n; r++) {

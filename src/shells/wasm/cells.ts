@@ -1,15 +1,16 @@
 /**
- * Host of the WebAssembly twin of a share's float64 classification (cells.as.ts): lays the plan
- * out in the module's memory, builds the share's candidate index there (the lists of
- * buildCandidateSteps with liveOnly, bit for bit), then classifies a cell per call and hands back
- * the records of the voxels that got a label. The records hold exactly what BoundedShells.label()
- * leaves (the guard aside), so classify.ts places and counts them as it does the JS twin's. Where
- * WebAssembly is missing or refused (a page whose CSP forbids it) WasmShare.create returns null
- * and the JS twins run: same labels, slower.
+ * Host of the WebAssembly twin of the float64 classification (cells.as.ts): lays a plan out in an
+ * instance's memory once per thread (WasmShells.of), and for each share the thread takes builds the
+ * share's candidate index there (the lists of buildCandidateSteps with liveOnly, bit for bit), then
+ * classifies a cell per call and hands back the records of the voxels that got a label. The records
+ * hold exactly what BoundedShells.label() leaves (the guard aside), so classify.ts places and
+ * counts them as it does the JS twin's. Where WebAssembly is missing or refused (a page whose CSP
+ * forbids it) WasmShells.of returns null and the JS twins run: same labels, slower.
  */
 import { RING_COUNT, RING_WIDTH_MM } from '../../measure/pericoronary-types';
 import { ROUND_MM } from '../bounded';
 import { type CellGrid, cellGrid, labelArcFlags } from '../candidates';
+import { cellVoxelsInCrop } from '../live-cells';
 import { BAND_MM, BOUND_SLACK_MM } from '../constants';
 import type { VoxelLabelSet } from '../layers';
 import { type ShellPlan, WORLD_WORDS } from '../plan';
@@ -19,6 +20,7 @@ interface CellsExports {
   init(hdr: number): void;
   evaluated(): number;
   candidates(): number;
+  beginShare(z0: number, z1: number): void;
   buildRow(bk: number, bj: number): void;
   classifyCell(
     ci: number,
@@ -73,7 +75,10 @@ class Layout {
 /** Header: 64 i32 words (offsets and counts), then f64 constants from byte 256. */
 const HEADER_BYTES = 512;
 
-export class WasmShare implements VoxelLabelSet {
+/** Each thread's instance per plan (a worker classifies many shares of one plan in turn). */
+const instances = new WeakMap<ShellPlan, WasmShells | null>();
+
+export class WasmShells implements VoxelLabelSet {
   /** The record last read by next(): what placeLabels and countLabels take. */
   tieCount = 0;
   readonly tieVoi: Int32Array;
@@ -84,17 +89,17 @@ export class WasmShare implements VoxelLabelSet {
   private readonly exports: CellsExports;
   private readonly memory: WebAssembly.Memory;
   private i32: Int32Array;
+  private may: Uint8Array;
   private readonly out: number;
-  private readonly may: number;
-  private readonly cellBase: number;
+  private readonly mayAt: number;
   private words = 0;
   private at = 0;
-  private flags: Uint8Array | null = null;
+  /** The share begun last: cell slices [z0, z1). */
+  private zCells: readonly [number, number] = [0, 0];
 
   private constructor(
     module: WebAssembly.Module,
     private readonly plan: ShellPlan,
-    private readonly zCells: readonly [number, number],
   ) {
     const grid = cellGrid(plan);
     this.grid = grid;
@@ -104,10 +109,8 @@ export class WasmShare implements VoxelLabelSet {
     const segs = plan.world.length / WORLD_WORDS;
     const pathLen = plan.vessels.reduce((n, v) => n + v.parts.length, 0);
     const longest = Math.max(1, ...plan.parts.map((p) => p.segCount));
-    const layerCells = grid.counts[0] * grid.counts[1];
-    const [z0, z1] = zCells;
-    const cells = (z1 - z0) * layerCells;
-    this.cellBase = z0 * layerCells;
+    // Lists and flags for every cell of the grid: each share writes its own cells'.
+    const cells = grid.cells;
     const [nx, ny, nz] = grid.size;
     const lay = new Layout();
     const hdr = lay.take(HEADER_BYTES);
@@ -229,7 +232,7 @@ export class WasmShare implements VoxelLabelSet {
       V,
       L,
       RING_COUNT,
-      this.cellBase,
+      0,
       at.local,
       at.partBase,
       at.partSegs,
@@ -247,8 +250,6 @@ export class WasmShare implements VoxelLabelSet {
       at.near,
       longest,
       segs,
-      z0,
-      z1,
     ]);
     f64(hdr + 256, 7).set([
       plan.wMax,
@@ -263,43 +264,58 @@ export class WasmShare implements VoxelLabelSet {
     this.exports = instance.exports as unknown as CellsExports;
     this.exports.init(hdr);
     this.i32 = new Int32Array(buf);
+    this.may = new Uint8Array(buf, at.may, cells);
     this.out = at.out;
-    this.may = at.may;
+    this.mayAt = at.may;
     this.tieVoi = new Int32Array(V);
     this.tieRing = new Int32Array(V);
     this.lesionHits = new Int32Array(L);
   }
 
   /**
-   * The twin for the share of cell slices zCells (null where WebAssembly is unavailable, or for a
-   * plan whose lesion labels are not 1 + their index).
+   * This thread's instance for `plan` (null where WebAssembly is unavailable, or for a plan whose
+   * lesion labels are not 1 + their index).
    */
-  static create(plan: ShellPlan, zCells: readonly [number, number]): WasmShare | null {
+  static of(plan: ShellPlan): WasmShells | null {
+    const known = instances.get(plan);
+    if (known !== undefined) return known;
     const module = cellsModule();
-    if (!module || plan.lesions.some((l, n) => l.label !== n + 1)) return null;
-    const gz = cellGrid(plan).counts[2];
-    try {
-      return new WasmShare(module, plan, [Math.min(gz, zCells[0]), Math.min(gz, zCells[1])]);
-    } catch {
-      return null;
+    let made: WasmShells | null = null;
+    if (module && plan.lesions.every((l, n) => l.label === n + 1)) {
+      try {
+        made = new WasmShells(module, plan);
+      } catch {
+        made = null;
+      }
     }
+    instances.set(plan, made);
+    return made;
   }
 
-  /** Builds the share's index, row of blocks by row, yielding the fraction done after each. */
-  *build(): Generator<number> {
+  /**
+   * Builds the index of the share of cell slices zCells, row of blocks by row, yielding the
+   * fraction done after each; the share's cells are then classified with classifyCell.
+   */
+  *share(zCells: readonly [number, number]): Generator<number> {
     const [, gy, gz] = this.grid.counts;
-    const [ck0, ck1] = this.zCells;
+    const ck0 = Math.min(gz, zCells[0]);
+    const ck1 = Math.min(gz, zCells[1]);
+    this.zCells = [ck0, ck1];
+    this.exports.beginShare(ck0, ck1);
     const bk0 = Math.floor(ck0 / BLOCK) * BLOCK;
-    const rows = Math.max(1, Math.ceil((Math.min(gz, ck1) - bk0) / BLOCK) * Math.ceil(gy / BLOCK));
+    const rows = Math.max(1, Math.ceil((ck1 - bk0) / BLOCK) * Math.ceil(gy / BLOCK));
     let row = 0;
-    for (let bk = bk0; bk < Math.min(gz, ck1); bk += BLOCK) {
+    for (let bk = bk0; bk < ck1; bk += BLOCK) {
       for (let bj = 0; bj < gy; bj += BLOCK) {
         this.exports.buildRow(bk, bj);
         yield ++row / rows;
       }
     }
-    // The candidates may have grown the memory: a fresh view of it.
-    this.i32 = new Int32Array(this.memory.buffer);
+    // The candidates may have grown the memory: fresh views of it.
+    if (this.i32.buffer !== this.memory.buffer) {
+      this.i32 = new Int32Array(this.memory.buffer);
+      this.may = new Uint8Array(this.memory.buffer, this.mayAt, this.grid.cells);
+    }
   }
 
   /** Entries of the share's index. */
@@ -307,19 +323,27 @@ export class WasmShare implements VoxelLabelSet {
     return this.exports.candidates();
   }
 
-  /** Segment projections evaluated so far. */
+  /** Segment projections the share evaluated so far. */
   get evaluations(): number {
     return this.exports.evaluated();
   }
 
-  /** The grid's mayLabel flags (Candidates.mayLabel) of the share's cells, 0 elsewhere (after build). */
-  mayLabel(): Uint8Array {
-    if (this.flags) return this.flags;
-    const flags = new Uint8Array(this.grid.cells);
-    this.flags = flags;
-    const n = (this.zCells[1] - this.zCells[0]) * this.grid.counts[0] * this.grid.counts[1];
-    flags.set(new Uint8Array(this.memory.buffer, this.may, n), this.cellBase);
-    return flags;
+  /** Whether some voxel of `cell` (of the share) can get a label (Candidates.mayLabel). */
+  mayLabel(cell: number): boolean {
+    return this.may[cell] === 1;
+  }
+
+  /** The share's live cells and the crop voxels in them (liveWork of its cells). */
+  shareWork(): { liveCells: number; voxels: number } {
+    const layer = this.grid.counts[0] * this.grid.counts[1];
+    let liveCells = 0;
+    let voxels = 0;
+    for (let c = this.zCells[0] * layer; c < this.zCells[1] * layer; c++) {
+      if (this.may[c] !== 1) continue;
+      liveCells++;
+      voxels += cellVoxelsInCrop(this.grid, this.plan.cropDims, c);
+    }
+    return { liveCells, voxels };
   }
 
   /**

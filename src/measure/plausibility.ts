@@ -154,21 +154,24 @@ function lumenShare(ct: IntCt, v: PreparedVessel, lumenHu: number): number {
     const c = worldToVoxel(ct, [p[0], p[1], p[2]]);
     const reach = c.map((_, a) => Math.ceil(r / (ct.spacing[a] as number))) as [number, number, number];
     const ci = c.map(Math.round) as [number, number, number];
-    let best = -Infinity;
-    for (let k = ci[2] - reach[2]; k <= ci[2] + reach[2]; k++) {
+    // Whether some voxel of the neighbourhood reaches lumenHu: the first one that does decides.
+    let reached = false;
+    scan: for (let k = ci[2] - reach[2]; k <= ci[2] + reach[2]; k++) {
       if (k < 0 || k >= nz) continue;
       for (let j = ci[1] - reach[1]; j <= ci[1] + reach[1]; j++) {
         if (j < 0 || j >= ny) continue;
         for (let i = ci[0] - reach[0]; i <= ci[0] + reach[0]; i++) {
           if (i < 0 || i >= nx) continue;
+          if ((ct.hu[i + nx * (j + ny * k)] as number) < lumenHu) continue;
           const nearest = i === ci[0] && j === ci[1] && k === ci[2];
           const q = voxelToWorld(ct, [i, j, k]);
           if (!nearest && Math.hypot(q[0] - p[0], q[1] - p[1], q[2] - p[2]) > r) continue;
-          best = Math.max(best, ct.hu[i + nx * (j + ny * k)] as number);
+          reached = true;
+          break scan;
         }
       }
     }
-    if (best >= lumenHu) hits++;
+    if (reached) hits++;
   }
   return count ? hits / count : 0;
 }

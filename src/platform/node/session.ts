@@ -15,9 +15,8 @@ import type { MeasureOptions } from '../../measure/options';
 import type { Report } from '../../measure/report-types';
 import type { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
 import type { GpuContext } from '../../gpu/device';
-import { ChromiumRunner } from './chromium';
-import { openDawn } from './dawn';
-import { centerlinesInChromium, measureInChromiumDetailed } from './measure-chromium';
+// Chromium, Dawn and the page protocol load only when a session uses them: a CPU run starts without.
+import type { ChromiumRunner } from './chromium';
 import { type CenterlineRequest, deriveCenterlines } from '../../centerlines/derive';
 import type { DerivedCenterlines } from '../../centerlines/types';
 import type { CtVolume } from '../../volume/volume';
@@ -133,6 +132,7 @@ export class MeasureSession {
   private async openDawn(log: (m: string) => void): Promise<MeasureSession> {
     try {
       log('opening WebGPU in Node (Dawn)');
+      const { openDawn } = await import('./dawn');
       const ctx = await openDawn(this.opts.threads ?? defaultThreads());
       if (this.opts.backend === 'auto' && ctx.isSoftware) {
         ctx.dispose();
@@ -184,6 +184,7 @@ export class MeasureSession {
       });
     } else {
       try {
+        const { measureInChromiumDetailed } = await import('./measure-chromium');
         result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
       } catch (e) {
         // A lost device or a crashed page: a fresh browser, and the case once more.
@@ -193,6 +194,7 @@ export class MeasureSession {
         this.opts.log?.(`WebGPU failed (${e.code}); restarting Chromium and retrying the case once`);
         await this.stopRunner();
         await this.startRunner();
+        const { measureInChromiumDetailed } = await import('./measure-chromium');
         result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
       }
     }
@@ -213,6 +215,7 @@ export class MeasureSession {
       const cpu = new CpuMeasureBackend('node');
       return deriveCenterlines(ct, req, (dims, spacing, mask) => cpu.edt(dims, spacing, mask), signal);
     }
+    const { centerlinesInChromium } = await import('./measure-chromium');
     return this.cancellable(centerlinesInChromium(this.runner, ct, req), signal);
   }
 
@@ -248,6 +251,7 @@ export class MeasureSession {
   }
 
   private async startRunner(): Promise<void> {
+    const { ChromiumRunner } = await import('./chromium');
     this.runner = await ChromiumRunner.start({
       ...(this.opts.browserPath ? { browserPath: this.opts.browserPath } : {}),
       verbose: this.opts.verbose === true,

@@ -13,11 +13,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const source = 'src/shells/wasm/cells.as.ts';
 const target = join(root, 'src/shells/wasm/cells.wasm.ts');
 
-/** The module's bytes: no runtime (no allocation), the host's memory, no assertions, optimised. */
+/** The module's bytes: no runtime (no allocation), the host's memory, no assertions, SIMD, optimised. */
 export async function compileCells() {
   let bytes = null;
   const { error, stderr } = await asc.main(
-    [source, '--runtime', 'stub', '--importMemory', '--noAssert', '-O3', '--outFile', 'cells.wasm'],
+    [source, '--runtime', 'stub', '--importMemory', '--noAssert', '--enable', 'simd', '-O3', '--outFile', 'cells.wasm'],
     {
       readFile: (name, baseDir) => {
         try {

@@ -1,6 +1,7 @@
 /**
  * The WebAssembly twin of the float64 inner loop (src/shells/wasm) against the JS twin
- * (BoundedShells): every label layer byte for byte, every fat count and the evaluations, on a
+ * (BoundedShells): every label layer byte for byte, every fat count, the index's entries and its
+ * live cells (the evaluations within a few per cent: its plane bounds are f32, with a margin), on a
  * curved pair with lesions, a stem three vessels tie on (lesions on the stem), and with the calcium
  * guard on; and the committed module is what its AssemblyScript source compiles to.
  */
@@ -50,7 +51,9 @@ describe('the WebAssembly inner loop', () => {
     let labelled = 0;
     wasm.forEach((w, n) => {
       const j = js[n] as ClassifyShare;
-      expect(w.evaluations).toBe(j.evaluations);
+      // Its f32 plane bounds (with a margin) prune a little less than the JS twin's float64 ones.
+      expect(w.evaluations).toBeGreaterThanOrEqual(j.evaluations);
+      expect(w.evaluations).toBeLessThan(1.05 * j.evaluations + 100);
       expect([w.candidates, w.liveCells, w.voxels]).toEqual([j.candidates, j.liveCells, j.voxels]);
       expect(layerBytes(w)).toEqual(layerBytes(j));
       expect(w.counts).toEqual(j.counts);

@@ -41,10 +41,10 @@ interface CellsExports {
 
 /** Cells per block edge of the two-level index (BLOCK of candidates.ts). */
 const BLOCK = 4;
-/** Bytes per candidate record (CAND_BYTES of cells.as.ts). */
-const CAND_BYTES = 20;
-/** Room for candidates at the start (the module doubles it as needed). */
-const CAND_START = 1 << 16;
+/** Bytes per group of four candidates (GROUP_BYTES of cells.as.ts). */
+const GROUP_BYTES = 80;
+/** Room for candidate groups at the start (the module doubles it as needed). */
+const GROUPS_START = 1 << 14;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -69,6 +69,11 @@ class Layout {
     const at = this.size;
     this.size += Math.ceil(bytes / 8) * 8;
     return at;
+  }
+  /** The next offset that is a multiple of `n` (what follows starts there). */
+  align(n: number): number {
+    this.size = Math.ceil(this.size / n) * n;
+    return this.size;
   }
 }
 
@@ -156,12 +161,13 @@ export class WasmShells implements VoxelLabelSet {
       keptCount: lay.take(P * 4),
       may: lay.take(cells),
       near: lay.take(3 * 8),
+      lb4: lay.align(16) && lay.take(16),
       // A record per voxel at most: n, tieCount, voi and ring per vessel, lesionCount, lesions.
       out: lay.take(nx * ny * nz * (3 + 2 * V + L) * 4),
-      // The candidates go last: the module grows the memory for them.
-      cand: lay.take(0),
+      // The candidates go last, 16-byte aligned (SIMD loads): the module grows the memory for them.
+      cand: lay.take(8) && lay.align(16),
     };
-    const memory = new WebAssembly.Memory({ initial: Math.ceil((lay.size + CAND_START * CAND_BYTES) / 65536) });
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((lay.size + GROUPS_START * GROUP_BYTES) / 65536) });
     this.memory = memory;
     const buf = memory.buffer;
     const f64 = (o: number, n: number) => new Float64Array(buf, o, n);
@@ -250,6 +256,7 @@ export class WasmShells implements VoxelLabelSet {
       at.near,
       longest,
       segs,
+      at.lb4,
     ]);
     f64(hdr + 256, 7).set([
       plan.wMax,

@@ -7,7 +7,7 @@
  * Operation for operation: the same float64 arithmetic in the same order (WebAssembly has IEEE-754
  * f64 with no fused or reassociated operations, f64.sqrt is correctly rounded, f32 words promote to
  * f64 exactly and f64 → f32 rounds to nearest as a Float32Array store does), so the lists and every
- * label equal the JS twins' bit for bit. Only the calcium guard, the layers and the histograms stay
+ * label equal the JS twins' bit for bit (only the pruning bounds differ, see below). Only the calcium guard, the layers and the histograms stay
  * in JS: it reads the records classifyCell writes.
  *
  * Memory is the host's (imported): the host lays out the plan and the scratch arrays and hands
@@ -19,8 +19,8 @@
 
 // Byte offsets of the arrays (set by init()).
 let WORLD: usize = 0; // f64 × 11 per segment
-let CAND: usize = 0; // per candidate: n (f32 × 3), dc (f32), segment (u32)
-let LISTS: usize = 0; // u32 × 2 per (cell, part)
+let CAND: usize = 0; // the candidates, in groups of four (GROUP_BYTES)
+let LISTS: usize = 0; // u32 × 2 per (cell, part): its first group, its candidates
 let PATH_START: usize = 0; // i32 × (V + 1)
 let PATH_PARTS: usize = 0; // i32 per path entry
 let VS0: usize = 0; // f64 per vessel

@@ -52,14 +52,18 @@ export function cellVoxelsInCrop(grid: CellGrid, cropDims: Vec3, cell: number): 
   );
 }
 
-/** Live cells and the crop voxels in them (the work both backends' classification visits). */
+/**
+ * Live cells and the crop voxels in them (the work both backends' classification visits), over the
+ * whole grid or the cells of `cellRange`.
+ */
 export function liveWork(
   cands: Pick<Candidates, 'grid' | 'mayLabel'>,
   cropDims: Vec3,
+  cellRange: readonly [number, number] = [0, cands.grid.cells],
 ): { cells: number; liveCells: number; voxels: number } {
   let liveCells = 0;
   let voxels = 0;
-  for (let c = 0; c < cands.grid.cells; c++) {
+  for (let c = cellRange[0]; c < cellRange[1]; c++) {
     if (cands.mayLabel[c] !== 1) continue;
     liveCells++;
     voxels += cellVoxelsInCrop(cands.grid, cropDims, c);

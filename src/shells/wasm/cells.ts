@@ -10,7 +10,7 @@
 import { RING_COUNT, RING_WIDTH_MM } from '../../measure/pericoronary-types';
 import { ROUND_MM } from '../bounded';
 import { type CellGrid, cellGrid, labelArcFlags } from '../candidates';
-import { cellVoxelsInCrop } from '../live-cells';
+import { liveWork } from '../live-cells';
 import { BAND_MM, BOUND_SLACK_MM } from '../constants';
 import type { VoxelLabelSet } from '../layers';
 import { type ShellPlan, WORLD_WORDS } from '../plan';
@@ -340,17 +340,16 @@ export class WasmShells implements VoxelLabelSet {
     return this.may[cell] === 1;
   }
 
-  /** The share's live cells and the crop voxels in them (liveWork of its cells). */
+  /**
+   * The share's live cells and the crop voxels in them: liveWork over its cells only (the flags of
+   * the thread's earlier shares stay in this memory).
+   */
   shareWork(): { liveCells: number; voxels: number } {
     const layer = this.grid.counts[0] * this.grid.counts[1];
-    let liveCells = 0;
-    let voxels = 0;
-    for (let c = this.zCells[0] * layer; c < this.zCells[1] * layer; c++) {
-      if (this.may[c] !== 1) continue;
-      liveCells++;
-      voxels += cellVoxelsInCrop(this.grid, this.plan.cropDims, c);
-    }
-    return { liveCells, voxels };
+    return liveWork({ grid: this.grid, mayLabel: this.may }, this.plan.cropDims, [
+      this.zCells[0] * layer,
+      this.zCells[1] * layer,
+    ]);
   }
 
   /**

@@ -6,6 +6,7 @@
 import { EDT_DISTANCE } from './edt/edt';
 import { FAT_STATS, FAT_STATS_PRIVATE } from './fat-stats/fat-stats';
 import { FEATURE_INIT, FEATURE_PASS } from './feature-transform/feature-transform';
+import { SHELL_COUNTS } from './shell-counts/shell-counts';
 import { SHELL_LABELS } from './shell-labels/shell-labels';
 import { SHELL_NEAREST } from './shell-nearest/shell-nearest';
 import type { KernelDecl } from '../gpu/kernel-decl';
@@ -18,4 +19,5 @@ export const KERNELS: readonly KernelDecl[] = [
   EDT_DISTANCE,
   SHELL_NEAREST,
   SHELL_LABELS,
+  SHELL_COUNTS,
 ];

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { guardInputs, sharedInt16 } from '../../src/backends/cpu/pericoronary';
 import { type ClassifyShare, type InnerLoop, classifyShare } from '../../src/shells/classify';
-import { cellGrid } from '../../src/shells/candidates';
+import { buildCandidates, cellGrid } from '../../src/shells/candidates';
+import { WasmShells } from '../../src/shells/wasm/cells';
 import { allTieLayers } from '../../src/shells/layers';
 import { cropHu, planShells } from '../../src/shells/plan';
 import { cellsModuleText, compileCells } from '../../scripts/build-wasm.mjs';
@@ -66,6 +67,30 @@ describe('the WebAssembly inner loop', () => {
   it('the stem case has tied voxels (a second tie layer written)', () => {
     const shares = run(stem, 'wasm');
     expect(shares.some((s) => s.layers.ties[0]?.voi.some((v) => v > 0) ?? false)).toBe(true);
+  });
+
+  it.each([
+    ['a curved pair with lesions', curvedCase()],
+    ['a stem three vessels tie on', stem],
+  ])('builds the index of %s in the JS layout (toCandidates) list for list, bit for bit', (_, c) => {
+    const plan = planShells(c.ct, c.vessels, c.lesions, c.opts);
+    const js = buildCandidates(plan, undefined, true);
+    const wasm = WasmShells.of(plan)!;
+    for (const _step of wasm.share([0, Infinity])) void _step;
+    const w = wasm.toCandidates();
+    expect([w.count, w.partCount, w.grid]).toEqual([js.count, js.partCount, js.grid]);
+    expect(w.mayLabel).toEqual(js.mayLabel);
+    const list = (x: typeof js, slot: number) => {
+      const [first, n] = [x.lists[2 * slot] as number, x.lists[2 * slot + 1] as number];
+      return { seg: x.seg.subarray(first, first + n), plane: x.plane.subarray(4 * first, 4 * (first + n)) };
+    };
+    let entries = 0;
+    for (let slot = 0; slot < js.grid.cells * js.partCount; slot++) {
+      expect(list(w, slot)).toEqual(list(js, slot));
+      entries += js.lists[2 * slot + 1] as number;
+    }
+    expect(entries).toBe(js.count);
+    expect(entries).toBeGreaterThan(1000);
   });
 
   it('the committed module is a fresh compile of cells.as.ts', async () => {

@@ -12,7 +12,7 @@ import { BufferScope } from '../../gpu/buffers';
 import { checkFits } from '../../gpu/dispatch';
 import { type GpuVolume, allocateLabels, readLabels, uploadHu } from '../../gpu/gpu-volume';
 import { fatStatsGpu } from '../../kernels/fat-stats/fat-stats';
-import { report, slice, sliced, step } from '../../measure/control';
+import { type MeasureControl, report, slice, sliced, step } from '../../measure/control';
 import {
   RING_COUNT,
   type PericoronaryExtra,
@@ -22,7 +22,8 @@ import {
   type ShellLayers,
   type ShellOptions,
 } from '../../measure/pericoronary-types';
-import { buildCandidateSteps } from '../../shells/candidates';
+import { type Candidates, buildCandidateSteps } from '../../shells/candidates';
+import { WasmShells } from '../../shells/wasm/cells';
 import { calciumMask, guardBrute } from '../../shells/classify';
 import { undecidedDiagnostics } from '../../shells/diagnostics';
 import { ExactShells } from '../../shells/exact';
@@ -34,7 +35,21 @@ import { lapTimer } from '../../util/lap-timer';
 import type { CtVolume } from '../../volume/volume';
 import { planStage } from '../pericoronary-stages';
 import type { GpuBackend } from './gpu-backend';
-import { compileShellPipelines, labelStage, shellLayout, shellSlabs, shellStage } from './shell-stages';
+import {
+  type LabelOutcome,
+  type ShellPipelines,
+  type ShellState,
+  compileShellPipelines,
+  countStage,
+  labelStage,
+  shellLayout,
+  shellSlabs,
+  shellStage,
+} from './shell-stages';
+import type { GpuContext } from '../../gpu/device';
+import type { ShellPlan } from '../../shells/plan';
+import type { ShellTables } from '../../shells/tables';
+import type { FatWindow } from '../../stats/fat-window';
 
 export async function pericoronaryHistogramsGpu(
   backend: GpuBackend,
@@ -52,19 +67,13 @@ export async function pericoronaryHistogramsGpu(
   const planned = planStage(ct, vessels, lesions, opts, extra, timings);
   if ('empty' in planned) return planned.empty;
   const { plan, hu } = planned;
-  const V = Math.max(1, vessels.length);
   const L = lesions.length;
   const n = plan.cropVoxels;
   await slice(control, 'pericoronary.plan', 0.03);
   // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen
   // test reads every cell, so the full index is built only when the guard is on. Built in steps,
   // with a slice() per row of blocks: the page stays responsive.
-  const cands = await sliced(
-    buildCandidateSteps(plan, { liveOnly: plan.guardMm === null }),
-    control,
-    'pericoronary.plan',
-    (f) => 0.03 + 0.05 * f,
-  );
+  const cands = await sliced(candidateSteps(plan), control, 'pericoronary.plan', (f) => 0.03 + 0.05 * f);
   checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);
@@ -75,29 +84,16 @@ export async function pericoronaryHistogramsGpu(
   const layout = shellLayout(plan, cands, slabs, limit);
   lap('plan');
   step(control, 'pericoronary.compile', 0.15);
-  const pipes = await compileShellPipelines(ctx, calcium !== null);
+  const wantLayers = extra.returnLayers === true;
+  const pipes = await compileShellPipelines(ctx, { guard: calcium !== null, layers: wantLayers });
   lap('compile');
 
   const scope = new BufferScope(ctx);
   const volumes: GpuVolume[] = [];
   try {
-    // The HU and label layers share the shells' slabs, so the fat statistics read them as they are.
+    // The HU shares the shells' slabs, so the labels (or counts) and the fat statistics index it alike.
     const huVol = uploadHu(ctx, plan.cropDims, hu, slabs, 'pericoronary.hu');
     volumes.push(huVol);
-    const layerVolume = (name: string): GpuVolume => {
-      const v = allocateLabels(ctx, plan.cropDims, slabs, `pericoronary.${name}`);
-      volumes.push(v);
-      return v;
-    };
-    // Tie layers (a voxel where vessels tie exactly counts for each, METHOD.md §4) and lesion layers.
-    const out = {
-      ties: Array.from({ length: plan.tieLayerCount }, (_, t) => ({
-        voi: layerVolume(t === 0 ? 'voi' : `voi[${t}]`),
-        rings: layerVolume(t === 0 ? 'rings' : `rings[${t}]`),
-      })),
-      lesions: Array.from({ length: plan.lesionLayerCount }, (_, i) => layerVolume(`lesions[${i}]`)),
-    };
-
     step(control, 'pericoronary.shells', 0.2);
     // A cancel is answered between the GPU stages, not inside one: a stage left running would go on
     // submitting work on buffers the finally below destroys, and its error scopes would interleave
@@ -107,37 +103,15 @@ export async function pericoronaryHistogramsGpu(
     );
     lap('shells');
     step(control, 'pericoronary.labels', 0.7);
-    const undecided = await labelStage(ctx, scope, pipes, { plan, tables, state, out }, (f) =>
-      report(control, 'pericoronary.labels', 0.7 + 0.1 * f),
-    );
-    lap('labels');
-
-    step(control, 'pericoronary.stats', 0.8);
-    const window = opts.window;
-    const voiParts = [];
-    const ringParts = [];
-    for (const t of out.ties) {
-      voiParts.push(await fatStatsGpu(ctx, huVol, t.voi, { maxLabel: V, window }));
-      ringParts.push(await fatStatsGpu(ctx, huVol, t.rings, { maxLabel: V * RING_COUNT, window }));
-    }
-    const voi = sumHistograms(voiParts) as LabelHistograms;
-    const rings = sumHistograms(ringParts) as LabelHistograms;
-    const lesionParts = [];
-    for (const lv of out.lesions)
-      lesionParts.push(await fatStatsGpu(ctx, huVol, lv, { maxLabel: Math.max(1, L), window }));
-    lap('stats');
-
-    let layers: LabelLayers | undefined;
-    if (extra.returnLayers) {
-      const lesionLayers: Uint8Array[] = [];
-      for (const lv of out.lesions) lesionLayers.push(await readLabels(ctx, lv));
-      const ties: TieLayer[] = [];
-      for (const t of out.ties) ties.push({ voi: await readLabels(ctx, t.voi), rings: await readLabels(ctx, t.rings) });
-      const [first, ...rest] = ties as [TieLayer, ...TieLayer[]];
-      layers = { voi: first.voi, rings: first.rings, lesions: lesionLayers, ties: rest };
-      lap('readLayers');
-    }
-    const lesionsH = L > 0 ? sumHistograms(lesionParts) : null;
+    const job = { plan, tables, state, hu: huVol, window: opts.window };
+    const labelled = wantLayers
+      ? await layersAndStats(ctx, scope, pipes, job, volumes, control, lap)
+      : await countStage(ctx, scope, pipes, job, (f) => report(control, 'pericoronary.labels', 0.7 + 0.25 * f));
+    if (!wantLayers) lap('labels');
+    const { voi, rings } = labelled;
+    const layers = 'layers' in labelled ? labelled.layers : undefined;
+    const undecided = labelled.outcome;
+    const lesionsH = L > 0 ? labelled.lesions : null;
     step(control, 'pericoronary.settle', 0.95);
     const guarded = calcium ? guardBrute(plan, calcium) : null;
     settleInto(ex, undecided.indices, hu, guarded, { voi, rings, lesions: lesionsH }, layers);
@@ -170,4 +144,84 @@ export async function pericoronaryHistogramsGpu(
     scope.destroyAll();
     for (const v of volumes) v.destroy();
   }
+}
+
+/** What the labels stage leaves: the layers' fat histograms, the undecided voxels, the layers if read. */
+interface Labelled {
+  readonly voi: LabelHistograms;
+  readonly rings: LabelHistograms;
+  readonly lesions: LabelHistograms | null;
+  readonly outcome: LabelOutcome;
+  readonly layers?: LabelLayers;
+}
+
+/**
+ * Stages "labels", "stats" and "readLayers" for a caller that wants the label layers (the page's
+ * overlays, DICOM SEG): tie and lesion layers written over the crop's slabs, each counted by
+ * fat_stats and read back.
+ */
+async function layersAndStats(
+  ctx: GpuContext,
+  scope: BufferScope,
+  pipes: ShellPipelines,
+  job: { plan: ShellPlan; tables: ShellTables; state: ShellState; hu: GpuVolume; window: FatWindow },
+  volumes: GpuVolume[],
+  control: MeasureControl | undefined,
+  lap: (name: string) => void,
+): Promise<Labelled> {
+  const { plan, tables, state, hu, window } = job;
+  const V = Math.max(1, plan.vessels.length);
+  const L = plan.lesions.length;
+  const layerVolume = (name: string): GpuVolume => {
+    const v = allocateLabels(ctx, plan.cropDims, hu.slabs, `pericoronary.${name}`);
+    volumes.push(v);
+    return v;
+  };
+  // Tie layers (a voxel where vessels tie exactly counts for each, METHOD.md §4) and lesion layers.
+  const out = {
+    ties: Array.from({ length: plan.tieLayerCount }, (_, t) => ({
+      voi: layerVolume(t === 0 ? 'voi' : `voi[${t}]`),
+      rings: layerVolume(t === 0 ? 'rings' : `rings[${t}]`),
+    })),
+    lesions: Array.from({ length: plan.lesionLayerCount }, (_, i) => layerVolume(`lesions[${i}]`)),
+  };
+  const outcome = await labelStage(ctx, scope, pipes, { plan, tables, state, out }, (f) =>
+    report(control, 'pericoronary.labels', 0.7 + 0.1 * f),
+  );
+  lap('labels');
+  step(control, 'pericoronary.stats', 0.8);
+  const voiParts = [];
+  const ringParts = [];
+  for (const t of out.ties) {
+    voiParts.push(await fatStatsGpu(ctx, hu, t.voi, { maxLabel: V, window }));
+    ringParts.push(await fatStatsGpu(ctx, hu, t.rings, { maxLabel: V * RING_COUNT, window }));
+  }
+  const lesionParts = [];
+  for (const lv of out.lesions) lesionParts.push(await fatStatsGpu(ctx, hu, lv, { maxLabel: Math.max(1, L), window }));
+  lap('stats');
+  const lesionLayers: Uint8Array[] = [];
+  for (const lv of out.lesions) lesionLayers.push(await readLabels(ctx, lv));
+  const ties: TieLayer[] = [];
+  for (const t of out.ties) ties.push({ voi: await readLabels(ctx, t.voi), rings: await readLabels(ctx, t.rings) });
+  const [first, ...rest] = ties as [TieLayer, ...TieLayer[]];
+  lap('readLayers');
+  return {
+    voi: sumHistograms(voiParts) as LabelHistograms,
+    rings: sumHistograms(ringParts) as LabelHistograms,
+    lesions: L > 0 ? sumHistograms(lesionParts) : null,
+    outcome,
+    layers: { voi: first.voi, rings: first.rings, lesions: lesionLayers, ties: rest },
+  };
+}
+
+/**
+ * The candidate index in steps (a row of blocks each). Without the guard only the live cells'
+ * lists are built, by the WebAssembly twin of the builder where it runs (the same lists bit for
+ * bit, in about half the time; src/shells/wasm), else by candidates.ts.
+ */
+function* candidateSteps(plan: ShellPlan): Generator<number, Candidates> {
+  const wasm = plan.guardMm === null ? WasmShells.of(plan) : null;
+  if (!wasm) return yield* buildCandidateSteps(plan, { liveOnly: plan.guardMm === null });
+  yield* wasm.share([0, Infinity]);
+  return wasm.toCandidates();
 }

@@ -15,6 +15,13 @@ import { type ShellSlab, planShellSlabs } from '../../gpu/slabs';
 import { type EdtPipelines, edtPipelines, encodeEdt } from '../../kernels/edt/edt';
 import { encodeLabels, shellLabelsPipeline, undecidedWords } from '../../kernels/shell-labels/shell-labels';
 import {
+  countBytes,
+  countHistograms,
+  countRows,
+  encodeCounts,
+  shellCountsPipeline,
+} from '../../kernels/shell-counts/shell-counts';
+import {
   type NearestInputs,
   OWNER_BYTES,
   STATE_BYTES,
@@ -26,19 +33,27 @@ import type { Candidates } from '../../shells/candidates';
 import { type LiveChunk, type LiveLayout, liveLayout } from '../../shells/live-cells';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
+import type { FatWindow } from '../../stats/fat-window';
+import type { LabelHistograms } from '../../stats/label-stats';
 import type { Vec3 } from '../../volume/geometry';
 
 export interface ShellPipelines {
   readonly nearest: GPUComputePipeline;
-  readonly labels: GPUComputePipeline;
+  /** shell_labels (label layers wanted) or shell_counts (histograms counted in place): one of them. */
+  readonly labels: GPUComputePipeline | null;
+  readonly counts: GPUComputePipeline | null;
   readonly edt: EdtPipelines | null;
 }
 
-export async function compileShellPipelines(ctx: GpuContext, guard: boolean): Promise<ShellPipelines> {
+export async function compileShellPipelines(
+  ctx: GpuContext,
+  opts: { guard: boolean; layers: boolean },
+): Promise<ShellPipelines> {
   const nearest = await shellNearestPipeline(ctx);
-  const labels = await shellLabelsPipeline(ctx);
-  const edt = guard ? await edtPipelines(ctx) : null;
-  return { nearest, labels, edt };
+  const labels = opts.layers ? await shellLabelsPipeline(ctx) : null;
+  const counts = opts.layers ? null : await shellCountsPipeline(ctx);
+  const edt = opts.guard ? await edtPipelines(ctx) : null;
+  return { nearest, labels, counts, edt };
 }
 
 /**
@@ -207,76 +222,166 @@ export async function labelStage(
   },
   progress?: (fraction: number) => void,
 ): Promise<LabelOutcome> {
-  const n = job.plan.cropVoxels;
-  // Room for one in eight voxels of the live cells (a stem shared from a bifurcation leaves a few
-  // per cent undecided); a fuller list is counted and the stage rerun with room for all.
-  const live = job.state.layout.liveVoxels;
-  const u = await labelsWith(ctx, scope, pipes, job, Math.min(n, Math.max(1 << 14, Math.ceil(live / 8))), progress);
-  const evaluations = new Uint32Array(await readBuffer(ctx, job.state.inputs.work, 4))[0] as number;
-  return { ...u, evaluations };
+  const { plan, tables, state, out } = job;
+  return layerPasses(
+    ctx,
+    scope,
+    plan,
+    state,
+    'perifat:pericoronary.labels',
+    (enc, c, layer, undecided) => {
+      const si = c.chunk.slab;
+      const lv = out.lesions[layer];
+      const tv = out.ties[layer];
+      encodeLabels(
+        ctx,
+        enc,
+        scope,
+        required(pipes.labels, 'shell_labels'),
+        plan,
+        tables,
+        state.layout,
+        layer,
+        {
+          state: c.state,
+          owner: c.owner,
+          guardDist: c.guardDist,
+          tables: state.inputs.tables,
+          liveOffset: state.inputs.liveOffset,
+          voi: tv ? slabBuffer(tv.voi, si) : null,
+          rings: tv ? slabBuffer(tv.rings, si) : null,
+          lesion: lv ? slabBuffer(lv, si) : null,
+          undecided,
+        },
+        { ...c.chunk, guardBase: c.guardBase, tag: c.tag },
+      );
+    },
+    null,
+    progress,
+  );
 }
 
-async function labelsWith(
+/** What the counting labels stage returns: the layers' fat histograms (the undecided voxels not in them). */
+export interface CountOutcome {
+  readonly voi: LabelHistograms;
+  readonly rings: LabelHistograms;
+  /** Lesions 1…max(1, L). */
+  readonly lesions: LabelHistograms;
+  readonly outcome: LabelOutcome;
+}
+
+/**
+ * Stage "labels" without layers: shell_counts counts each label's fat where shell_labels would
+ * write it (every layer of every slab, one submit), so neither the layers nor a fat-stats pass over
+ * the crop are needed; the counts and the undecided list read back.
+ */
+export async function countStage(
   ctx: GpuContext,
   scope: BufferScope,
   pipes: ShellPipelines,
-  job: Parameters<typeof labelStage>[3],
-  capacity: number,
-  progress: ((fraction: number) => void) | undefined,
-): Promise<Undecided> {
-  const { plan, tables, state, out } = job;
-  const undecided = scope.storage('pericoronary.undecided', undecidedWords(capacity) * 4);
-  await withErrorScopes(ctx, 'pericoronary labels', async () => {
-    // One dispatch per layer: tie layer `layer` and lesion layer `layer`, while there are.
-    const dispatches = Math.max(1, plan.tieLayerCount, plan.lesionLayerCount);
-    await submitChunks(
-      ctx,
-      'perifat:pericoronary.labels',
-      state.chunks.length,
-      (enc, n) => {
-        const c = state.chunks[n] as ChunkState;
-        const si = c.chunk.slab;
-        for (let layer = 0; layer < dispatches; layer++) {
-          const lv = out.lesions[layer];
-          const tv = out.ties[layer];
-          encodeLabels(
-            ctx,
-            enc,
-            scope,
-            pipes.labels,
-            plan,
-            tables,
-            state.layout,
-            layer,
-            {
-              state: c.state,
-              owner: c.owner,
-              guardDist: c.guardDist,
-              tables: state.inputs.tables,
-              liveOffset: state.inputs.liveOffset,
-              voi: tv ? slabBuffer(tv.voi, si) : null,
-              rings: tv ? slabBuffer(tv.rings, si) : null,
-              lesion: lv ? slabBuffer(lv, si) : null,
-              undecided,
-            },
-            { ...c.chunk, guardBase: c.guardBase, tag: c.tag },
-          );
-        }
-      },
-      progress,
-    );
-  });
-  const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;
-  if (count > capacity) return labelsWith(ctx, scope, pipes, job, count, progress);
-  const words = new Uint32Array(await readBuffer(ctx, undecided, undecidedWords(count) * 4));
-  // Appended in whatever order the GPU ran: sort so the host's additions are reproducible.
-  const order = Array.from({ length: count }, (_, q) => q).sort(
-    (a, b) => (words[1 + 2 * a] as number) - (words[1 + 2 * b] as number),
+  job: { plan: ShellPlan; tables: ShellTables; state: ShellState; hu: GpuVolume; window: FatWindow },
+  progress?: (fraction: number) => void,
+): Promise<CountOutcome> {
+  const { plan, tables, state, hu, window } = job;
+  const rows = countRows(plan, window);
+  const counts = scope.storage('pericoronary.counts', countBytes(rows));
+  const pipeline = required(pipes.counts, 'shell_counts');
+  const outcome = await layerPasses(
+    ctx,
+    scope,
+    plan,
+    state,
+    'perifat:pericoronary.counts',
+    (enc, c, layer, undecided) =>
+      encodeCounts(
+        ctx,
+        enc,
+        scope,
+        pipeline,
+        plan,
+        tables,
+        state.layout,
+        layer,
+        window,
+        rows,
+        {
+          state: c.state,
+          owner: c.owner,
+          guardDist: c.guardDist,
+          tables: state.inputs.tables,
+          liveOffset: state.inputs.liveOffset,
+          hu: slabBuffer(hu, c.chunk.slab),
+          counts,
+          undecided,
+        },
+        { ...c.chunk, guardBase: c.guardBase, tag: c.tag },
+      ),
+    // A rerun (the undecided list overflowed) counts again from zero.
+    (enc) => enc.clearBuffer(counts),
+    progress,
   );
-  return {
-    indices: Uint32Array.from(order, (q) => words[1 + 2 * q] as number),
-    reasons: Uint32Array.from(order, (q) => words[2 + 2 * q] as number),
-  };
+  const words = new Uint32Array(await readBuffer(ctx, counts, countBytes(rows)));
+  return { ...countHistograms(words, rows, window), outcome };
+}
+
+/**
+ * Every layer (tie and lesion: one dispatch each, while there are) of every chunk, each chunk its
+ * own command buffer (`first` encoded before chunk 0's); the undecided list read back, sorted, with
+ * the f32 kernel's evaluations. Room for one in eight voxels of the live cells (a stem shared from a
+ * bifurcation leaves a few per cent undecided); a fuller list is counted and the passes rerun with
+ * room for all.
+ */
+async function layerPasses(
+  ctx: GpuContext,
+  scope: BufferScope,
+  plan: ShellPlan,
+  state: ShellState,
+  label: string,
+  encodeLayer: (enc: GPUCommandEncoder, c: ChunkState, layer: number, undecided: GPUBuffer) => void,
+  first: ((enc: GPUCommandEncoder) => void) | null,
+  progress: ((fraction: number) => void) | undefined,
+): Promise<LabelOutcome> {
+  const n = plan.cropVoxels;
+  const live = state.layout.liveVoxels;
+  let capacity = Math.min(n, Math.max(1 << 14, Math.ceil(live / 8)));
+  for (;;) {
+    const undecided = scope.storage('pericoronary.undecided', undecidedWords(capacity) * 4);
+    await withErrorScopes(ctx, label, async () => {
+      const dispatches = Math.max(1, plan.tieLayerCount, plan.lesionLayerCount);
+      await submitChunks(
+        ctx,
+        label,
+        state.chunks.length,
+        (enc, k) => {
+          if (k === 0) first?.(enc);
+          const c = state.chunks[k] as ChunkState;
+          for (let layer = 0; layer < dispatches; layer++) encodeLayer(enc, c, layer, undecided);
+        },
+        progress,
+      );
+    });
+    const count = new Uint32Array(await readBuffer(ctx, undecided, 4))[0] as number;
+    if (count > capacity) {
+      capacity = count;
+      continue;
+    }
+    const words = new Uint32Array(await readBuffer(ctx, undecided, undecidedWords(count) * 4));
+    // Appended in whatever order the GPU ran: sort so the host's additions are reproducible.
+    const order = Array.from({ length: count }, (_, q) => q).sort(
+      (a, b) => (words[1 + 2 * a] as number) - (words[1 + 2 * b] as number),
+    );
+    const evaluations = new Uint32Array(await readBuffer(ctx, state.inputs.work, 4))[0] as number;
+    return {
+      indices: Uint32Array.from(order, (q) => words[1 + 2 * q] as number),
+      reasons: Uint32Array.from(order, (q) => words[2 + 2 * q] as number),
+      evaluations,
+    };
+  }
+}
+
+function required(pipeline: GPUComputePipeline | null, name: string): GPUComputePipeline {
+  if (!pipeline) throw new PerifatError('E_RUNTIME', `the ${name} pipeline was not compiled for this stage`);
+  return pipeline;
 }
 
 function slabBuffer(v: GpuVolume, i: number): GPUBuffer {

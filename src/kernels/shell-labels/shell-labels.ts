@@ -3,6 +3,7 @@
  * and the list of voxels left to the float64 settling (src/backends/webgpu/pericoronary.ts runs
  * it; its CPU twin is shell-labels.cpu.ts).
  */
+import rulesLib from '../lib/shell-rules.wgsl?raw';
 import labelsCode from './shell-labels.wgsl?raw';
 import type { BufferScope } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
@@ -16,7 +17,7 @@ import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/k
 
 export const SHELL_LABELS: KernelDecl = {
   name: 'shell_labels',
-  code: labelsCode,
+  code: `${rulesLib}\n${labelsCode}`,
   entryPoint: 'main',
   bindings: {
     params: { group: 0, binding: 0, kind: 'uniform' },

@@ -20,25 +20,10 @@
 // shell_nearest.wgsl did: state and owner are per entry; the label layers are per voxel of the
 // crop's z-slab (packed u8, zero where no label), the guard's distances cover the slab and a halo
 // around it. Voxels of neighbouring cells share label words, so labels are OR-ed in atomically.
+// The rules (undecidedReason, labelsOf) are ../lib/shell-rules.wgsl, prepended by shell-labels.ts.
 // Mirrors shell-labels.cpu.ts operation for operation.
 
 override WG: u32;
-override NO_OWNER: u32;
-override LUMEN_BIT: u32;
-override UNDECIDED_BIT: u32;
-override S_UNSURE_BIT: u32;
-override TIE_SHIFT: u32;
-override BAND_MM: f32;
-override RINGS: u32;
-override RING_WIDTH: f32;
-
-// Reasons a voxel is left to the host (the `undecided` entries carry one).
-override R_GEOMETRY: u32; // lumen wall or ownership tie
-override R_GUARD: u32;
-override R_GAP: u32;
-override R_VOI: u32;
-override R_RING: u32;
-override R_ARC: u32; // segment or lesion end
 
 struct Params {
   // Entries of this chunk of live cells: cells · cellVoxels.
@@ -91,139 +76,16 @@ struct Params {
 // [0] = count, then per voxel two words: crop index, reason | owner << 8.
 @group(0) @binding(8) var<storage, read_write> undecided: array<atomic<u32>>;
 
-fn sq(x: f32) -> f32 {
-  return x * x;
-}
-
-fn near(x: f32, threshold: f32, band: f32) -> bool {
-  return abs(x - threshold) <= band;
-}
-
-// The reason some decision for entry e (voxel v of the slab) is within its band (0: every
-// decision is sure).
-fn undecidedReason(e: u32, v: u32) -> u32 {
-  let code = owner[e];
-  let o = code & 0xffu;
-  if (o == NO_OWNER) {
-    return 0u;
-  }
-  let st = state[e];
-  let r = st.z;
-  let u = st.w;
-  let w = sqrt(st.x) - r;
-  let reach = max(2.0 * r, f32(RINGS) * RING_WIDTH);
-  if (w > reach + BAND_MM + 3.0 * u) {
-    return 0u;
-  }
-  if ((code & UNDECIDED_BIT) != 0u) {
-    return R_GEOMETRY;
-  }
-  if ((code & LUMEN_BIT) != 0u) {
-    return 0u;
-  }
-  if (params.guardOn != 0u && near(sqrt(bitcast<f32>(guardDist[v + params.guardBase])), sqrt(params.guard2), BAND_MM)) {
-    return R_GUARD;
-  }
-  if (params.wallGap > 0.0 && near(w, params.wallGap, BAND_MM + u)) {
-    return R_GAP;
-  }
-  if (near(w, 2.0 * r, BAND_MM + 3.0 * u)) {
-    return R_VOI;
-  }
-  if (near(w, round(w / RING_WIDTH) * RING_WIDTH, BAND_MM + u)) {
-    return R_RING;
-  }
-  if ((code & S_UNSURE_BIT) != 0u) {
-    return R_ARC;
-  }
-  return 0u;
-}
-
-// The layer-th vessel of a tie mask (in index order), or NO_OWNER.
-fn tiedVessel(ties: u32, layer: u32) -> u32 {
-  var m = ties;
-  for (var t = 0u; t < layer; t++) {
-    m = m & (m - 1u);
-  }
-  if (m == 0u) {
-    return NO_OWNER;
-  }
-  return firstTrailingBit(m);
-}
-
-// Labels (voi, ring, lesion) of entry e (voxel v of the slab), in this dispatch's tie and lesion layer.
-fn labelsOf(e: u32, v: u32) -> vec3<u32> {
-  let code = owner[e];
-  if ((code & 0xffu) == NO_OWNER || (code & LUMEN_BIT) != 0u) {
-    return vec3<u32>(0u);
-  }
-  let ties = code >> TIE_SHIFT;
-  // The vessel whose VOI and ring labels this tie layer holds (NO_OWNER: none).
-  let o = tiedVessel(ties, params.layer);
-  if (params.guardOn != 0u && bitcast<f32>(guardDist[v + params.guardBase]) <= params.guard2) {
-    return vec3<u32>(0u);
-  }
-  let st = state[e];
-  let d2 = st.x;
-  let s = st.y;
-  let r = st.z;
-  let w = sqrt(d2) - r;
-  if (d2 <= sq(r + params.wallGap)) {
-    return vec3<u32>(0u);
-  }
-  let inVoi = d2 <= sq(3.0 * r);
-  var inSeg = false;
-  if (o != NO_OWNER) {
-    inSeg = s >= bitcast<f32>(tables[4u * o]) && s <= bitcast<f32>(tables[4u * o + 1u]);
-  }
-  var res = vec3<u32>(0u);
-  if (inSeg && inVoi) {
-    res.x = 1u + o;
-  }
-  let outer = f32(RINGS) * RING_WIDTH;
-  if (inSeg && w <= outer + RING_WIDTH) {
-    var k = max(i32(ceil(w / RING_WIDTH)) - 1, 0);
-    if (k > 0 && d2 <= sq(r + f32(k) * RING_WIDTH)) {
-      k -= 1;
-    } else if (d2 > sq(r + f32(k + 1) * RING_WIDTH)) {
-      k += 1;
-    }
-    let inner = sq(r + f32(k) * RING_WIDTH);
-    let outerK = sq(r + f32(k + 1) * RING_WIDTH);
-    if (k < i32(RINGS) && d2 > inner && d2 <= outerK) {
-      res.y = 1u + o * RINGS + u32(k);
-    }
-  }
-  if (inVoi) {
-    for (var i = 0u; i < params.lesionCount; i++) {
-      let l = params.lesionOffset + 8u * i;
-      let start = bitcast<f32>(tables[l + 2u]);
-      let end = bitcast<f32>(tables[l + 3u]);
-      if (tables[l + 4u] == params.layer && ((ties >> tables[l]) & 1u) != 0u && s >= start && s <= end) {
-        res.z = tables[l + 1u];
-        break;
-      }
-    }
-  }
-  return res;
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let stride = nwg.x * WG;
   let capacity = (arrayLength(&undecided) - 1u) / 2u;
-  let cellSlice = params.nx * params.ny;
   for (var e = gid.x; e < params.entries; e += stride) {
     if ((owner[e] & 0xffu) == NO_OWNER) {
       // Void, or near no vessel: no label, nothing undecided.
       continue;
     }
-    let cell = tables[params.liveOffset + e / params.cellVoxels];
-    let r = e % params.cellVoxels;
-    let i = (cell % params.gx) * params.nx + r % params.nx;
-    let j = ((cell / params.gx) % params.gy) * params.ny + (r / params.nx) % params.ny;
-    let k = (cell / (params.gx * params.gy)) * params.nz + r / cellSlice;
-    let c = i + params.cx * (j + params.cy * k);
+    let c = entryCropIndex(e);
     let v = c - params.voxelBase;
     let reason = undecidedReason(e, v);
     if (reason != 0u) {

@@ -9,9 +9,9 @@
  */
 import { RING_COUNT, RING_WIDTH_MM } from '../../measure/pericoronary-types';
 import { ROUND_MM } from '../bounded';
-import { type CellGrid, cellGrid, labelArcFlags } from '../candidates';
+import { type CellGrid, type Candidates, cellGrid, labelArcFlags } from '../candidates';
 import { liveWork } from '../live-cells';
-import { BAND_MM, BOUND_SLACK_MM } from '../constants';
+import { BAND_MM, BOUND_SLACK_MM, PLANE_WORDS } from '../constants';
 import type { VoxelLabelSet } from '../layers';
 import { type ShellPlan, WORLD_WORDS } from '../plan';
 import { CELLS_WASM_BASE64 } from './cells.wasm';
@@ -97,6 +97,8 @@ export class WasmShells implements VoxelLabelSet {
   private may: Uint8Array;
   private readonly out: number;
   private readonly mayAt: number;
+  private readonly listsAt: number;
+  private readonly candAt: number;
   private words = 0;
   private at = 0;
   /** The share begun last: cell slices [z0, z1). */
@@ -274,6 +276,8 @@ export class WasmShells implements VoxelLabelSet {
     this.may = new Uint8Array(buf, at.may, cells);
     this.out = at.out;
     this.mayAt = at.may;
+    this.listsAt = at.lists;
+    this.candAt = at.cand;
     this.tieVoi = new Int32Array(V);
     this.tieRing = new Int32Array(V);
     this.lesionHits = new Int32Array(L);
@@ -323,6 +327,48 @@ export class WasmShells implements VoxelLabelSet {
       this.i32 = new Int32Array(this.memory.buffer);
       this.may = new Uint8Array(this.memory.buffer, this.mayAt, this.grid.cells);
     }
+  }
+
+  /**
+   * The index of the share begun last in the host's layout (buildCandidates(plan, zCells, true):
+   * the same lists, entry for entry and bit for bit, each list contiguous; other cells empty), for
+   * the GPU shell kernels, which read it as the JS builder lays it out. Called after share().
+   */
+  toCandidates(): Candidates {
+    const P = this.plan.parts.length;
+    const layer = this.grid.counts[0] * this.grid.counts[1];
+    const buf = this.memory.buffer;
+    const from = new Uint32Array(buf, this.listsAt, this.grid.cells * P * 2);
+    const [c0, c1] = [this.zCells[0] * layer, this.zCells[1] * layer];
+    let count = 0;
+    for (let slot = c0 * P; slot < c1 * P; slot++) count += from[2 * slot + 1] as number;
+    const f32 = new Float32Array(buf);
+    const u32 = new Uint32Array(buf);
+    const lists = new Uint32Array(this.grid.cells * P * 2);
+    const seg = new Uint32Array(count);
+    const plane = new Float32Array(count * PLANE_WORDS);
+    const mayLabel = new Uint8Array(this.grid.cells);
+    mayLabel.set(this.may.subarray(c0, c1), c0);
+    // A list's candidates sit in groups of four (GROUP_BYTES, structure of arrays: n.x, n.y, n.z,
+    // dc as f32 × 4, then the segments as u32 × 4): word w of candidate r is at group word 4w + r.
+    let at = 0;
+    for (let slot = c0 * P; slot < c1 * P; slot++) {
+      const n = from[2 * slot + 1] as number;
+      if (n === 0) continue;
+      const g0 = from[2 * slot] as number;
+      lists[2 * slot] = at;
+      lists[2 * slot + 1] = n;
+      for (let r = 0; r < n; r++) {
+        const o = ((this.candAt + (g0 + (r >> 2)) * GROUP_BYTES) >> 2) + (r & 3);
+        const q = at * PLANE_WORDS;
+        plane[q] = f32[o] as number;
+        plane[q + 1] = f32[o + 4] as number;
+        plane[q + 2] = f32[o + 8] as number;
+        plane[q + 3] = f32[o + 12] as number;
+        seg[at++] = u32[o + 16] as number;
+      }
+    }
+    return { grid: this.grid, partCount: P, lists, seg, plane, count, mayLabel };
   }
 
   /** Entries of the share's index. */

@@ -121,7 +121,7 @@ export async function shellNearest(args: PericoronaryCall): Promise<ShellNearest
   const limit = bindingLimit(ctx, args.maxBindingBytes);
   const slabs = shellSlabs(plan.cropDims, plan.spacing, null, limit);
   const layout = shellLayout(plan, cands, slabs, limit);
-  const pipes = await compileShellPipelines(ctx, false);
+  const pipes = await compileShellPipelines(ctx, { guard: false, layers: true });
   const scope = new BufferScope(ctx);
   try {
     const st = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium: null, slabs, layout });

@@ -134,3 +134,31 @@ export function entryVoxel(layout: LiveLayout, cropDims: Vec3, chunk: LiveChunk,
   if (i >= cropDims[0] || j >= cropDims[1] || k < chunk.z0 || k >= chunk.z1) return -1;
   return i + cropDims[0] * (j + cropDims[1] * k);
 }
+
+/**
+ * The crop's HU at every entry of a chunk (0 at a void entry), entry order: what the shell_counts
+ * kernel reads instead of the crop's HU, so that its reads are contiguous and only the live cells'
+ * voxels travel to the GPU. Even length (the kernel reads two int16 per word).
+ */
+export function entryHu(layout: LiveLayout, cropDims: Vec3, chunk: LiveChunk, hu: Int16Array): Int16Array {
+  const V = layout.cellVoxels;
+  const out = new Int16Array(chunk.count * V + ((chunk.count * V) & 1));
+  const [gx, gy] = layout.grid.counts;
+  const [nx, ny, nz] = layout.grid.size;
+  const [cx, cy] = cropDims;
+  let t = 0;
+  for (let n = 0; n < chunk.count; n++) {
+    const cell = layout.cells[chunk.first + n] as number;
+    const i0 = (cell % gx) * nx;
+    const j0 = (Math.floor(cell / gx) % gy) * ny;
+    const k0 = Math.floor(cell / (gx * gy)) * nz;
+    for (let k = k0; k < k0 + nz; k++) {
+      for (let j = j0; j < j0 + ny; j++) {
+        const valid = k >= chunk.z0 && k < chunk.z1 && j < cy;
+        const row = cx * (j + cy * k);
+        for (let i = i0; i < i0 + nx; i++, t++) if (valid && i < cx) out[t] = hu[row + i] as number;
+      }
+    }
+  }
+  return out;
+}

@@ -47,6 +47,7 @@ import {
   shellStage,
 } from './shell-stages';
 import type { GpuContext } from '../../gpu/device';
+import type { ShellSlab } from '../../gpu/slabs';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
 import type { FatWindow } from '../../stats/fat-window';
@@ -91,9 +92,6 @@ export async function pericoronaryHistogramsGpu(
   const scope = new BufferScope(ctx);
   const volumes: GpuVolume[] = [];
   try {
-    // The HU shares the shells' slabs, so the labels (or counts) and the fat statistics index it alike.
-    const huVol = uploadHu(ctx, plan.cropDims, hu, slabs, 'pericoronary.hu');
-    volumes.push(huVol);
     step(control, 'pericoronary.shells', 0.2);
     // A cancel is answered between the GPU stages, not inside one: a stage left running would go on
     // submitting work on buffers the finally below destroys, and its error scopes would interleave
@@ -103,9 +101,9 @@ export async function pericoronaryHistogramsGpu(
     );
     lap('shells');
     step(control, 'pericoronary.labels', 0.7);
-    const job = { plan, tables, state, hu: huVol, window: opts.window };
+    const job = { plan, tables, state, hu, window: opts.window };
     const labelled = wantLayers
-      ? await layersAndStats(ctx, scope, pipes, job, volumes, control, lap)
+      ? await layersAndStats(ctx, scope, pipes, { ...job, slabs }, volumes, control, lap)
       : await countStage(ctx, scope, pipes, job, (f) => report(control, 'pericoronary.labels', 0.7 + 0.25 * f));
     if (!wantLayers) lap('labels');
     const { voi, rings } = labelled;
@@ -164,12 +162,22 @@ async function layersAndStats(
   ctx: GpuContext,
   scope: BufferScope,
   pipes: ShellPipelines,
-  job: { plan: ShellPlan; tables: ShellTables; state: ShellState; hu: GpuVolume; window: FatWindow },
+  job: {
+    plan: ShellPlan;
+    tables: ShellTables;
+    state: ShellState;
+    hu: Int16Array;
+    slabs: readonly ShellSlab[];
+    window: FatWindow;
+  },
   volumes: GpuVolume[],
   control: MeasureControl | undefined,
   lap: (name: string) => void,
 ): Promise<Labelled> {
-  const { plan, tables, state, hu, window } = job;
+  const { plan, tables, state, window } = job;
+  // The crop's HU on the shells' slabs, so the fat statistics read it beside the layers.
+  const hu = uploadHu(ctx, plan.cropDims, job.hu, job.slabs, 'pericoronary.hu');
+  volumes.push(hu);
   const V = Math.max(1, plan.vessels.length);
   const L = plan.lesions.length;
   const layerVolume = (name: string): GpuVolume => {

@@ -8,7 +8,7 @@
 import { PerifatError } from '../../errors';
 import { type BufferScope, readBuffer } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
-import { uploadMask } from '../../gpu/dispatch';
+import { uploadData, uploadMask } from '../../gpu/dispatch';
 import { withErrorScopes } from '../../gpu/error-scope';
 import type { GpuVolume } from '../../gpu/gpu-volume';
 import { type ShellSlab, planShellSlabs } from '../../gpu/slabs';
@@ -30,7 +30,7 @@ import {
   uploadNearestInputs,
 } from '../../kernels/shell-nearest/shell-nearest';
 import type { Candidates } from '../../shells/candidates';
-import { type LiveChunk, type LiveLayout, liveLayout } from '../../shells/live-cells';
+import { type LiveChunk, type LiveLayout, entryHu, liveLayout } from '../../shells/live-cells';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
 import type { FatWindow } from '../../stats/fat-window';
@@ -279,13 +279,20 @@ export async function countStage(
   ctx: GpuContext,
   scope: BufferScope,
   pipes: ShellPipelines,
-  job: { plan: ShellPlan; tables: ShellTables; state: ShellState; hu: GpuVolume; window: FatWindow },
+  job: { plan: ShellPlan; tables: ShellTables; state: ShellState; hu: Int16Array; window: FatWindow },
   progress?: (fraction: number) => void,
 ): Promise<CountOutcome> {
-  const { plan, tables, state, hu, window } = job;
+  const { plan, tables, state, window } = job;
   const rows = countRows(plan, window);
   const counts = scope.storage('pericoronary.counts', countBytes(rows));
   const pipeline = required(pipes.counts, 'shell_counts');
+  // Each chunk's HU in entry order: the live cells' voxels only, read contiguously.
+  const hu = new Map(
+    state.chunks.map((c) => [
+      c,
+      uploadData(ctx, scope, `pericoronary.hu${c.tag}`, entryHu(state.layout, plan.cropDims, c.chunk, job.hu)),
+    ]),
+  );
   const outcome = await layerPasses(
     ctx,
     scope,
@@ -310,7 +317,7 @@ export async function countStage(
           guardDist: c.guardDist,
           tables: state.inputs.tables,
           liveOffset: state.inputs.liveOffset,
-          hu: slabBuffer(hu, c.chunk.slab),
+          hu: hu.get(c) as GPUBuffer,
           counts,
           undecided,
         },

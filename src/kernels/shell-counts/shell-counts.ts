@@ -145,7 +145,7 @@ export function encodeCounts(
     tables: GPUBuffer;
     /** Word offset of the live cells in `tables`. */
     liveOffset: number;
-    /** The HU of the chunk's slab (two int16 per word). */
+    /** The HU of the chunk's entries (live-cells.ts entryHu: two int16 per word). */
     hu: GPUBuffer;
     counts: GPUBuffer;
     undecided: GPUBuffer;

@@ -67,7 +67,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> guardDist: array<u32>;
 // The tables of shell_nearest.wgsl (vessels, lesions at lesionOffset, live cells at liveOffset).
 @group(0) @binding(4) var<storage, read> tables: array<u32>;
-// The slab's HU, two int16 per word (low half first), voxel index as the label layers'.
+// The HU of each entry of the chunk (src/shells/live-cells.ts entryHu), two int16 per word (low
+// half first): read in entry order, contiguous.
 @group(0) @binding(5) var<storage, read> hu: array<u32>;
 // Rows of 1 + bins words: the label's voxels outside the fat window, then its fat histogram
 // (voiRow, ringRow, lesionRow).
@@ -121,7 +122,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (l.x == 0u && l.y == 0u && l.z == 0u) {
       continue;
     }
-    let value = huAt(hu[v / 2u], (v & 1u) == 1u);
+    let value = huAt(hu[e / 2u], (e & 1u) == 1u);
     if (l.x != 0u) {
       countVoxel(params.voiRow + l.x, value);
     }

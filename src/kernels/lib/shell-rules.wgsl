@@ -1,10 +1,10 @@
 // The label rules of the pericoronary shells (METHOD.md §4) on the merged shell state, shared by
 // shell_labels.wgsl (label layers) and shell_counts.wgsl (the layers' fat histograms counted in
-// place): which decisions a voxel's f32 geometry leaves to the host, and the VOI, ring and lesion
-// labels of one tie and lesion layer. They read the including shader's bindings `params` (lesionCount,
-// lesionOffset, guardOn, layer, guard2, wallGap, guardBase and the entry decoding: cx, cy, nx, ny,
-// nz, gx, gy, liveOffset, cellVoxels), `state`, `owner`, `guardDist` and `tables`, declared there
-// alike. Mirrored operation for operation by shell-labels.cpu.ts.
+// place): which decisions a voxel's f32 geometry leaves to the host (and their list), and the VOI,
+// ring and lesion labels of one tie and lesion layer. They read the including shader's `params`
+// (lesionCount, lesionOffset, guardOn, layer, guard2, wallGap, guardBase and the entry decoding:
+// cx, cy, nx, ny, nz, gx, gy, liveOffset, cellVoxels), `state`, `owner`, `guardDist`, `tables` and
+// `undecided`, declared there alike. Mirrored operation for operation by shell-labels.cpu.ts.
 
 override NO_OWNER: u32;
 override LUMEN_BIT: u32;
@@ -149,4 +149,15 @@ fn entryCropIndex(e: u32) -> u32 {
   let j = ((cell / params.gx) % params.gy) * params.ny + (r / params.nx) % params.ny;
   let k = (cell / (params.gx * params.gy)) * params.nz + r / cellSlice;
   return i + params.cx * (j + params.cy * k);
+}
+
+// Appends entry e (crop index c) to the list of voxels the host settles, with its reason and owner;
+// past the list's room only the count grows (the host reruns the pass with room for all).
+fn listUndecided(e: u32, c: u32, reason: u32) {
+  let capacity = (arrayLength(&undecided) - 1u) / 2u;
+  let slot = atomicAdd(&undecided[0], 1u);
+  if (slot < capacity) {
+    atomicStore(&undecided[1u + 2u * slot], c);
+    atomicStore(&undecided[2u + 2u * slot], reason | ((owner[e] & 0xffu) << 8u));
+  }
 }

@@ -20,7 +20,7 @@ import { type FatWindow, windowBins } from '../../stats/fat-window';
 import type { LabelHistograms } from '../../stats/label-stats';
 import { LINE_WG, encodeKernel, gridFor } from '../../gpu/dispatch';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
-import { SHELL_LABELS } from '../shell-labels/shell-labels';
+import { SHELL_LABELS, labelUniform } from '../shell-labels/shell-labels';
 
 export const SHELL_COUNTS: KernelDecl = {
   name: 'shell_counts',
@@ -153,34 +153,12 @@ export function encodeCounts(
   chunk: LiveChunk & { guardBase: number; tag: string },
 ): void {
   const guardOn = bufs.guardDist !== null && plan.guardMm !== null;
-  const { grid } = layout;
-  const entries = chunk.count * layout.cellVoxels;
   const params = scope.uniform(
     `shell_counts.params${chunk.tag}[${layer}]`,
     packUniform(SHELL_COUNTS.params!, {
-      entries,
-      voxelBase: chunk.z0 * plan.cropDims[0] * plan.cropDims[1],
-      guardBase: chunk.guardBase,
-      lesionCount: plan.lesions.length,
-      lesionOffset: tables.lesionOffset,
-      writeMain: layer === 0 ? 1 : 0,
-      guardOn: guardOn ? 1 : 0,
-      layer,
-      guard2: guardOn ? Math.fround(plan.guardMm * plan.guardMm) : 0,
-      wallGap: plan.wallGap,
+      ...labelUniform(plan, tables, layout, layer, guardOn, bufs.liveOffset, chunk),
       tieLayers: plan.tieLayerCount,
       lesionLayers: plan.lesionLayerCount,
-      cx: plan.cropDims[0],
-      cy: plan.cropDims[1],
-      nx: grid.size[0],
-      ny: grid.size[1],
-      nz: grid.size[2],
-      gx: grid.counts[0],
-      gy: grid.counts[1],
-      liveOffset: bufs.liveOffset + chunk.first,
-      cellVoxels: layout.cellVoxels,
-      z0: chunk.z0,
-      z1: chunk.z1,
       bins: rows.bins,
       fatLo: window.lo,
       fatHi: window.hi,
@@ -208,6 +186,6 @@ export function encodeCounts(
       counts: bufs.counts,
       undecided: bufs.undecided,
     },
-    gridFor(ctx, entries),
+    gridFor(ctx, chunk.count * layout.cellVoxels),
   );
 }

@@ -115,34 +115,12 @@ export function encodeLabels(
   chunk: LiveChunk & { guardBase: number; tag: string },
 ): void {
   const guardOn = bufs.guardDist !== null && plan.guardMm !== null;
-  const { grid } = layout;
-  const entries = chunk.count * layout.cellVoxels;
   const params = scope.uniform(
     `shell_labels.params${chunk.tag}[${layer}]`,
     packUniform(SHELL_LABELS.params!, {
-      entries,
-      voxelBase: chunk.z0 * plan.cropDims[0] * plan.cropDims[1],
-      guardBase: chunk.guardBase,
-      lesionCount: plan.lesions.length,
-      lesionOffset: tables.lesionOffset,
-      writeMain: layer === 0 ? 1 : 0,
-      guardOn: guardOn ? 1 : 0,
-      layer,
-      guard2: guardOn ? Math.fround(plan.guardMm * plan.guardMm) : 0,
-      wallGap: plan.wallGap,
+      ...labelUniform(plan, tables, layout, layer, guardOn, bufs.liveOffset, chunk),
       tieLayers: bufs.voi && bufs.rings ? plan.tieLayerCount : 0,
       lesionLayers: bufs.lesion ? plan.lesionLayerCount : 0,
-      cx: plan.cropDims[0],
-      cy: plan.cropDims[1],
-      nx: grid.size[0],
-      ny: grid.size[1],
-      nz: grid.size[2],
-      gx: grid.counts[0],
-      gy: grid.counts[1],
-      liveOffset: bufs.liveOffset + chunk.first,
-      cellVoxels: layout.cellVoxels,
-      z0: chunk.z0,
-      z1: chunk.z1,
       pad: 0,
     }),
   );
@@ -164,6 +142,45 @@ export function encodeLabels(
       outLesion: bufs.lesion ?? dummy('lesion'),
       undecided: bufs.undecided,
     },
-    gridFor(ctx, entries),
+    gridFor(ctx, chunk.count * layout.cellVoxels),
   );
+}
+
+/**
+ * The uniform fields shell_labels and shell_counts share (all but the layers they count, and
+ * their own), for one layer of one chunk of live cells.
+ */
+export function labelUniform(
+  plan: ShellPlan,
+  tables: ShellTables,
+  layout: LiveLayout,
+  layer: number,
+  guardOn: boolean,
+  liveOffset: number,
+  chunk: LiveChunk & { guardBase: number },
+): Record<string, number> {
+  const { grid } = layout;
+  return {
+    entries: chunk.count * layout.cellVoxels,
+    voxelBase: chunk.z0 * plan.cropDims[0] * plan.cropDims[1],
+    guardBase: chunk.guardBase,
+    lesionCount: plan.lesions.length,
+    lesionOffset: tables.lesionOffset,
+    writeMain: layer === 0 ? 1 : 0,
+    guardOn: guardOn ? 1 : 0,
+    layer,
+    guard2: guardOn && plan.guardMm !== null ? Math.fround(plan.guardMm * plan.guardMm) : 0,
+    wallGap: plan.wallGap,
+    cx: plan.cropDims[0],
+    cy: plan.cropDims[1],
+    nx: grid.size[0],
+    ny: grid.size[1],
+    nz: grid.size[2],
+    gx: grid.counts[0],
+    gy: grid.counts[1],
+    liveOffset: liveOffset + chunk.first,
+    cellVoxels: layout.cellVoxels,
+    z0: chunk.z0,
+    z1: chunk.z1,
+  };
 }

@@ -79,7 +79,6 @@ struct Params {
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let stride = nwg.x * WG;
-  let capacity = (arrayLength(&undecided) - 1u) / 2u;
   for (var e = gid.x; e < params.entries; e += stride) {
     if ((owner[e] & 0xffu) == NO_OWNER) {
       // Void, or near no vessel: no label, nothing undecided.
@@ -90,11 +89,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let reason = undecidedReason(e, v);
     if (reason != 0u) {
       if (params.writeMain != 0u) {
-        let slot = atomicAdd(&undecided[0], 1u);
-        if (slot < capacity) {
-          atomicStore(&undecided[1u + 2u * slot], c);
-          atomicStore(&undecided[2u + 2u * slot], reason | ((owner[e] & 0xffu) << 8u));
-        }
+        listUndecided(e, c, reason);
       }
       continue;
     }

@@ -34,6 +34,9 @@ override TIE_SHIFT: u32;
 override BAND_MM: f32;
 override BOUND_SLACK_MM: f32;
 override FAR_D2: f32;
+// 1: scan ahead over candidates whose bound fails before evaluating (adapters whose invocations
+// run in lockstep emulation; shell-nearest.ts chooses), 0: one candidate per iteration.
+override SCAN_AHEAD: u32;
 
 const NONE: u32 = 0xffffffffu;
 
@@ -163,12 +166,32 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         let first = lists[slot];
         let end = first + lists[slot + 1u];
         for (var m = first; m < end; m++) {
-          let pl = candPlane[m];
+          var pl = candPlane[m];
           if (pl.w - qn > bestD + BAND_MM) {
             break;
           }
-          let lb = pl.w + qx * pl.x + qy * pl.y + qz * pl.z - BOUND_SLACK_MM;
-          if (lb > bestD + BAND_MM) {
+          var lb = pl.w + qx * pl.x + qy * pl.y + qz * pl.z - BOUND_SLACK_MM;
+          if (SCAN_AHEAD != 0u) {
+            // Lanes in lockstep (SwiftShader's SIMD emulation): scan on to the next candidate
+            // whose bound passes before evaluating, so the evaluation runs once per candidate
+            // some lane evaluates in turn, not once per candidate of the list (the same
+            // candidates, in the same order).
+            while (lb > bestD + BAND_MM) {
+              m++;
+              if (m >= end) {
+                break;
+              }
+              pl = candPlane[m];
+              if (pl.w - qn > bestD + BAND_MM) {
+                m = end;
+                break;
+              }
+              lb = pl.w + qx * pl.x + qy * pl.y + qz * pl.z - BOUND_SLACK_MM;
+            }
+            if (m >= end) {
+              break;
+            }
+          } else if (lb > bestD + BAND_MM) {
             continue;
           }
           let g = candSeg[m];

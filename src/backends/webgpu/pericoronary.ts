@@ -1,11 +1,12 @@
 /**
  * Pericoronary shells and their fat histograms on the GPU, for a GpuBackend. The host plans (the
  * GPU-free src/shells: crop, parts, candidate index, tables, the calcium mask) and moves buffers;
- * the kernels find every voxel's nearest points (shell-nearest), the guard's distances (edt) and
- * the labels (shell-labels), and fat-stats counts each layer. The few voxels whose f32 geometry
- * sits within the band of a threshold come back as a list and are settled in float64 by the same
- * code the CPU backend runs, so both backends report the definition. Stages: plan (shared with the
- * CPU backend), compile, shells, labels, stats, readLayers, settle.
+ * the kernels find every voxel's nearest points (shell-nearest) and the guard's distances (edt),
+ * then count each label's fat where they decide it (shell-counts) — or, when the caller wants the
+ * label layers, write them (shell-labels) for fat-stats to count. The few voxels whose f32
+ * geometry sits within the band of a threshold come back as a list and are settled in float64 by
+ * the same code the CPU backend runs, so both backends report the definition. Stages: plan (shared
+ * with the CPU backend), compile, shells, labels (with layers: labels, stats, readLayers), settle.
  * test/oracles/pericoronary-f32.ts is this file's step-for-step CPU reference.
  */
 import { BufferScope } from '../../gpu/buffers';

@@ -38,17 +38,21 @@ export interface LiveLayout {
   readonly liveVoxels: number;
 }
 
-/** Voxels of cell `cell` inside the crop (partial cells at the crop's far faces hold fewer). */
-export function cellVoxelsInCrop(grid: CellGrid, cropDims: Vec3, cell: number): number {
+/** Crop coordinates of the first voxel of cell `cell` (cells x fastest, then y, then z). */
+export function cellOrigin(grid: CellGrid, cell: number): Vec3 {
   const [gx, gy] = grid.counts;
   const [nx, ny, nz] = grid.size;
-  const ci = cell % gx;
-  const cj = Math.floor(cell / gx) % gy;
-  const ck = Math.floor(cell / (gx * gy));
+  return [(cell % gx) * nx, (Math.floor(cell / gx) % gy) * ny, Math.floor(cell / (gx * gy)) * nz];
+}
+
+/** Voxels of cell `cell` inside the crop (partial cells at the crop's far faces hold fewer). */
+export function cellVoxelsInCrop(grid: CellGrid, cropDims: Vec3, cell: number): number {
+  const [i0, j0, k0] = cellOrigin(grid, cell);
+  const [nx, ny, nz] = grid.size;
   return (
-    (Math.min(cropDims[0], (ci + 1) * nx) - ci * nx) *
-    (Math.min(cropDims[1], (cj + 1) * ny) - cj * ny) *
-    (Math.min(cropDims[2], (ck + 1) * nz) - ck * nz)
+    (Math.min(cropDims[0], i0 + nx) - i0) *
+    (Math.min(cropDims[1], j0 + ny) - j0) *
+    (Math.min(cropDims[2], k0 + nz) - k0)
   );
 }
 
@@ -121,16 +125,12 @@ export function liveLayout(
  */
 export function entryVoxel(layout: LiveLayout, cropDims: Vec3, chunk: LiveChunk, t: number): number {
   const V = layout.cellVoxels;
-  const [gx, gy] = layout.grid.counts;
   const [nx, ny] = layout.grid.size;
-  const cell = layout.cells[chunk.first + Math.floor(t / V)] as number;
+  const [i0, j0, k0] = cellOrigin(layout.grid, layout.cells[chunk.first + Math.floor(t / V)] as number);
   const r = t % V;
-  const ci = cell % gx;
-  const cj = Math.floor(cell / gx) % gy;
-  const ck = Math.floor(cell / (gx * gy));
-  const i = ci * nx + (r % nx);
-  const j = cj * ny + (Math.floor(r / nx) % ny);
-  const k = ck * layout.grid.size[2] + Math.floor(r / (nx * ny));
+  const i = i0 + (r % nx);
+  const j = j0 + (Math.floor(r / nx) % ny);
+  const k = k0 + Math.floor(r / (nx * ny));
   if (i >= cropDims[0] || j >= cropDims[1] || k < chunk.z0 || k >= chunk.z1) return -1;
   return i + cropDims[0] * (j + cropDims[1] * k);
 }
@@ -138,20 +138,17 @@ export function entryVoxel(layout: LiveLayout, cropDims: Vec3, chunk: LiveChunk,
 /**
  * The crop's HU at every entry of a chunk (0 at a void entry), entry order: what the shell_counts
  * kernel reads instead of the crop's HU, so that its reads are contiguous and only the live cells'
- * voxels travel to the GPU. Even length (the kernel reads two int16 per word).
+ * voxels travel to the GPU. Even length (the kernel reads two int16 per word). entryVoxel's decoding,
+ * a cell's rows at a time (no division per entry).
  */
 export function entryHu(layout: LiveLayout, cropDims: Vec3, chunk: LiveChunk, hu: Int16Array): Int16Array {
   const V = layout.cellVoxels;
   const out = new Int16Array(chunk.count * V + ((chunk.count * V) & 1));
-  const [gx, gy] = layout.grid.counts;
   const [nx, ny, nz] = layout.grid.size;
   const [cx, cy] = cropDims;
   let t = 0;
   for (let n = 0; n < chunk.count; n++) {
-    const cell = layout.cells[chunk.first + n] as number;
-    const i0 = (cell % gx) * nx;
-    const j0 = (Math.floor(cell / gx) % gy) * ny;
-    const k0 = Math.floor(cell / (gx * gy)) * nz;
+    const [i0, j0, k0] = cellOrigin(layout.grid, layout.cells[chunk.first + n] as number);
     for (let k = k0; k < k0 + nz; k++) {
       for (let j = j0; j < j0 + ny; j++) {
         const valid = k >= chunk.z0 && k < chunk.z1 && j < cy;

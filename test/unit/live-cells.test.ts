@@ -1,13 +1,13 @@
 /**
  * The live cells' layout the shell kernels run over: every crop voxel of a live cell is exactly one
  * valid entry of one chunk, whatever the slabs and the chunk size; no other voxel is; chunks hold
- * at most the cells asked and stay within their slab.
+ * at most the cells asked and stay within their slab; each entry's HU (entryHu) is its voxel's.
  */
 import { describe, expect, it } from 'vitest';
 import type { PreparedVessel } from '../../src/measure/pericoronary-types';
 import { buildCandidates } from '../../src/shells/candidates';
-import { entryVoxel, liveLayout, liveWork } from '../../src/shells/live-cells';
-import { planShells } from '../../src/shells/plan';
+import { entryHu, entryVoxel, liveLayout, liveWork } from '../../src/shells/live-cells';
+import { cropHu, planShells } from '../../src/shells/plan';
 import { curvedCase } from '../harness/shell-case';
 
 describe('liveLayout', () => {
@@ -20,6 +20,7 @@ describe('liveLayout', () => {
   const vessels = c.vessels.map((v, n): PreparedVessel => ({ ...v, segmentMm: segments[n] ?? [0, 5] }));
   const plan = planShells(c.ct, vessels, [], c.opts);
   const cands = buildCandidates(plan);
+  const hu = cropHu(c.ct.dims, c.ct.hu, plan.crop);
   const [cx, cy, cz] = plan.cropDims;
   const { size, counts } = cands.grid;
   const liveVoxel = (v: number): boolean => {
@@ -46,8 +47,11 @@ describe('liveLayout', () => {
       expect(chunk.count).toBeLessThanOrEqual(cells);
       expect(chunk.count).toBeGreaterThan(0);
       expect(slabs[chunk.slab]).toEqual({ z0: chunk.z0, z1: chunk.z1 });
+      const entries = entryHu(layout, plan.cropDims, chunk, hu);
+      expect(entries.length).toBe(chunk.count * layout.cellVoxels + ((chunk.count * layout.cellVoxels) & 1));
       for (let t = 0; t < chunk.count * layout.cellVoxels; t++) {
         const v = entryVoxel(layout, plan.cropDims, chunk, t);
+        expect(entries[t]).toBe(v < 0 ? 0 : hu[v]);
         if (v < 0) continue;
         const k = Math.floor(v / (cx * cy));
         expect(k >= chunk.z0 && k < chunk.z1).toBe(true);

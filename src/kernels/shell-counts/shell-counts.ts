@@ -20,18 +20,14 @@ import { type FatWindow, windowBins } from '../../stats/fat-window';
 import type { LabelHistograms } from '../../stats/label-stats';
 import { LINE_WG, encodeKernel, gridFor } from '../../gpu/dispatch';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
-import { SHELL_LABELS, labelUniform } from '../shell-labels/shell-labels';
+import { RULE_BINDINGS, SHELL_LABELS, labelUniform } from '../shell-labels/shell-labels';
 
 export const SHELL_COUNTS: KernelDecl = {
   name: 'shell_counts',
   code: `${huLib}\n${rulesLib}\n${countsCode}`,
   entryPoint: 'main',
   bindings: {
-    params: { group: 0, binding: 0, kind: 'uniform' },
-    state: { group: 0, binding: 1, kind: 'read' },
-    owner: { group: 0, binding: 2, kind: 'read' },
-    guardDist: { group: 0, binding: 3, kind: 'read' },
-    tables: { group: 0, binding: 4, kind: 'read' },
+    ...RULE_BINDINGS,
     hu: { group: 0, binding: 5, kind: 'read' },
     counts: { group: 0, binding: 6, kind: 'read_write' },
     undecided: { group: 0, binding: 7, kind: 'read_write' },

@@ -15,16 +15,24 @@ import type { ShellTables } from '../../shells/tables';
 import { LINE_WG, encodeKernel, gridFor } from '../../gpu/dispatch';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
 
+/**
+ * The bindings ../lib/shell-rules.wgsl reads, declared alike by every kernel that includes it
+ * (shell_labels, shell_counts).
+ */
+export const RULE_BINDINGS: KernelDecl['bindings'] = {
+  params: { group: 0, binding: 0, kind: 'uniform' },
+  state: { group: 0, binding: 1, kind: 'read' },
+  owner: { group: 0, binding: 2, kind: 'read' },
+  guardDist: { group: 0, binding: 3, kind: 'read' },
+  tables: { group: 0, binding: 4, kind: 'read' },
+};
+
 export const SHELL_LABELS: KernelDecl = {
   name: 'shell_labels',
   code: `${rulesLib}\n${labelsCode}`,
   entryPoint: 'main',
   bindings: {
-    params: { group: 0, binding: 0, kind: 'uniform' },
-    state: { group: 0, binding: 1, kind: 'read' },
-    owner: { group: 0, binding: 2, kind: 'read' },
-    guardDist: { group: 0, binding: 3, kind: 'read' },
-    tables: { group: 0, binding: 4, kind: 'read' },
+    ...RULE_BINDINGS,
     outVoi: { group: 0, binding: 5, kind: 'read_write' },
     outRings: { group: 0, binding: 6, kind: 'read_write' },
     outLesion: { group: 0, binding: 7, kind: 'read_write' },

@@ -183,8 +183,8 @@ export class MeasureSession {
         ...(signal ? { control: { signal } } : {}),
       });
     } else {
+      const { measureInChromiumDetailed } = await import('./measure-chromium');
       try {
-        const { measureInChromiumDetailed } = await import('./measure-chromium');
         result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
       } catch (e) {
         // A lost device or a crashed page: a fresh browser, and the case once more.
@@ -194,7 +194,6 @@ export class MeasureSession {
         this.opts.log?.(`WebGPU failed (${e.code}); restarting Chromium and retrying the case once`);
         await this.stopRunner();
         await this.startRunner();
-        const { measureInChromiumDetailed } = await import('./measure-chromium');
         result = await this.cancellable(measureInChromiumDetailed(this.runner, input, options, { wantLayers }), signal);
       }
     }

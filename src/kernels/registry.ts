@@ -8,7 +8,7 @@ import { FAT_STATS, FAT_STATS_PRIVATE } from './fat-stats/fat-stats';
 import { FEATURE_INIT, FEATURE_PASS } from './feature-transform/feature-transform';
 import { SHELL_COUNTS } from './shell-counts/shell-counts';
 import { SHELL_LABELS } from './shell-labels/shell-labels';
-import { SHELL_NEAREST } from './shell-nearest/shell-nearest';
+import { SHELL_NEAREST, SHELL_NEAREST_VOXEL } from './shell-nearest/shell-nearest';
 import type { KernelDecl } from '../gpu/kernel-decl';
 
 export const KERNELS: readonly KernelDecl[] = [
@@ -18,6 +18,7 @@ export const KERNELS: readonly KernelDecl[] = [
   FEATURE_PASS,
   EDT_DISTANCE,
   SHELL_NEAREST,
+  SHELL_NEAREST_VOXEL,
   SHELL_LABELS,
   SHELL_COUNTS,
 ];

@@ -3,12 +3,16 @@ import type { ShellOptions } from '../../src/measure/pericoronary-types';
 import { type Candidates, buildCandidates } from '../../src/shells/candidates';
 import { type ShellPlan, planShells } from '../../src/shells/plan';
 import { type ShellTables, shellTables } from '../../src/shells/tables';
-import type { Mat3 } from '../../src/volume/geometry';
+import type { Mat3, Vec3 } from '../../src/volume/geometry';
 import { OPTS, twoCurvedVessels } from './shell-fixtures';
 
-/** Two curved vessels in an oblique 36×32×22 grid (wall gap 0.3 mm unless `opts` says otherwise). */
+/**
+ * Two curved vessels in an oblique 36×32×22 grid (wall gap 0.3 mm unless `opts` says otherwise;
+ * spacing 0.6 × 0.6 × 0.9 mm unless `spacing` says otherwise).
+ */
 export function curvedCase(
   opts: Partial<ShellOptions> = {},
+  spacing?: Vec3,
 ): ReturnType<typeof twoCurvedVessels> & { opts: ShellOptions } {
   const c = Math.cos(0.3);
   const s = Math.sin(0.3);
@@ -20,16 +24,20 @@ export function curvedCase(
     direction,
     arcZ: 8,
     lad: [14, 12],
+    ...(spacing ? { spacing } : {}),
   });
   return { ...made, opts: { ...OPTS, wallGapMm: 0.3, ...opts } };
 }
 
-export function plannedCurvedCase(opts: Partial<ShellOptions> = {}): ReturnType<typeof curvedCase> & {
+export function plannedCurvedCase(
+  opts: Partial<ShellOptions> = {},
+  spacing?: Vec3,
+): ReturnType<typeof curvedCase> & {
   plan: ShellPlan;
   cands: Candidates;
   tables: ShellTables;
 } {
-  const made = curvedCase(opts);
+  const made = curvedCase(opts, spacing);
   const plan = planShells(made.ct, made.vessels, made.lesions, made.opts);
   return { ...made, plan, cands: buildCandidates(plan), tables: shellTables(plan) };
 }

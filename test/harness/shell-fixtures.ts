@@ -75,10 +75,11 @@ export function twoCurvedVessels(o: {
   direction?: Mat3;
   arcZ: number;
   lad: [y: number, z: number];
+  spacing?: Vec3;
 }): { ct: Int16Ct; vessels: PreparedVessel[]; lesions: PreparedLesion[] } {
   const hu = fatNoise(o.dims[0] * o.dims[1] * o.dims[2], o.seed);
   for (const v of [5000, 9001, 15000, 20111]) hu[v] = 400;
-  const ct = makeCt(o.dims, [0.6, 0.6, 0.9], hu, o.origin, o.direction);
+  const ct = makeCt(o.dims, o.spacing ?? [0.6, 0.6, 0.9], hu, o.origin, o.direction);
   const arc = curve((u) => [12 + 25 * Math.cos(u), -12 + 25 * Math.sin(u), o.arcZ + 4 * u], 0.9, 2.2, 40);
   const wavy = curve((u) => [2 + u, o.lad[0] + 3 * Math.sin(u / 4), o.lad[1] + 0.2 * u], -4, 30, 60);
   const vessels = [

@@ -23,6 +23,8 @@ import {
 } from '../../kernels/shell-counts/shell-counts';
 import {
   type NearestInputs,
+  type NearestPipeline,
+  type NearestVariant,
   OWNER_BYTES,
   STATE_BYTES,
   encodeNearest,
@@ -38,7 +40,7 @@ import type { LabelHistograms } from '../../stats/label-stats';
 import type { Vec3 } from '../../volume/geometry';
 
 export interface ShellPipelines {
-  readonly nearest: GPUComputePipeline;
+  readonly nearest: NearestPipeline;
   /** shell_labels (label layers wanted) or shell_counts (histograms counted in place): one of them. */
   readonly labels: GPUComputePipeline | null;
   readonly counts: GPUComputePipeline | null;
@@ -47,9 +49,9 @@ export interface ShellPipelines {
 
 export async function compileShellPipelines(
   ctx: GpuContext,
-  opts: { guard: boolean; layers: boolean },
+  opts: { guard: boolean; layers: boolean; nearest?: NearestVariant },
 ): Promise<ShellPipelines> {
-  const nearest = await shellNearestPipeline(ctx);
+  const nearest = await shellNearestPipeline(ctx, opts.nearest);
   const labels = opts.layers ? await shellLabelsPipeline(ctx) : null;
   const counts = opts.layers ? null : await shellCountsPipeline(ctx);
   const edt = opts.guard ? await edtPipelines(ctx) : null;

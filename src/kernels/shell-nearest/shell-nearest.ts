@@ -1,9 +1,12 @@
 /**
- * Host side of shell-nearest.wgsl: the nearest point of every vessel over the candidate index,
- * merged into ownership, with the f32 uncertainty (src/backends/webgpu/pericoronary.ts runs it;
- * its CPU twin is shell-nearest.cpu.ts).
+ * Host side of the shell_nearest kernels: the nearest point of every vessel over the candidate
+ * index, merged into ownership, with the f32 uncertainty (src/backends/webgpu/pericoronary.ts runs
+ * them; their CPU twin is shell-nearest.cpu.ts). Two kernels, the same words: shell-nearest.wgsl
+ * takes four voxels per invocation, shell-nearest-voxel.wgsl one (SwiftShader's).
  */
-import nearestCode from './shell-nearest.wgsl?raw';
+import commonCode from './nearest-common.wgsl?raw';
+import packetCode from './shell-nearest.wgsl?raw';
+import voxelCode from './shell-nearest-voxel.wgsl?raw';
 import type { BufferScope } from '../../gpu/buffers';
 import type { GpuContext } from '../../gpu/device';
 import { getPipeline } from '../../gpu/pipeline-cache';
@@ -19,9 +22,12 @@ import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/k
 export const STATE_BYTES = 16;
 export const OWNER_BYTES = 4;
 
+/** Voxels per invocation of shell-nearest.wgsl (consecutive entries of one live cell). */
+export const PACKET_VOXELS = 4;
+
 export const SHELL_NEAREST: KernelDecl = {
   name: 'shell_nearest',
-  code: nearestCode,
+  code: `${commonCode}\n${packetCode}`,
   entryPoint: 'main',
   bindings: {
     params: { group: 0, binding: 0, kind: 'uniform' },
@@ -69,30 +75,44 @@ export const SHELL_NEAREST: KernelDecl = {
     'BAND_MM',
     'BOUND_SLACK_MM',
     'FAR_D2',
-    'SCAN_AHEAD',
   ],
 };
 
-/** Overrides a kernel takes per adapter, not from src/shells/constants.ts. */
-export const ADAPTER_OVERRIDES: readonly string[] = ['WG', 'SCAN_AHEAD'];
+/** One voxel per invocation: the same bindings, parameters and words. */
+export const SHELL_NEAREST_VOXEL: KernelDecl = {
+  ...SHELL_NEAREST,
+  name: 'shell_nearest_voxel',
+  code: `${commonCode}\n${voxelCode}`,
+};
 
-/**
- * Whether shell_nearest scans ahead over the candidates it skips before evaluating one: measured
- * at 512×512×300, SwiftShader's `shell_nearest` takes 3.5 s with it against 5.4 s without, while
- * llvmpipe takes 1.0 s with it against 0.72 s without; hardware keeps the plain loop until a GPU
- * run has measured both.
- */
-export function scanAhead(ctx: GpuContext): boolean {
-  return ctx.adapter.architecture === 'swiftshader';
+/** Overrides a kernel takes per adapter, not from src/shells/constants.ts. */
+export const ADAPTER_OVERRIDES: readonly string[] = ['WG'];
+
+/** Which shell_nearest kernel: four voxels per invocation, or one. */
+export type NearestVariant = 'packet' | 'voxel';
+
+export interface NearestPipeline {
+  readonly variant: NearestVariant;
+  readonly pipeline: GPUComputePipeline;
 }
 
-export function shellNearestPipeline(ctx: GpuContext): Promise<GPUComputePipeline> {
+/**
+ * The kernel an adapter runs, measured at 256³ (`perifat bench`): llvmpipe takes 84 ms with packets
+ * against 200 ms without, SwiftShader 1.23 s against 0.74 s; hardware takes packets, which load
+ * each candidate once for four voxels, until a GPU run has measured both.
+ */
+export function nearestVariant(ctx: GpuContext): NearestVariant {
+  return ctx.adapter.architecture === 'swiftshader' ? 'voxel' : 'packet';
+}
+
+export async function shellNearestPipeline(
+  ctx: GpuContext,
+  variant: NearestVariant = nearestVariant(ctx),
+): Promise<NearestPipeline> {
   const names = SHELL_NEAREST.overrides.filter((n) => !ADAPTER_OVERRIDES.includes(n));
-  return getPipeline(ctx, SHELL_NEAREST, {
-    WG: LINE_WG,
-    SCAN_AHEAD: scanAhead(ctx) ? 1 : 0,
-    ...shellOverrides(names),
-  });
+  const decl = variant === 'packet' ? SHELL_NEAREST : SHELL_NEAREST_VOXEL;
+  const pipeline = await getPipeline(ctx, decl, { WG: LINE_WG, ...shellOverrides(names) });
+  return { variant, pipeline };
 }
 
 /** The index and tables on the GPU (the live cells of every chunk after the tables' words). */
@@ -137,7 +157,7 @@ export function encodeNearest(
   ctx: GpuContext,
   enc: GPUCommandEncoder,
   scope: BufferScope,
-  pipeline: GPUComputePipeline,
+  nearest: NearestPipeline,
   plan: ShellPlan,
   layout: LiveLayout,
   tables: ShellTables,
@@ -172,13 +192,14 @@ export function encodeNearest(
     }),
   );
   const { lists, candSeg, candPlane, segments, state, owner, work } = bufs;
+  const perCell = nearest.variant === 'packet' ? Math.ceil(layout.cellVoxels / PACKET_VOXELS) : layout.cellVoxels;
   encodeKernel(
     ctx,
     enc,
-    pipeline,
+    nearest.pipeline,
     SHELL_NEAREST,
     `shell_nearest${tag}`,
     { params, lists, candSeg, candPlane, segments, tables: bufs.tables, state, owner, work },
-    gridFor(ctx, chunk.count * layout.cellVoxels),
+    gridFor(ctx, chunk.count * perCell),
   );
 }

@@ -121,7 +121,11 @@ export async function shellNearest(args: PericoronaryCall): Promise<ShellNearest
   const limit = bindingLimit(ctx, args.maxBindingBytes);
   const slabs = shellSlabs(plan.cropDims, plan.spacing, null, limit);
   const layout = shellLayout(plan, cands, slabs, limit);
-  const pipes = await compileShellPipelines(ctx, { guard: false, layers: true });
+  const pipes = await compileShellPipelines(ctx, {
+    guard: false,
+    layers: true,
+    ...(args.nearestVariant ? { nearest: args.nearestVariant } : {}),
+  });
   const scope = new BufferScope(ctx);
   try {
     const st = await shellStage(ctx, scope, pipes, { plan, cands, tables, calcium: null, slabs, layout });
@@ -137,6 +141,7 @@ export async function shellNearest(args: PericoronaryCall): Promise<ShellNearest
     }
     const evaluations = new Uint32Array(await readBuffer(ctx, st.inputs.work, 4))[0] as number;
     return {
+      variant: pipes.nearest.variant,
       slabs: slabs.length,
       slabRanges: slabs.map((s) => ({ z0: s.z0, z1: s.z1 })),
       limit,

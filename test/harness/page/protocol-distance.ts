@@ -76,6 +76,8 @@ export interface PericoronaryCall {
   repeats?: number;
   /** Plan the crop's z-slabs for this binding size (tests force the slab path with it). */
   maxBindingBytes?: number;
+  /** The shell_nearest kernel the shellNearest job runs (default: the adapter's). */
+  nearestVariant?: 'packet' | 'voxel';
 }
 
 export interface HistogramsJson {
@@ -97,6 +99,8 @@ export interface PericoronaryReply {
 }
 
 export interface ShellNearestReply {
+  /** The kernel that ran. */
+  variant: 'packet' | 'voxel';
   /** z-slabs the crop was cut into, and each slab's slices. */
   slabs: number;
   slabRanges: { z0: number; z1: number }[];

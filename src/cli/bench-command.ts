@@ -46,7 +46,9 @@ export const BENCH_USAGE = `usage: perifat bench [--out bench.json] [options]
        perifat bench --compare A.json B.json
   --volumes LIST         phantom sizes, comma-separated (default 256x256x256,512x512x300,512x512x600);
                          "slab:DIMS" measures DIMS with WebGPU bindings capped at an eighth of the CT, the
-                         z-slab path a volume larger than maxStorageBufferBindingSize takes
+                         z-slab path a volume larger than maxStorageBufferBindingSize takes;
+                         "packet:DIMS" and "voxel:DIMS" run WebGPU's shell_nearest with four voxels per
+                         invocation or one, whichever the adapter would choose
   --quick                128x128x96 and slab:256x256x160 (a minute on a software adapter)
   --no-cases             leave out the bundled real scans (cases/*.json of a checkout)
   --backends LIST        webgpu,cpu (default both)
@@ -67,6 +69,8 @@ interface VolumeSpec {
   dims?: [number, number, number];
   caseFile?: string;
   maxBindingBytes: number | null;
+  /** The WebGPU shell_nearest kernel forced (null: the adapter's choice). */
+  nearest: 'packet' | 'voxel' | null;
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
@@ -183,11 +187,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
         dims = [...input.ct.dims];
         for (const b of backends as ('webgpu' | 'cpu')[]) {
           const t = performance.now();
-          const report = await measureOn(b, runner, input, spec.maxBindingBytes);
+          const report = await measureOn(b, runner, input, spec);
           const wall = performance.now() - t;
           last[b] = report;
           const pc = report.diagnostics?.pericoronary;
-          if (b === 'webgpu' && pc?.slabs !== undefined) pericoronary = { cropVoxels: pc.cropVoxels, slabs: pc.slabs };
+          if (b === 'webgpu' && pc?.slabs !== undefined) {
+            const kernel = pc.nearestKernel ? { nearestKernel: pc.nearestKernel } : {};
+            pericoronary = { cropVoxels: pc.cropVoxels, slabs: pc.slabs, ...kernel };
+          }
           if (pc?.work) shellWork[b] = pc.work;
           if (b === 'webgpu' && webgpu && Object.keys(report.timingsMs).some((k) => k.startsWith('gpu.'))) {
             webgpu.timestampQueries = true;
@@ -271,8 +278,10 @@ export async function benchCommand(argv: string[]): Promise<number> {
 function volumeSpecs(list: string | undefined, quick: boolean, withCases: boolean): VolumeSpec[] {
   const items = list ? list.split(',').map((s) => s.trim()) : quick ? QUICK_VOLUMES : DEFAULT_VOLUMES;
   const specs: VolumeSpec[] = items.map((item) => {
-    const slab = item.startsWith('slab:');
-    const text = slab ? item.slice(5) : item;
+    const prefix = /^(slab|packet|voxel):/.exec(item)?.[1] ?? null;
+    const slab = prefix === 'slab';
+    const nearest = prefix === 'packet' || prefix === 'voxel' ? prefix : null;
+    const text = prefix ? item.slice(prefix.length + 1) : item;
     const d = text.split('x').map(Number);
     if (d.length !== 3 || d.some((v) => !Number.isInteger(v) || v < 32 || v > 2048)) {
       throw new PerifatError('E_USAGE', `--volumes: "${item}" is not DIMS (e.g. 256x256x256, each 32–2048)`);
@@ -281,10 +290,16 @@ function volumeSpecs(list: string | undefined, quick: boolean, withCases: boolea
     // pericoronary crop of more than a sixteenth of the CT too: its widest per-voxel buffer is int16).
     const [nx, ny, nz] = d as [number, number, number];
     const cap = Math.ceil(nz / 8) * nx * ny * 2;
+    const kernel = nearest === 'packet' ? 'four voxels per invocation' : 'one voxel per invocation';
     return {
-      name: slab ? `phantom ${text} (${(cap / 2 ** 20).toFixed(1)} MiB bindings)` : `phantom ${text}`,
+      name: slab
+        ? `phantom ${text} (${(cap / 2 ** 20).toFixed(1)} MiB bindings)`
+        : nearest
+          ? `phantom ${text} (shell_nearest ${kernel})`
+          : `phantom ${text}`,
       dims: d as [number, number, number],
       maxBindingBytes: slab ? cap : null,
+      nearest,
     };
   });
   if (withCases) {
@@ -293,7 +308,8 @@ function volumeSpecs(list: string | undefined, quick: boolean, withCases: boolea
       for (const f of readdirSync(dir)
         .filter((n) => n.endsWith('.json'))
         .sort()) {
-        specs.push({ name: `case ${f.replace(/\.json$/, '')}`, caseFile: resolve(dir, f), maxBindingBytes: null });
+        const name = `case ${f.replace(/\.json$/, '')}`;
+        specs.push({ name, caseFile: resolve(dir, f), maxBindingBytes: null, nearest: null });
       }
     }
   }
@@ -337,14 +353,18 @@ async function measureOn(
   backend: 'webgpu' | 'cpu',
   runner: PageRunner | null,
   input: MeasureInput,
-  maxBindingBytes: number | null,
+  spec: Pick<VolumeSpec, 'maxBindingBytes' | 'nearest'>,
 ): Promise<Report> {
   if (backend === 'cpu') {
     const cpu = new CpuMeasureBackend('node', { classify: workerClassifier(defaultThreads()) });
     return (await measureDetailed(input, cpu, {})).report;
   }
   if (!runner) throw new PerifatError('E_RUNTIME', 'no browser for the WebGPU backend');
-  const extra = { ...(maxBindingBytes !== null ? { maxBindingBytes } : {}), profile: true };
+  const extra = {
+    ...(spec.maxBindingBytes !== null ? { maxBindingBytes: spec.maxBindingBytes } : {}),
+    ...(spec.nearest !== null ? { nearest: spec.nearest } : {}),
+    profile: true,
+  };
   return (await measureInChromiumDetailed(runner, input, {}, extra)).report;
 }
 

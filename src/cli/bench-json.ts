@@ -31,7 +31,12 @@ export interface BenchVolume {
   readonly load: StageStats | null;
   readonly results: Partial<Record<'webgpu' | 'cpu', BackendResult>>;
   /** The WebGPU run's pericoronary crop and the z-slabs it was cut into (null: no WebGPU run or no vessels). */
-  readonly pericoronary?: { readonly cropVoxels: number; readonly slabs: number } | null;
+  readonly pericoronary?: {
+    readonly cropVoxels: number;
+    readonly slabs: number;
+    /** The shell_nearest kernel that ran: four voxels per invocation ('packet') or one ('voxel'). */
+    readonly nearestKernel?: 'packet' | 'voxel';
+  } | null;
   /**
    * The pericoronary classification's work on each backend (diagnostics.pericoronary.work): cells,
    * live cells, voxels visited, segment evaluations in f32 and in float64.

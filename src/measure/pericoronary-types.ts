@@ -121,6 +121,11 @@ export interface ShellDiagnostics {
    * unavailable (e.g. refused by a page's CSP). Same labels either way, the JS twin slower.
    */
   readonly inner?: 'wasm' | 'js';
+  /**
+   * The WebGPU backend's shell_nearest kernel: 'packet' (four voxels per invocation) or 'voxel'
+   * (one; SwiftShader's). Same words either way.
+   */
+  readonly nearestKernel?: 'packet' | 'voxel';
   /** Voxels the f32 kernels left to float64, by reason and by (f32) owning vessel. */
   readonly undecided?: {
     readonly total: number;

@@ -30,10 +30,13 @@ describe('stage statistics', () => {
   });
 });
 
+type Volume = BenchDoc['volumes'][0];
+
 describe('perifat bench', () => {
-  it('writes perifat-bench/1 with both backends, the slab path and the adapter', async () => {
+  it('writes perifat-bench/1 with both backends, the slab path, a forced shell_nearest kernel and the adapter', async () => {
     const out = join(dir, 'a.json');
-    const args = ['bench', '--volumes', '64x64x48,slab:64x64x64', '--no-cases', '--warmup', '0', '--repeats', '2'];
+    const volumes = '64x64x48,slab:64x64x64,packet:64x64x48,voxel:64x64x48';
+    const args = ['bench', '--volumes', volumes, '--no-cases', '--warmup', '0', '--repeats', '2'];
     const { code, out: table } = await captured([...args, '--out', out]);
     expect(code).toBe(0);
     const doc = JSON.parse(readFileSync(out, 'utf8')) as BenchDoc;
@@ -44,8 +47,17 @@ describe('perifat bench', () => {
     expect(doc.volumes.map((v) => v.dims)).toEqual([
       [64, 64, 48],
       [64, 64, 64],
+      [64, 64, 48],
+      [64, 64, 48],
     ]);
-    const [plain, slab] = doc.volumes as [BenchDoc['volumes'][0], BenchDoc['volumes'][0]];
+    const [plain, slab, packet, voxel] = doc.volumes as [Volume, Volume, Volume, Volume];
+    // Each shell_nearest kernel when forced, the adapter's otherwise; both evaluate the same segments.
+    expect(packet.name).toBe('phantom 64x64x48 (shell_nearest four voxels per invocation)');
+    expect(packet.pericoronary?.nearestKernel).toBe('packet');
+    expect(voxel.pericoronary?.nearestKernel).toBe('voxel');
+    expect(['packet', 'voxel']).toContain(plain.pericoronary?.nearestKernel);
+    expect(packet.work?.webgpu?.f32Evaluations).toBe(plain.work?.webgpu?.f32Evaluations);
+    expect(voxel.work?.webgpu?.f32Evaluations).toBe(plain.work?.webgpu?.f32Evaluations);
     expect(plain.maxBindingBytes).toBeNull();
     expect(slab.maxBindingBytes).toBeLessThan(64 * 64 * 64 * 2); // the CT cannot be bound whole
     // The pericoronary crop is cut too, under the same cap.

@@ -11,21 +11,26 @@ import type { Vec3 } from '../../volume/geometry';
 import type { GpuContext } from '../../gpu/device';
 import { type GpuVolume, bindingLimit, planVolumeSlabs, uploadHu, uploadLabels } from '../../gpu/gpu-volume';
 import type { Slab } from '../../gpu/slabs';
+import type { NearestVariant } from '../../kernels/shell-nearest/shell-nearest';
 
 export interface GpuBackendOptions {
   /** Plan z-slabs for this binding size instead of the adapter's (tests force the slab path with it). */
   maxBindingBytes?: number;
+  /** The shell_nearest kernel to run instead of the adapter's (the bench measures both). */
+  nearest?: NearestVariant | undefined;
 }
 
 export class GpuBackend {
   readonly ctx: GpuContext;
   private readonly maxBindingBytes: number | undefined;
+  readonly nearest: NearestVariant | undefined;
   private readonly resident = new WeakMap<Int16Array, { dims: Vec3; slabs: Slab[]; volume: GpuVolume }>();
   private readonly owned: GpuVolume[] = [];
 
   constructor(ctx: GpuContext, opts: GpuBackendOptions = {}) {
     this.ctx = ctx;
     this.maxBindingBytes = opts.maxBindingBytes;
+    this.nearest = opts.nearest;
   }
 
   /** The largest storage binding this backend plans for (the adapter's, or the tests' smaller one). */

@@ -87,7 +87,11 @@ export async function pericoronaryHistogramsGpu(
   lap('plan');
   step(control, 'pericoronary.compile', 0.15);
   const wantLayers = extra.returnLayers === true;
-  const pipes = await compileShellPipelines(ctx, { guard: calcium !== null, layers: wantLayers });
+  const pipes = await compileShellPipelines(ctx, {
+    guard: calcium !== null,
+    layers: wantLayers,
+    ...(backend.nearest ? { nearest: backend.nearest } : {}),
+  });
   lap('compile');
 
   const scope = new BufferScope(ctx);
@@ -123,6 +127,7 @@ export async function pericoronaryHistogramsGpu(
       timingsMs: timings,
       diagnostics: {
         method: 'f32+float64',
+        nearestKernel: pipes.nearest.variant,
         cropVoxels: n,
         slabs: slabs.length,
         parts: plan.parts.length,

@@ -24,7 +24,12 @@ export async function measureInChromiumDetailed(
   runner: PageRunner,
   input: MeasureInput,
   options: Partial<MeasureOptions> = {},
-  extra: { maxBindingBytes?: number | undefined; wantLayers?: boolean; profile?: boolean } = {},
+  extra: {
+    maxBindingBytes?: number | undefined;
+    nearest?: 'packet' | 'voxel' | undefined;
+    wantLayers?: boolean;
+    profile?: boolean;
+  } = {},
 ): Promise<{ report: Report; layers: MeasureLayers | null }> {
   const warnings: string[] = [];
   const blobs = new Blobs(runner);
@@ -46,6 +51,7 @@ export async function measureInChromiumDetailed(
     ...(input.lesions?.length ? { lesions: [...input.lesions] } : {}),
     options,
     ...(extra.maxBindingBytes !== undefined ? { maxBindingBytes: extra.maxBindingBytes } : {}),
+    ...(extra.nearest !== undefined ? { nearest: extra.nearest } : {}),
     ...(extra.wantLayers ? { wantLayers: true } : {}),
     ...(extra.profile ? { profile: true } : {}),
   };

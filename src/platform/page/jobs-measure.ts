@@ -21,7 +21,7 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
   const pericardium = await fetchMask(args.ct, args.pericardium);
   const centerlines = args.centerlines ? await fetchCenterlineRequest(args.ct, args.centerlines) : null;
   // The page keeps its device across jobs; the backend's buffers go with the job.
-  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes });
+  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes, nearest: args.nearest });
   const profiler = args.profile ? startProfiling(ctx) : null;
   try {
     const { report, layers } = await measureDetailed(

@@ -43,6 +43,8 @@ export interface MeasureCall {
   lesions?: import('../../volume/vessels').Lesion[];
   options: Partial<import('../../measure/options').MeasureOptions>;
   maxBindingBytes?: number;
+  /** The shell_nearest kernel to run instead of the adapter's (`perifat bench` measures both). */
+  nearest?: 'packet' | 'voxel';
   /** Time every kernel with timestamp queries (where offered): `gpu.<kernel>` entries of timingsMs. */
   profile?: boolean;
   /** Post the VOI / ring / lesion label layers back to the server for mask outputs. */

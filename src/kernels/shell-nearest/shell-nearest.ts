@@ -93,13 +93,15 @@ export type NearestVariant = 'packet' | 'voxel';
 
 export interface NearestPipeline {
   readonly variant: NearestVariant;
+  readonly decl: KernelDecl;
   readonly pipeline: GPUComputePipeline;
 }
 
 /**
  * The kernel an adapter runs, measured at 256³ (`perifat bench`): llvmpipe takes 84 ms with packets
  * against 200 ms without, SwiftShader 1.23 s against 0.74 s; hardware takes packets, which load
- * each candidate once for four voxels, until a GPU run has measured both.
+ * each candidate once for four voxels, until a GPU run has measured both (bench/device/run.sh
+ * measures 512×512×300 with each).
  */
 export function nearestVariant(ctx: GpuContext): NearestVariant {
   return ctx.adapter.architecture === 'swiftshader' ? 'voxel' : 'packet';
@@ -112,7 +114,7 @@ export async function shellNearestPipeline(
   const names = SHELL_NEAREST.overrides.filter((n) => !ADAPTER_OVERRIDES.includes(n));
   const decl = variant === 'packet' ? SHELL_NEAREST : SHELL_NEAREST_VOXEL;
   const pipeline = await getPipeline(ctx, decl, { WG: LINE_WG, ...shellOverrides(names) });
-  return { variant, pipeline };
+  return { variant, decl, pipeline };
 }
 
 /** The index and tables on the GPU (the live cells of every chunk after the tables' words). */
@@ -197,7 +199,7 @@ export function encodeNearest(
     ctx,
     enc,
     nearest.pipeline,
-    SHELL_NEAREST,
+    nearest.decl,
     `shell_nearest${tag}`,
     { params, lists, candSeg, candPlane, segments, tables: bufs.tables, state, owner, work },
     gridFor(ctx, chunk.count * perCell),

@@ -93,7 +93,6 @@ export type NearestVariant = 'packet' | 'voxel';
 
 export interface NearestPipeline {
   readonly variant: NearestVariant;
-  readonly decl: KernelDecl;
   readonly pipeline: GPUComputePipeline;
 }
 
@@ -114,7 +113,7 @@ export async function shellNearestPipeline(
   const names = SHELL_NEAREST.overrides.filter((n) => !ADAPTER_OVERRIDES.includes(n));
   const decl = variant === 'packet' ? SHELL_NEAREST : SHELL_NEAREST_VOXEL;
   const pipeline = await getPipeline(ctx, decl, { WG: LINE_WG, ...shellOverrides(names) });
-  return { variant, decl, pipeline };
+  return { variant, pipeline };
 }
 
 /** The index and tables on the GPU (the live cells of every chunk after the tables' words). */
@@ -199,7 +198,9 @@ export function encodeNearest(
     ctx,
     enc,
     nearest.pipeline,
-    nearest.decl,
+    // Bindings by SHELL_NEAREST's names (both kernels declare the same), and timed as
+    // `gpu.shell_nearest` whichever kernel runs: one stage in the bench and the report.
+    SHELL_NEAREST,
     `shell_nearest${tag}`,
     { params, lists, candSeg, candPlane, segments, tables: bufs.tables, state, owner, work },
     gridFor(ctx, chunk.count * perCell),

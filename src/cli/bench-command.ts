@@ -48,7 +48,7 @@ export const BENCH_USAGE = `usage: perifat bench [--out bench.json] [options]
                          "slab:DIMS" measures DIMS with WebGPU bindings capped at an eighth of the CT, the
                          z-slab path a volume larger than maxStorageBufferBindingSize takes;
                          "packet:DIMS" and "voxel:DIMS" run WebGPU's shell_nearest with four voxels per
-                         invocation or one, whichever the adapter would choose
+                         invocation or one instead of the adapter's choice
   --quick                128x128x96 and slab:256x256x160 (a minute on a software adapter)
   --no-cases             leave out the bundled real scans (cases/*.json of a checkout)
   --backends LIST        webgpu,cpu (default both)

@@ -22,7 +22,7 @@ import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/k
 export const STATE_BYTES = 16;
 export const OWNER_BYTES = 4;
 
-/** Voxels per invocation of shell-nearest.wgsl (consecutive entries of one live cell). */
+/** Voxels per invocation of shell-nearest.wgsl (consecutive entries of one live cell; its vec4 lanes). */
 export const PACKET_VOXELS = 4;
 
 export const SHELL_NEAREST: KernelDecl = {

@@ -45,6 +45,35 @@ export function cellOrigin(grid: CellGrid, cell: number): Vec3 {
   return [(cell % gx) * nx, (Math.floor(cell / gx) % gy) * ny, Math.floor(cell / (gx * gy)) * nz];
 }
 
+/**
+ * The uniform fields by which the shell kernels (shell_nearest, shell_labels, shell_counts) decode
+ * an entry of `chunk` into its voxel: the chunk's entries, the crop size, the cell size, cells per
+ * row and slice, the chunk's first live cell (word `liveOffset + chunk.first` of the kernels'
+ * tables, where the live cells start at `liveOffset`), voxels per cell and the slab's slices.
+ */
+export function entryDecoding(
+  cropDims: Vec3,
+  layout: LiveLayout,
+  chunk: LiveChunk,
+  liveOffset: number,
+): Record<string, number> {
+  const { size, counts } = layout.grid;
+  return {
+    entries: chunk.count * layout.cellVoxels,
+    cx: cropDims[0],
+    cy: cropDims[1],
+    nx: size[0],
+    ny: size[1],
+    nz: size[2],
+    gx: counts[0],
+    gy: counts[1],
+    liveOffset: liveOffset + chunk.first,
+    cellVoxels: layout.cellVoxels,
+    z0: chunk.z0,
+    z1: chunk.z1,
+  };
+}
+
 /** Voxels of cell `cell` inside the crop (partial cells at the crop's far faces hold fewer). */
 export function cellVoxelsInCrop(grid: CellGrid, cropDims: Vec3, cell: number): number {
   const [i0, j0, k0] = cellOrigin(grid, cell);

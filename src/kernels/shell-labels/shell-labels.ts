@@ -10,7 +10,7 @@ import type { GpuContext } from '../../gpu/device';
 import { getPipeline } from '../../gpu/pipeline-cache';
 import { shellOverrides } from '../../shells/constants';
 import type { ShellPlan } from '../../shells/plan';
-import type { LiveChunk, LiveLayout } from '../../shells/live-cells';
+import { type LiveChunk, type LiveLayout, entryDecoding } from '../../shells/live-cells';
 import type { ShellTables } from '../../shells/tables';
 import { LINE_WG, encodeKernel, gridFor } from '../../gpu/dispatch';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
@@ -167,9 +167,8 @@ export function labelUniform(
   liveOffset: number,
   chunk: LiveChunk & { guardBase: number },
 ): Record<string, number> {
-  const { grid } = layout;
   return {
-    entries: chunk.count * layout.cellVoxels,
+    ...entryDecoding(plan.cropDims, layout, chunk, liveOffset),
     voxelBase: chunk.z0 * plan.cropDims[0] * plan.cropDims[1],
     guardBase: chunk.guardBase,
     lesionCount: plan.lesions.length,
@@ -179,16 +178,5 @@ export function labelUniform(
     layer,
     guard2: guardOn && plan.guardMm !== null ? Math.fround(plan.guardMm * plan.guardMm) : 0,
     wallGap: plan.wallGap,
-    cx: plan.cropDims[0],
-    cy: plan.cropDims[1],
-    nx: grid.size[0],
-    ny: grid.size[1],
-    nz: grid.size[2],
-    gx: grid.counts[0],
-    gy: grid.counts[1],
-    liveOffset: liveOffset + chunk.first,
-    cellVoxels: layout.cellVoxels,
-    z0: chunk.z0,
-    z1: chunk.z1,
   };
 }

@@ -13,7 +13,7 @@ import { getPipeline } from '../../gpu/pipeline-cache';
 import type { Candidates } from '../../shells/candidates';
 import { shellOverrides } from '../../shells/constants';
 import type { ShellPlan } from '../../shells/plan';
-import type { LiveChunk, LiveLayout } from '../../shells/live-cells';
+import { type LiveChunk, type LiveLayout, entryDecoding } from '../../shells/live-cells';
 import type { ShellTables } from '../../shells/tables';
 import { LINE_WG, encodeKernel, gridFor, uploadData } from '../../gpu/dispatch';
 import { type KernelDecl, packUniform, uniformField as field } from '../../gpu/kernel-decl';
@@ -166,18 +166,10 @@ export function encodeNearest(
   chunk: LiveChunk,
   tag: string,
 ): void {
-  const { grid } = layout;
   const params = scope.uniform(
     `shell_nearest.params${tag}`,
     packUniform(SHELL_NEAREST.params!, {
-      entries: chunk.count * layout.cellVoxels,
-      cx: plan.cropDims[0],
-      cy: plan.cropDims[1],
-      nx: grid.size[0],
-      ny: grid.size[1],
-      nz: grid.size[2],
-      gx: grid.counts[0],
-      gy: grid.counts[1],
+      ...entryDecoding(plan.cropDims, layout, chunk, bufs.liveOffset),
       parts: plan.parts.length,
       vessels: plan.vessels.length,
       pathOffset: tables.pathOffset,
@@ -186,10 +178,6 @@ export function encodeNearest(
       sx: plan.spacing[0],
       sy: plan.spacing[1],
       sz: plan.spacing[2],
-      liveOffset: bufs.liveOffset + chunk.first,
-      cellVoxels: layout.cellVoxels,
-      z0: chunk.z0,
-      z1: chunk.z1,
     }),
   );
   const { lists, candSeg, candPlane, segments, state, owner, work } = bufs;

@@ -1,10 +1,10 @@
-/** A small curved two-vessel case, and the same planned as the shell kernels take it (plan, index, tables). */
+/** A small curved two-vessel case, a three-branch stem tree, and each planned as the shell kernels take it (plan, index, tables). */
 import type { ShellOptions } from '../../src/measure/pericoronary-types';
 import { type Candidates, buildCandidates } from '../../src/shells/candidates';
 import { type ShellPlan, planShells } from '../../src/shells/plan';
 import { type ShellTables, shellTables } from '../../src/shells/tables';
 import type { Mat3, Vec3 } from '../../src/volume/geometry';
-import { OPTS, twoCurvedVessels } from './shell-fixtures';
+import { OPTS, stemTree, twoCurvedVessels } from './shell-fixtures';
 
 /**
  * Two curved vessels in an oblique 36×32×22 grid (wall gap 0.3 mm unless `opts` says otherwise;
@@ -40,4 +40,20 @@ export function plannedCurvedCase(
   const made = curvedCase(opts, spacing);
   const plan = planShells(made.ct, made.vessels, made.lesions, made.opts);
   return { ...made, plan, cands: buildCandidates(plan), tables: shellTables(plan) };
+}
+
+/**
+ * stemTree (LAD, LCx and RI sharing a 14 mm stem, in `order`) planned as the shell kernels take it:
+ * the stem is one part at the start of the three paths, and its voxels tie exactly between them.
+ */
+export function plannedStemTree(order: readonly number[] = [0, 1, 2]): ReturnType<typeof stemTree> & {
+  opts: ShellOptions;
+  plan: ShellPlan;
+  cands: Candidates;
+  tables: ShellTables;
+} {
+  const made = stemTree(order);
+  const opts: ShellOptions = { ...OPTS, wallGapMm: 0.2 };
+  const plan = planShells(made.ct, made.vessels, made.lesions, opts);
+  return { ...made, opts, plan, cands: buildCandidates(plan), tables: shellTables(plan) };
 }

@@ -11,7 +11,7 @@ import { shellNearestCpu } from '../../src/kernels/shell-nearest/shell-nearest.c
 import type { PageRunner } from '../../src/platform/node/chromium';
 import { firstDiff, pericoronaryCall, takeUpload } from '../harness/distance-calls';
 import type { ShellNearestReply } from '../harness/page/protocol-distance';
-import { plannedCurvedCase } from '../harness/shell-case';
+import { plannedCurvedCase, plannedStemTree } from '../harness/shell-case';
 import { startGpuRunner } from '../helpers/gpu-runner';
 import type { Vec3 } from '../../src/volume/geometry';
 
@@ -26,15 +26,17 @@ afterAll(async () => {
 
 describe('the shell_nearest kernels vs their CPU twin', () => {
   // 0.5 mm voxels make 5×5×3 cells: 75 voxels, so each cell's last packet holds three entries.
-  const shapes: { limit: number | undefined; spacing: Vec3 | undefined }[] = [
+  // The stem tree: three vessels share a part (exact ties, tie masks in the owner words).
+  const shapes: { limit: number | undefined; spacing: Vec3 | undefined; stem?: boolean }[] = [
     { limit: undefined, spacing: undefined },
     { limit: 10_000, spacing: undefined },
     { limit: undefined, spacing: [0.5, 0.5, 0.9] },
+    { limit: undefined, spacing: undefined, stem: true },
   ];
   const cases = (['packet', 'voxel'] as const).flatMap((variant) => shapes.map((s) => ({ variant, ...s })));
-  it.each(cases)('$variant: words bit for bit (binding limit $limit, spacing $spacing)', async (t) => {
+  it.each(cases)('$variant: words bit for bit (binding limit $limit, spacing $spacing, stem tree $stem)', async (t) => {
     const { variant, limit } = t;
-    const c = plannedCurvedCase({ wallGapMm: 0 }, t.spacing);
+    const c = t.stem ? plannedStemTree() : plannedCurvedCase({ wallGapMm: 0 }, t.spacing);
     if (t.spacing) expect(c.cands.grid.size.reduce((a, b) => a * b) % 4).not.toBe(0);
     const r = await runner.call<ShellNearestReply>('shellNearest', {
       ...pericoronaryCall(runner, c.ct, c.vessels, c.lesions, c.opts, limit),

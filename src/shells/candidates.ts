@@ -28,8 +28,9 @@ import { type ShellPart, type ShellPlan, WORLD_WORDS } from './plan';
 
 /** Target cell edge (mm): small enough for short lists, large enough for few cells. */
 export const CELL_MM = 2.4;
-/** Cells per block edge in the two-level build. */
-const BLOCK = 4;
+/** Cells per block edge in the two-level build (a share of the index is a row of blocks along z). */
+export const INDEX_BLOCK = 4;
+const BLOCK = INDEX_BLOCK;
 
 export interface CellGrid {
   /** Voxels per cell along i, j, k. */

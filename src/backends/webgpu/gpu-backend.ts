@@ -12,18 +12,25 @@ import type { GpuContext } from '../../gpu/device';
 import { type GpuVolume, bindingLimit, planVolumeSlabs, uploadHu, uploadLabels } from '../../gpu/gpu-volume';
 import type { Slab } from '../../gpu/slabs';
 import type { NearestVariant } from '../../kernels/shell-nearest/shell-nearest';
+import type { IndexBuilder } from '../../shells/index-shares';
 
 export interface GpuBackendOptions {
   /** Plan z-slabs for this binding size instead of the adapter's (tests force the slab path with it). */
   maxBindingBytes?: number;
   /** The shell_nearest kernel to run instead of the adapter's (the bench measures both). */
   nearest?: NearestVariant | undefined;
+  /**
+   * Builds the live candidate index over a platform's threads (src/platform/node/index-workers.ts);
+   * without one the page's thread builds it in steps.
+   */
+  buildIndex?: IndexBuilder | undefined;
 }
 
 export class GpuBackend {
   readonly ctx: GpuContext;
   private readonly maxBindingBytes: number | undefined;
   readonly nearest: NearestVariant | undefined;
+  readonly buildIndex: IndexBuilder | undefined;
   private readonly resident = new WeakMap<Int16Array, { dims: Vec3; slabs: Slab[]; volume: GpuVolume }>();
   private readonly owned: GpuVolume[] = [];
 
@@ -31,6 +38,7 @@ export class GpuBackend {
     this.ctx = ctx;
     this.maxBindingBytes = opts.maxBindingBytes;
     this.nearest = opts.nearest;
+    this.buildIndex = opts.buildIndex;
   }
 
   /** The largest storage binding this backend plans for (the adapter's, or the tests' smaller one). */

@@ -73,9 +73,13 @@ export async function pericoronaryHistogramsGpu(
   const n = plan.cropVoxels;
   await slice(control, 'pericoronary.plan', 0.03);
   // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen
-  // test reads every cell, so the full index is built only when the guard is on. Built in steps,
-  // with a slice() per row of blocks: the page stays responsive.
-  const cands = await sliced(candidateSteps(plan), control, 'pericoronary.plan', (f) => 0.03 + 0.05 * f);
+  // test reads every cell, so the full index is built only when the guard is on. Built over the
+  // platform's threads where it gives some, else in steps with a slice() per row of blocks: the page
+  // stays responsive.
+  const cands =
+    backend.buildIndex && plan.guardMm === null
+      ? await backend.buildIndex(plan, control?.signal)
+      : await sliced(candidateSteps(plan), control, 'pericoronary.plan', (f) => 0.03 + 0.05 * f);
   checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
   const tables = shellTables(plan);
   const ex = new ExactShells(plan, cands);

@@ -2,16 +2,23 @@
  * A page's jobs run in this Node process on Dawn (npm `webgpu`): the product's jobs (`perifat bench
  * --runtime node`) or the tests' page (the GPU suites' second WebGPU implementation), with the same
  * local server for blobs and uploads and the same copies in and out as through Chromium — only the
- * device and the process differ.
+ * device and the process differ, and the process lends the jobs its worker threads to build the
+ * candidate index (index-workers.ts), as `--runtime node` does outside the bench.
  */
 import { availableParallelism } from 'node:os';
 import type { CallResult, PageApi } from '../page/protocol';
 import { pageResult, type PageRunner } from './chromium';
 import { dawnGpu } from './dawn';
 import { LocalServer } from './local-server';
+import { workerIndexBuilder } from './index-workers';
+import { defaultThreads } from './shell-workers';
+import { ShellWorkerPool } from './worker-pool';
 
 export class DawnPageRunner implements PageRunner {
-  private constructor(readonly server: LocalServer) {}
+  private constructor(
+    readonly server: LocalServer,
+    private readonly pool: ShellWorkerPool,
+  ) {}
 
   /**
    * `installPage` loads the page's entry, which installs its job table (servePage); default: the
@@ -32,7 +39,12 @@ export class DawnPageRunner implements PageRunner {
     globalThis.fetch = (input: string | URL | Request, init?: RequestInit) =>
       fetchAbsolute(typeof input === 'string' ? new URL(input, base) : input, init);
     await installPage();
-    return new DawnPageRunner(server);
+    // The jobs' candidate index over this process's threads, kept warm across jobs.
+    const threads = defaultThreads();
+    const pool = new ShellWorkerPool(Math.max(0, threads - 1));
+    const { setIndexBuilder } = await import('../page/jobs');
+    setIndexBuilder(workerIndexBuilder(threads, { pool }));
+    return new DawnPageRunner(server, pool);
   }
 
   async call<T>(method: string, args: unknown = {}): Promise<T> {
@@ -47,6 +59,9 @@ export class DawnPageRunner implements PageRunner {
   }
 
   async close(): Promise<void> {
+    const { setIndexBuilder } = await import('../page/jobs');
+    setIndexBuilder(undefined);
+    await this.pool.close();
     await this.server.close();
   }
 }

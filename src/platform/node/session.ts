@@ -25,6 +25,8 @@ import { gpuPresence } from './gpu-presence';
 import { processTreeRssMb } from './process-memory';
 import { defaultThreads, workerClassifier } from './shell-workers';
 import { ShellWorkerPool } from './worker-pool';
+import { workerIndexBuilder } from './index-workers';
+import type { IndexBuilder } from '../../shells/index-shares';
 
 export type BackendChoice = 'webgpu' | 'cpu' | 'auto';
 /** Where WebGPU runs: a headless Chromium page, or Dawn in this Node process (npm `webgpu`). */
@@ -72,8 +74,9 @@ export class MeasureSession {
 
   static async open(opts: SessionOptions): Promise<MeasureSession> {
     const s = await MeasureSession.openBackend(opts);
-    // On the CPU backend the classification's threads start now, while the caller reads its inputs.
-    if (s.api === 'cpu' && !opts.pool)
+    // On the CPU backend the classification's threads start now, while the caller reads its inputs;
+    // on Dawn the same threads build the candidate index.
+    if ((s.api === 'cpu' || s.dawn) && !opts.pool)
       s.ownPool = new ShellWorkerPool(opts.offMainThread ? s.threads : Math.max(0, s.threads - 1));
     return s;
   }
@@ -145,7 +148,12 @@ export class MeasureSession {
         import('../../backends/webgpu/gpu-backend'),
         import('../../backends/webgpu/measure-gpu'),
       ]);
-      this.dawn = { ctx, backend: new GpuMeasureBackend(new GpuBackend(ctx), 'node') };
+      // The candidate index over this session's threads (the pool is started once this returns).
+      const buildIndex: IndexBuilder = (plan, signal) => {
+        const pool = this.opts.pool ?? this.ownPool ?? undefined;
+        return workerIndexBuilder(this.threads, pool ? { pool } : {})(plan, signal);
+      };
+      this.dawn = { ctx, backend: new GpuMeasureBackend(new GpuBackend(ctx, { buildIndex }), 'node') };
       return this;
     } catch (e) {
       if (this.opts.backend === 'auto' && e instanceof PerifatError && e.code.startsWith('E_GPU')) {

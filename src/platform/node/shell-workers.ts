@@ -33,7 +33,7 @@ import type { SharedShare, ShellWorkerMessage } from './shell-worker';
 import { type ShellWorkerPool, startShellWorker } from './worker-pool';
 
 /** Below this many crop voxels a second thread costs more than it saves. */
-const MIN_PARALLEL_VOXELS = 2_000_000;
+export const MIN_PARALLEL_VOXELS = 2_000_000;
 
 /** `a` on a SharedArrayBuffer (read by every worker without a copy each): itself, or a copy. */
 function shared(a: Int16Array): Int16Array {
@@ -71,13 +71,13 @@ function runShare(worker: Worker, zCells: readonly [number, number]): Promise<Sh
 }
 
 /** Where a classification's threads come from: a pool kept warm, or started for it and ended after. */
-interface Lender {
+export interface Lender {
   acquire(n: number): Promise<Worker[]>;
   /** `clean`: the worker answered and may serve again. */
   giveBack(w: Worker, clean: boolean): Promise<void>;
 }
 
-function lenderOf(pool: ShellWorkerPool | undefined): Lender {
+export function lenderOf(pool: ShellWorkerPool | undefined): Lender {
   if (pool)
     return {
       acquire: (n) => (n === 0 ? Promise.resolve([]) : pool.acquire(n)),

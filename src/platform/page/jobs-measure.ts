@@ -3,7 +3,7 @@ import { GpuBackend } from '../../backends/webgpu/gpu-backend';
 import { GpuMeasureBackend } from '../../backends/webgpu/measure-gpu';
 import { startProfiling, stopProfiling } from '../../gpu/profiler';
 import { measureDetailed } from '../../measure/measure';
-import { fetchBlob, fetchCenterlineRequest, fetchMask, gpu, pageRuntime } from './jobs';
+import { fetchBlob, fetchCenterlineRequest, fetchMask, gpu, indexBuilder, pageRuntime } from './jobs';
 import type { MeasureCall, MeasureReply } from './protocol';
 
 /** Post bytes to the local server; returns the id Node reads them back under. */
@@ -21,7 +21,11 @@ export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
   const pericardium = await fetchMask(args.ct, args.pericardium);
   const centerlines = args.centerlines ? await fetchCenterlineRequest(args.ct, args.centerlines) : null;
   // The page keeps its device across jobs; the backend's buffers go with the job.
-  const backend = new GpuBackend(ctx, { maxBindingBytes: args.maxBindingBytes, nearest: args.nearest });
+  const backend = new GpuBackend(ctx, {
+    maxBindingBytes: args.maxBindingBytes,
+    nearest: args.nearest,
+    buildIndex: indexBuilder(),
+  });
   const profiler = args.profile ? startProfiling(ctx) : null;
   try {
     const { report, layers } = await measureDetailed(

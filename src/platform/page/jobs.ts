@@ -1,13 +1,29 @@
 /**
  * What every job of the headless page shares: the page's WebGPU device (acquired once, kept across
- * jobs), fetching inputs from the local server, and the adapter report.
+ * jobs), the candidate index builder its host gives it, fetching inputs from the local server, and
+ * the adapter report.
  */
 import { acquireGpu, type GpuContext } from '../../gpu/device';
 import type { CenterlineRequest } from '../../centerlines/derive';
 import type { LabelVolume } from '../../volume/volume';
+import type { IndexBuilder } from '../../shells/index-shares';
 import type { AdapterReport, MeasureCall } from './protocol';
 
 let context: Promise<GpuContext> | null = null;
+let hostIndexBuilder: IndexBuilder | undefined;
+
+/**
+ * The candidate index builder of the process these jobs run in: Node's worker threads when they
+ * run on Dawn (src/platform/node/dawn-page-runner.ts); none in Chromium, where the page's thread
+ * builds it.
+ */
+export function setIndexBuilder(builder: IndexBuilder | undefined): void {
+  hostIndexBuilder = builder;
+}
+
+export function indexBuilder(): IndexBuilder | undefined {
+  return hostIndexBuilder;
+}
 
 export function gpu(): Promise<GpuContext> {
   if (!context) {

@@ -7,7 +7,6 @@
  * pool kept warm, or started for the build and ended after it.
  */
 import type { Worker } from 'node:worker_threads';
-import { PerifatError } from '../../errors';
 import { checkAborted } from '../../measure/control';
 import type { Candidates } from '../../shells/candidates';
 import {
@@ -19,33 +18,16 @@ import {
 } from '../../shells/index-shares';
 import type { ShellPlan } from '../../shells/plan';
 import type { ShellWorkerMessage } from './shell-worker';
-import { MIN_PARALLEL_VOXELS, defaultThreads, lenderOf } from './shell-workers';
+import { MIN_PARALLEL_VOXELS, askWorker, defaultThreads, lenderOf } from './shell-workers';
 import type { ShellWorkerPool } from './worker-pool';
 
 function aborted(signal: AbortSignal | undefined): void {
   checkAborted(signal ? { signal } : undefined);
 }
 
-/** One share on a worker (both listeners removed on either answer: a pooled worker serves again). */
+/** One share of the index on a worker. */
 function runIndexShare(worker: Worker, zCells: readonly [number, number]): Promise<IndexShare> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-    };
-    const onMessage = (m: { index?: IndexShare; error?: string }) => {
-      done();
-      if (m.index) resolve(m.index);
-      else reject(new PerifatError('E_RUNTIME', `index worker failed: ${m.error ?? 'no answer'}`));
-    };
-    const onError = (e: Error) => {
-      done();
-      reject(new PerifatError('E_RUNTIME', `index worker failed: ${e.message}`));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.postMessage({ indexShare: zCells } satisfies ShellWorkerMessage);
-  });
+  return askWorker(worker, { indexShare: zCells }, 'index worker', (m) => m.index);
 }
 
 /**

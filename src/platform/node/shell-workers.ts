@@ -30,6 +30,7 @@ import {
 } from '../../backends/cpu/pericoronary';
 import { type LabelLayers, emptyLayers, mergeAdded } from '../../shells/layers';
 import type { SharedShare, ShellWorkerMessage } from './shell-worker';
+import type { IndexShare } from '../../shells/index-shares';
 import { type ShellWorkerPool, startShellWorker } from './worker-pool';
 
 /** Below this many crop voxels a second thread costs more than it saves. */
@@ -48,26 +49,47 @@ export function defaultThreads(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** One share on a worker (both listeners removed on either answer: a pooled worker serves again). */
-function runShare(worker: Worker, zCells: readonly [number, number]): Promise<SharedShare> {
+/** A worker's answer: what was asked for, or why it failed. */
+export interface WorkerAnswer {
+  readonly share?: SharedShare;
+  readonly index?: IndexShare;
+  readonly error?: string;
+}
+
+/**
+ * One request to a worker and its answer, `pick` taking what was asked for from it (both listeners
+ * removed on either answer: a pooled worker serves again). `who` names the work in the error.
+ */
+export function askWorker<T>(
+  worker: Worker,
+  message: ShellWorkerMessage,
+  who: string,
+  pick: (m: WorkerAnswer) => T | undefined,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const done = () => {
       worker.off('message', onMessage);
       worker.off('error', onError);
     };
-    const onMessage = (m: { share?: SharedShare; error?: string }) => {
+    const onMessage = (m: WorkerAnswer) => {
       done();
-      if (m.share) resolve(m.share);
-      else reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${m.error ?? 'no answer'}`));
+      const got = pick(m);
+      if (got !== undefined) resolve(got);
+      else reject(new PerifatError('E_RUNTIME', `${who} failed: ${m.error ?? 'no answer'}`));
     };
     const onError = (e: Error) => {
       done();
-      reject(new PerifatError('E_RUNTIME', `pericoronary worker failed: ${e.message}`));
+      reject(new PerifatError('E_RUNTIME', `${who} failed: ${e.message}`));
     };
     worker.on('message', onMessage);
     worker.on('error', onError);
-    worker.postMessage({ zCells } satisfies ShellWorkerMessage);
+    worker.postMessage(message);
   });
+}
+
+/** One share of the classification on a worker. */
+function runShare(worker: Worker, zCells: readonly [number, number]): Promise<SharedShare> {
+  return askWorker(worker, { zCells }, 'pericoronary worker', (m) => m.share);
 }
 
 /** Where a classification's threads come from: a pool kept warm, or started for it and ended after. */

@@ -147,6 +147,11 @@ function checkOptions(vessels: readonly PreparedVessel[], lesions: readonly Prep
   });
 }
 
+/** The calcium guard (mm) a plan takes from its options: null when off. */
+export function guardMmOf(opts: Pick<ShellOptions, 'calciumGuardMm'>): number | null {
+  return opts.calciumGuardMm !== null && opts.calciumGuardMm > 0 ? opts.calciumGuardMm : null;
+}
+
 /** Plan crop, parts, segment tables and lesion layers of a pericoronary measurement. */
 export function planShells(
   geom: Geometry,
@@ -155,7 +160,7 @@ export function planShells(
   opts: ShellOptions,
 ): ShellPlan {
   checkOptions(vessels, lesions, opts);
-  const guard = opts.calciumGuardMm !== null && opts.calciumGuardMm > 0 ? opts.calciumGuardMm : 0;
+  const guard = guardMmOf(opts) ?? 0;
   const spacing: Vec3 = [geom.spacing[0], geom.spacing[1], geom.spacing[2]];
   const rMaxOf = (v: PreparedVessel): number => Math.max(...v.radii);
   const maxR = Math.max(0, ...vessels.map(rMaxOf));
@@ -246,7 +251,7 @@ export function planShells(
     tieLayerCount,
     wMax,
     wallGap: opts.wallGapMm,
-    guardMm: guard > 0 ? guard : null,
+    guardMm: guardMmOf(opts),
     calciumHu: opts.calciumHu,
   };
 }

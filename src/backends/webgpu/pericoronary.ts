@@ -49,7 +49,7 @@ import {
 } from './shell-stages';
 import type { GpuContext } from '../../gpu/device';
 import type { ShellSlab } from '../../gpu/slabs';
-import type { ShellPlan } from '../../shells/plan';
+import { type ShellPlan, guardMmOf } from '../../shells/plan';
 import type { ShellTables } from '../../shells/tables';
 import type { FatWindow } from '../../stats/fat-window';
 
@@ -64,38 +64,34 @@ export async function pericoronaryHistogramsGpu(
   const ctx = backend.ctx;
   const { timings, lap } = lapTimer();
   const control = extra.control;
-  // Planning runs on the page's thread: slice() between its parts (cancel, progress, a yield).
-  await slice(control, 'pericoronary.plan', 0);
-  const planned = planStage(ct, vessels, lesions, opts, extra, timings);
-  if ('empty' in planned) return planned.empty;
-  const { plan, hu } = planned;
-  const L = lesions.length;
-  const n = plan.cropVoxels;
-  await slice(control, 'pericoronary.plan', 0.03);
-  // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen
-  // test reads every cell, so the full index is built only when the guard is on. Built over the
-  // platform's threads where it gives some, else in steps with a slice() per row of blocks: the page
-  // stays responsive.
-  const cands =
-    backend.buildIndex && plan.guardMm === null
-      ? await backend.buildIndex(plan, control?.signal)
-      : await sliced(candidateSteps(plan), control, 'pericoronary.plan', (f) => 0.03 + 0.05 * f);
-  checkFits(ctx, 'pericoronary candidate index', cands.count, 16);
-  const tables = shellTables(plan);
-  const ex = new ExactShells(plan, cands);
-  await slice(control, 'pericoronary.plan', 0.1);
-  const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
-  const limit = backend.bindingLimit();
-  const slabs = shellSlabs(plan.cropDims, plan.spacing, calcium ? plan.guardMm : null, limit);
-  const layout = shellLayout(plan, cands, slabs, limit);
-  lap('plan');
-  step(control, 'pericoronary.compile', 0.15);
   const wantLayers = extra.returnLayers === true;
-  const pipes = await compileShellPipelines(ctx, {
-    guard: calcium !== null,
+  // The kernels compile while the host plans (in Chromium's GPU process, or Dawn's threads): the
+  // first measurement of a page or process waits for whichever takes longer, not for both.
+  const compiling = compileShellPipelines(ctx, {
+    guard: guardMmOf(opts) !== null,
     layers: wantLayers,
     ...(backend.nearest ? { nearest: backend.nearest } : {}),
   });
+  let host: HostPlan | { readonly empty: PericoronaryResult };
+  try {
+    host = await planOnHost(backend, ct, vessels, lesions, opts, extra, timings);
+  } catch (e) {
+    // A compile in flight keeps its error scopes on the device's stack: it settles before the
+    // caller's next GPU work can push its own.
+    await compiling.catch(() => undefined);
+    throw e;
+  }
+  if ('empty' in host) {
+    await compiling.catch(() => undefined);
+    return host.empty;
+  }
+  const { plan, hu, cands, tables, ex, calcium, slabs, layout } = host;
+  const L = lesions.length;
+  const n = plan.cropVoxels;
+  lap('plan');
+  step(control, 'pericoronary.compile', 0.15);
+  // What the compile has left after the plan (0 when it finished first).
+  const pipes = await compiling;
   lap('compile');
 
   const scope = new BufferScope(ctx);
@@ -230,6 +226,57 @@ async function layersAndStats(
     outcome,
     layers: { voi: first.voi, rings: first.rings, lesions: lesionLayers, ties: rest },
   };
+}
+
+/** What the host plans before the kernels run. */
+interface HostPlan {
+  readonly plan: ShellPlan;
+  readonly hu: Int16Array;
+  readonly cands: Candidates;
+  readonly tables: ShellTables;
+  readonly ex: ExactShells;
+  readonly calcium: Uint8Array | null;
+  readonly slabs: ShellSlab[];
+  readonly layout: ReturnType<typeof shellLayout>;
+}
+
+/**
+ * Stage "plan" on the host: crop, candidate index, tables, the calcium mask, slabs and live
+ * layout (or the empty result of an empty crop). It runs on the page's thread: slice() between
+ * its parts (cancel, progress, a yield).
+ */
+async function planOnHost(
+  backend: GpuBackend,
+  ct: CtVolume,
+  vessels: PreparedVessel[],
+  lesions: PreparedLesion[],
+  opts: ShellOptions,
+  extra: PericoronaryExtra,
+  timings: Record<string, number>,
+): Promise<HostPlan | { readonly empty: PericoronaryResult }> {
+  const control = extra.control;
+  await slice(control, 'pericoronary.plan', 0);
+  const planned = planStage(ct, vessels, lesions, opts, extra, timings);
+  if ('empty' in planned) return planned;
+  const { plan, hu } = planned;
+  await slice(control, 'pericoronary.plan', 0.03);
+  // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen
+  // test reads every cell, so the full index is built only when the guard is on. Built over the
+  // platform's threads where it gives some, else in steps with a slice() per row of blocks: the page
+  // stays responsive.
+  const cands =
+    backend.buildIndex && plan.guardMm === null
+      ? await backend.buildIndex(plan, control?.signal)
+      : await sliced(candidateSteps(plan), control, 'pericoronary.plan', (f) => 0.03 + 0.05 * f);
+  checkFits(backend.ctx, 'pericoronary candidate index', cands.count, 16);
+  const tables = shellTables(plan);
+  const ex = new ExactShells(plan, cands);
+  await slice(control, 'pericoronary.plan', 0.1);
+  const calcium = plan.guardMm !== null ? calciumMask(ex, hu) : null;
+  const limit = backend.bindingLimit();
+  const slabs = shellSlabs(plan.cropDims, plan.spacing, calcium ? plan.guardMm : null, limit);
+  const layout = shellLayout(plan, cands, slabs, limit);
+  return { plan, hu, cands, tables, ex, calcium, slabs, layout };
 }
 
 /**

@@ -10,6 +10,7 @@ import { CpuMeasureBackend } from '../backends/cpu/backend';
 import { PerifatError } from '../errors';
 import { type GpuContext, acquireGpu } from '../gpu/device';
 import { GpuBackend } from '../backends/webgpu/gpu-backend';
+import { warmPipelines } from '../backends/webgpu/warm';
 import { GpuMeasureBackend } from '../backends/webgpu/measure-gpu';
 import type { MeasureBackend } from '../measure/backend';
 import { type MeasureControl, type MeasureProgress, untilAborted } from '../measure/control';
@@ -162,7 +163,8 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   // (E_ABORTED as soon as the signal fires) while its stage drains in the background: it stops at
   // the next stage boundary and releases its buffers, and the next call starts only after that, so
   // two calls' submissions and error scopes never interleave. The CPU backend answers a cancel itself.
-  let deviceQueue: Promise<unknown> = Promise.resolve();
+  // First in the device's queue: the common kernels compile while the app gets its inputs.
+  let deviceQueue: Promise<unknown> = ctx ? warmPipelines(ctx) : Promise.resolve();
   const onDevice = async <T>(control: MeasureControl, work: () => Promise<T>): Promise<T> => {
     if (!ctx) return work();
     const turn = deviceQueue.then(work);

@@ -48,6 +48,11 @@ export function getPipeline(
   return p;
 }
 
+/** The kernels compiled (or compiling) on this device, by name: what a warm-up left (tests, diagnostics). */
+export function cachedKernels(device: GPUDevice): string[] {
+  return [...(cache.get(device)?.keys() ?? [])].map((key) => key.slice(0, key.indexOf(':')));
+}
+
 async function compile(
   ctx: GpuContext,
   kernel: KernelSource,

@@ -29,6 +29,18 @@ describe('GPU errors are surfaced as typed errors', () => {
   });
 });
 
+describe('kernels compiled ahead of the first measurement', () => {
+  it("the page's device and an engine's start with the EAT's fat statistics and the adapter's shell_nearest", async () => {
+    const { page, engine } = await runner.call<{ page: string[]; engine: string[] }>('warmedKernels');
+    for (const names of [page, engine]) {
+      expect(names.some((n) => n === 'fat_stats' || n === 'fat_stats_private')).toBe(true);
+      expect(names.some((n) => n === 'shell_nearest' || n === 'shell_nearest_voxel')).toBe(true);
+    }
+    // An engine's device holds nothing else yet: no measurement has run on it.
+    expect(engine).toHaveLength(2);
+  });
+});
+
 describe('the public engine on an app device', () => {
   it('a measurement cancelled mid-stage ends in E_ABORTED within 100 ms and leaks no GPU buffer; progress within the GPU stages; destroy() leaves the device working', async () => {
     const r = await runner.call<EngineLifecycle>('engineLifecycle');

@@ -81,6 +81,36 @@ export interface FatStatsOptions {
   variant?: 'shared' | 'private';
 }
 
+function workgroupSize(ctx: GpuContext): number {
+  return Math.min(256, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
+}
+
+/**
+ * The pipeline fatStatsGpu runs for labels 1…maxLabel and this window on this adapter (its kernel
+ * as in FatStatsOptions.variant; for the shared one, the labels counted per pass).
+ */
+export async function fatStatsPipeline(
+  ctx: GpuContext,
+  maxLabel: number,
+  window: FatWindow,
+  variant?: 'shared' | 'private',
+): Promise<
+  | { readonly variant: 'private'; readonly pipeline: GPUComputePipeline }
+  | { readonly variant: 'shared'; readonly pipeline: GPUComputePipeline; readonly slots: number }
+> {
+  const wgSize = workgroupSize(ctx);
+  if ((variant ?? (ctx.isSoftware ? 'private' : 'shared')) === 'private') {
+    return { variant: 'private', pipeline: await getPipeline(ctx, FAT_STATS_PRIVATE, { WG: wgSize }) };
+  }
+  const bins = windowBins(window);
+  const slots = labelSlotsPerPass(ctx.device.limits.maxComputeWorkgroupStorageSize, bins, maxLabel);
+  if (slots < 1) {
+    throw new PerifatError('E_GPU_LIMITS', `a fat window of ${bins} HU does not fit this adapter's workgroup memory`);
+  }
+  const constants = { WG: wgSize, HIST_WORDS: slots * bins, LABEL_SLOTS: slots };
+  return { variant: 'shared', pipeline: await getPipeline(ctx, FAT_STATS, constants), slots };
+}
+
 export async function fatStatsGpu(
   ctx: GpuContext,
   hu: GpuVolume,
@@ -96,15 +126,12 @@ export async function fatStatsGpu(
     throw new PerifatError('E_MASK_GRID', 'HU and label volumes are not cut into the same slabs');
   }
   const bins = windowBins(window);
-  if ((opts.variant ?? (ctx.isSoftware ? 'private' : 'shared')) === 'private') {
-    return fatStatsPrivate(ctx, hu, labels, maxLabel, window, bins);
+  const compiled = await fatStatsPipeline(ctx, maxLabel, window, opts.variant);
+  if (compiled.variant === 'private') {
+    return fatStatsPrivate(ctx, compiled.pipeline, hu, labels, maxLabel, window, bins);
   }
-  const slots = labelSlotsPerPass(ctx.device.limits.maxComputeWorkgroupStorageSize, bins, maxLabel);
-  if (slots < 1) {
-    throw new PerifatError('E_GPU_LIMITS', `a fat window of ${bins} HU does not fit this adapter's workgroup memory`);
-  }
-  const wgSize = Math.min(256, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-  const pipeline = await getPipeline(ctx, FAT_STATS, { WG: wgSize, HIST_WORDS: slots * bins, LABEL_SLOTS: slots });
+  const { pipeline, slots } = compiled;
+  const wgSize = workgroupSize(ctx);
 
   const scope = new BufferScope(ctx);
   try {
@@ -163,14 +190,14 @@ export async function fatStatsGpu(
 /** fat_stats_private.wgsl: per-workgroup storage slices, summed on the host. */
 async function fatStatsPrivate(
   ctx: GpuContext,
+  pipeline: GPUComputePipeline,
   hu: GpuVolume,
   labels: GpuVolume,
   maxLabel: number,
   window: FatWindow,
   bins: number,
 ): Promise<LabelHistograms> {
-  const wgSize = Math.min(256, ctx.device.limits.maxComputeInvocationsPerWorkgroup);
-  const pipeline = await getPipeline(ctx, FAT_STATS_PRIVATE, { WG: wgSize });
+  const wgSize = workgroupSize(ctx);
   const rows = maxLabel + 1;
   const grids = hu.slabs.map((slab) =>
     chooseGrid(Math.ceil(slab.voxels / 4), {

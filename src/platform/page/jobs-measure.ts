@@ -15,11 +15,14 @@ async function postUpload(bytes: Uint8Array): Promise<string> {
 }
 
 export async function measureJob(args: MeasureCall): Promise<MeasureReply> {
-  const ctx = await gpu();
+  // The device (and its first compiles) while the inputs are fetched.
+  const device = gpu();
+  device.catch(() => undefined);
   const hu = new Int16Array(await fetchBlob(args.ct.huBlob));
   const ct = { ...args.ct, hu };
   const pericardium = await fetchMask(args.ct, args.pericardium);
   const centerlines = args.centerlines ? await fetchCenterlineRequest(args.ct, args.centerlines) : null;
+  const ctx = await device;
   // The page keeps its device across jobs; the backend's buffers go with the job.
   const backend = new GpuBackend(ctx, {
     maxBindingBytes: args.maxBindingBytes,

@@ -4,6 +4,7 @@
  * the adapter report.
  */
 import { acquireGpu, type GpuContext } from '../../gpu/device';
+import { warmPipelines } from '../../backends/webgpu/warm';
 import type { CenterlineRequest } from '../../centerlines/derive';
 import type { LabelVolume } from '../../volume/volume';
 import type { IndexBuilder } from '../../shells/index-shares';
@@ -25,9 +26,17 @@ export function indexBuilder(): IndexBuilder | undefined {
   return hostIndexBuilder;
 }
 
+/**
+ * The page's device, once acquired and its common kernels compiled (backends/webgpu/warm.ts): a
+ * job that starts it early (measureJob, before fetching its inputs) has the compile overlap the
+ * fetch, and no job's GPU work interleaves with the compile's error scopes.
+ */
 export function gpu(): Promise<GpuContext> {
   if (!context) {
-    context = acquireGpu();
+    context = acquireGpu().then(async (ctx) => {
+      await warmPipelines(ctx);
+      return ctx;
+    });
     context.catch(() => {
       context = null;
     });

@@ -5,7 +5,7 @@
  */
 import { PRODUCT_JOBS } from '../../../src/platform/page/product-jobs';
 import { servePage } from '../../../src/platform/page/serve';
-import { engineLifecycle, errorSurfacing } from './jobs-diagnostics';
+import { engineLifecycle, errorSurfacing, warmedKernels } from './jobs-diagnostics';
 import * as distance from './jobs-distance';
 import { fatStats } from './jobs-fat-stats';
 
@@ -17,5 +17,6 @@ servePage({
   pericoronary: distance.pericoronary,
   shellNearest: distance.shellNearest,
   errorSurfacing,
+  warmedKernels,
   engineLifecycle,
 });

@@ -6,7 +6,7 @@
 import { PerifatError } from '../../../src/errors';
 import { acquireGpu } from '../../../src/gpu/device';
 import { withErrorScopes } from '../../../src/gpu/error-scope';
-import { getPipeline } from '../../../src/gpu/pipeline-cache';
+import { cachedKernels, getPipeline } from '../../../src/gpu/pipeline-cache';
 import { createEngine } from '../../../src/api/engine';
 import { GpuBackend } from '../../../src/backends/webgpu/gpu-backend';
 import { makePhantom } from '../../../src/phantom/generate';
@@ -55,6 +55,22 @@ export async function errorSurfacing(): Promise<Record<string, string>> {
   await own.device.lost;
   const lost = await codeOf(() => withErrorScopes(own, 'after loss', () => undefined));
   return { validation, shader, lost, handedContext };
+}
+
+/**
+ * The kernels compiled ahead of a first measurement (src/backends/webgpu/warm.ts): on the page's
+ * device once a job has it, and on an engine's own device as soon as createEngine returns.
+ */
+export async function warmedKernels(): Promise<{ page: string[]; engine: string[] }> {
+  const page = cachedKernels((await gpu()).device);
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) throw new PerifatError('E_GPU_UNAVAILABLE', 'no adapter');
+  const device = await adapter.requestDevice();
+  const engine = await createEngine({ device, backend: 'webgpu' });
+  const warmed = cachedKernels(device);
+  engine.destroy();
+  device.destroy();
+  return { page, engine: warmed };
 }
 
 /** What engineLifecycle found: buffers made and alive, the cancel's code, the stages reported. */

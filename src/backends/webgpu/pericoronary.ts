@@ -34,7 +34,8 @@ import type { LabelHistograms } from '../../stats/label-stats';
 import { shellTables } from '../../shells/tables';
 import { lapTimer } from '../../util/lap-timer';
 import type { CtVolume } from '../../volume/volume';
-import { planStage } from '../pericoronary-stages';
+import { type PlannedCrop, planStage } from '../pericoronary-stages';
+import type { LiveLayout } from '../../shells/live-cells';
 import type { GpuBackend } from './gpu-backend';
 import {
   type LabelOutcome,
@@ -74,7 +75,10 @@ export async function pericoronaryHistogramsGpu(
   });
   let host: HostPlan | { readonly empty: PericoronaryResult };
   try {
-    host = await planOnHost(backend, ct, vessels, lesions, opts, extra, timings);
+    // Planning runs on the page's thread: slice() between its parts (cancel, progress, a yield).
+    await slice(control, 'pericoronary.plan', 0);
+    const planned = planStage(ct, vessels, lesions, opts, extra, timings);
+    host = 'empty' in planned ? planned : await planOnHost(backend, planned, control);
   } catch (e) {
     // A compile in flight keeps its error scopes on the device's stack: it settles before the
     // caller's next GPU work can push its own.
@@ -237,27 +241,18 @@ interface HostPlan {
   readonly ex: ExactShells;
   readonly calcium: Uint8Array | null;
   readonly slabs: ShellSlab[];
-  readonly layout: ReturnType<typeof shellLayout>;
+  readonly layout: LiveLayout;
 }
 
 /**
- * Stage "plan" on the host: crop, candidate index, tables, the calcium mask, slabs and live
- * layout (or the empty result of an empty crop). It runs on the page's thread: slice() between
- * its parts (cancel, progress, a yield).
+ * The rest of stage "plan" on the host, after the crop: candidate index, tables, the calcium mask,
+ * slabs and live layout, on the page's thread with a slice() between its parts.
  */
 async function planOnHost(
   backend: GpuBackend,
-  ct: CtVolume,
-  vessels: PreparedVessel[],
-  lesions: PreparedLesion[],
-  opts: ShellOptions,
-  extra: PericoronaryExtra,
-  timings: Record<string, number>,
-): Promise<HostPlan | { readonly empty: PericoronaryResult }> {
-  const control = extra.control;
-  await slice(control, 'pericoronary.plan', 0);
-  const planned = planStage(ct, vessels, lesions, opts, extra, timings);
-  if ('empty' in planned) return planned;
+  planned: PlannedCrop,
+  control: MeasureControl | undefined,
+): Promise<HostPlan> {
   const { plan, hu } = planned;
   await slice(control, 'pericoronary.plan', 0.03);
   // The shell kernels read only the live cells' lists (live-cells.ts); the calcium guard's lumen

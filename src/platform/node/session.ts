@@ -98,8 +98,10 @@ export class MeasureSession {
     try {
       log('starting headless Chromium (WebGPU)');
       await s.startRunner();
+      // The page acquires its device now, and starts compiling its common kernels while the caller
+      // reads the inputs (src/backends/webgpu/warm.ts).
+      const { adapter } = await (s.runner as ChromiumRunner).call<AdapterReport>('adapter');
       if (opts.backend === 'auto') {
-        const { adapter } = await (s.runner as ChromiumRunner).call<AdapterReport>('adapter');
         if (adapter.isFallback) {
           await s.stopRunner();
           s.selection = `auto: Chromium's WebGPU adapter is a software one (${adapter.vendor} ${adapter.architecture}); the CPU backend is the fastest here`;

@@ -10,7 +10,6 @@ import type { LabelVolume } from '../../volume/volume';
 import type { IndexBuilder } from '../../shells/index-shares';
 import type { AdapterReport, MeasureCall } from './protocol';
 
-let context: Promise<GpuContext> | null = null;
 let hostIndexBuilder: IndexBuilder | undefined;
 
 /**
@@ -26,22 +25,35 @@ export function indexBuilder(): IndexBuilder | undefined {
   return hostIndexBuilder;
 }
 
-/**
- * The page's device, once acquired and its common kernels compiled (backends/webgpu/warm.ts): a
- * job that starts it early (measureJob, before fetching its inputs) has the compile overlap the
- * fetch, and no job's GPU work interleaves with the compile's error scopes.
- */
-export function gpu(): Promise<GpuContext> {
-  if (!context) {
-    context = acquireGpu().then(async (ctx) => {
+/** The page's device as acquired, and the same once its common kernels are compiled. */
+let acquired: Promise<GpuContext> | null = null;
+let context: Promise<GpuContext> | null = null;
+
+function acquire(): { acquired: Promise<GpuContext>; context: Promise<GpuContext> } {
+  if (!acquired || !context) {
+    const a = acquireGpu();
+    const c = a.then(async (ctx) => {
       await warmPipelines(ctx);
       return ctx;
     });
-    context.catch(() => {
-      context = null;
+    // A failed acquisition is tried again by the next job.
+    c.catch(() => {
+      if (acquired === a) acquired = context = null;
     });
+    acquired = a;
+    context = c;
   }
-  return context;
+  return { acquired, context };
+}
+
+/**
+ * The page's device for GPU work, once its common kernels are compiled (backends/webgpu/warm.ts):
+ * a job that starts it early (measureJob, before fetching its inputs) has the compile overlap the
+ * fetch, and no job's GPU work interleaves with the compile's error scopes. The compile starts
+ * with the device, whichever job asks first (the adapter report, at the runner's start).
+ */
+export function gpu(): Promise<GpuContext> {
+  return acquire().context;
 }
 
 /** Where these jobs run: a page in Chromium, or the same jobs in Node on Dawn (the GPU suites). */
@@ -56,7 +68,8 @@ export async function fetchBlob(id: string): Promise<ArrayBuffer> {
 }
 
 export async function adapterReport(): Promise<AdapterReport> {
-  const ctx = await gpu();
+  // The device as acquired: the report does no GPU work, so it need not wait for the compile.
+  const ctx = await acquire().acquired;
   const limits: Record<string, number> = {};
   for (const k of [
     'maxStorageBufferBindingSize',

@@ -6,12 +6,7 @@
 // cx, cy, nx, ny, nz, gx, gy, liveOffset, cellVoxels), `state`, `owner`, `guardDist`, `tables` and
 // `undecided`, declared there alike. Mirrored operation for operation by shell-labels.cpu.ts.
 
-override NO_OWNER: u32;
-override LUMEN_BIT: u32;
-override UNDECIDED_BIT: u32;
-override S_UNSURE_BIT: u32;
-override TIE_SHIFT: u32;
-override BAND_MM: f32;
+// The owner word's overrides (NO_OWNER, the flag bits, TIE_SHIFT, BAND_MM) are owner-word.wgsl's.
 override RINGS: u32;
 override RING_WIDTH: f32;
 

@@ -6,6 +6,7 @@
  * live here too, so host and shader share one layout.
  */
 import huLib from '../lib/hu.wgsl?raw';
+import ownerWordLib from '../lib/owner-word.wgsl?raw';
 import rulesLib from '../lib/shell-rules.wgsl?raw';
 import countsCode from './shell-counts.wgsl?raw';
 import type { BufferScope } from '../../gpu/buffers';
@@ -24,7 +25,7 @@ import { RULE_BINDINGS, SHELL_LABELS, labelUniform } from '../shell-labels/shell
 
 export const SHELL_COUNTS: KernelDecl = {
   name: 'shell_counts',
-  code: `${huLib}\n${rulesLib}\n${countsCode}`,
+  code: `${huLib}\n${ownerWordLib}\n${rulesLib}\n${countsCode}`,
   entryPoint: 'main',
   bindings: {
     ...RULE_BINDINGS,
@@ -48,7 +49,7 @@ export const SHELL_COUNTS: KernelDecl = {
       pad2: field('u32', 124),
     },
   },
-  // The rules' overrides (../lib/shell-rules.wgsl) and the workgroup size.
+  // The owner word's and the rules' overrides (../lib/owner-word.wgsl, ../lib/shell-rules.wgsl) and the workgroup size.
   overrides: SHELL_LABELS.overrides,
 };
 

@@ -3,6 +3,7 @@
  * and the list of voxels left to the float64 settling (src/backends/webgpu/pericoronary.ts runs
  * it; its CPU twin is shell-labels.cpu.ts).
  */
+import ownerWordLib from '../lib/owner-word.wgsl?raw';
 import rulesLib from '../lib/shell-rules.wgsl?raw';
 import labelsCode from './shell-labels.wgsl?raw';
 import type { BufferScope } from '../../gpu/buffers';
@@ -29,7 +30,7 @@ export const RULE_BINDINGS: KernelDecl['bindings'] = {
 
 export const SHELL_LABELS: KernelDecl = {
   name: 'shell_labels',
-  code: `${rulesLib}\n${labelsCode}`,
+  code: `${ownerWordLib}\n${rulesLib}\n${labelsCode}`,
   entryPoint: 'main',
   bindings: {
     ...RULE_BINDINGS,

@@ -27,13 +27,8 @@
 //
 // Same f32 operations in the same order as shell-nearest.cpu.ts.
 
+// The owner word's overrides (NO_OWNER, the flag bits, TIE_SHIFT, BAND_MM) are ../lib/owner-word.wgsl's.
 override WG: u32;
-override NO_OWNER: u32;
-override LUMEN_BIT: u32;
-override UNDECIDED_BIT: u32;
-override S_UNSURE_BIT: u32;
-override TIE_SHIFT: u32;
-override BAND_MM: f32;
 override BOUND_SLACK_MM: f32;
 override FAR_D2: f32;
 

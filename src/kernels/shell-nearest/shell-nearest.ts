@@ -4,6 +4,7 @@
  * them; their CPU twin is shell-nearest.cpu.ts). Two kernels, the same words: shell-nearest.wgsl
  * takes four voxels per invocation, shell-nearest-voxel.wgsl one (SwiftShader's).
  */
+import ownerWordLib from '../lib/owner-word.wgsl?raw';
 import commonCode from './nearest-common.wgsl?raw';
 import packetCode from './shell-nearest.wgsl?raw';
 import voxelCode from './shell-nearest-voxel.wgsl?raw';
@@ -27,7 +28,7 @@ export const PACKET_VOXELS = 4;
 
 export const SHELL_NEAREST: KernelDecl = {
   name: 'shell_nearest',
-  code: `${commonCode}\n${packetCode}`,
+  code: `${ownerWordLib}\n${commonCode}\n${packetCode}`,
   entryPoint: 'main',
   bindings: {
     params: { group: 0, binding: 0, kind: 'uniform' },
@@ -82,7 +83,7 @@ export const SHELL_NEAREST: KernelDecl = {
 export const SHELL_NEAREST_VOXEL: KernelDecl = {
   ...SHELL_NEAREST,
   name: 'shell_nearest_voxel',
-  code: `${commonCode}\n${voxelCode}`,
+  code: `${ownerWordLib}\n${commonCode}\n${voxelCode}`,
 };
 
 /** Overrides a kernel takes per adapter, not from src/shells/constants.ts. */
